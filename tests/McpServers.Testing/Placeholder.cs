@@ -1,0 +1,1 @@
+namespace McpServers.Testing; public static class Placeholder { }
