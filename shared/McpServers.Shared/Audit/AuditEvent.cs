@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace McpServers.Shared.Audit;
+
+/// <summary>One tools/call as the audit log records it. Arguments are already redacted.</summary>
+public sealed record AuditEvent(
+    DateTimeOffset Timestamp,
+    string Server,
+    string ServerVersion,
+    string OsUser,
+    string? BackendIdentity,
+    string? ClientName,
+    string? ClientVersion,
+    string Tool,
+    JsonElement Arguments,
+    double DurationMs,
+    string Outcome,
+    string? Reason,
+    string? Downstream,
+    string CorrelationId);

@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace McpServers.Shared.Hosting;
+
+/// <summary>The <c>--help</c> page: common switches, the server's own switches and settings, and where settings come from.</summary>
+internal static class HelpText
+{
+    private static readonly SettingHelp[] CommonSettings =
+    [
+        new("Policy:ReadOnly", "Serve read-only tools only; write tools are hidden and refused.", "true"),
+        new("Policy:Tools", "Comma-separated allowlist of tools (empty: all).", ""),
+        new("Policy:ExcludeTools", "Comma-separated tools never served.", ""),
+        new("RateLimits:ReadPerMinute", "Calls per minute per read-only tool.", "120"),
+        new("RateLimits:WritePerMinute", "Calls per minute per write tool.", "10"),
+        new("RateLimits:Tools:<tool>", "Calls per minute for one tool.", null),
+        new("Confirmation:Require", "Comma-separated tools that need a human's confirmation.", ""),
+        new("Confirmation:Disable", "Comma-separated tools whose default confirmation is turned off.", ""),
+        new("Confirmation:TokenLifetime", "How long a confirmation token is valid.", "00:05:00"),
+        new("Audit:Path", "Audit log file, rolled daily; '-' for stderr.", "<local app data>/McpServers/audit/<server>-<date>.jsonl"),
+        new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
+    ];
+
+    public static string For(ServerIdentity identity)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{identity.Name} {identity.Version} — {identity.Title}");
+        text.AppendLine();
+        text.AppendLine(identity.Description);
+        text.AppendLine();
+        text.AppendLine($"Usage: {identity.Name} [options]");
+        text.AppendLine("Speaks MCP over stdin/stdout; add it to a client (e.g. claude mcp add) rather than running it in a terminal.");
+        text.AppendLine();
+        text.AppendLine("Options:");
+        foreach (var (name, help) in CommandLine.CommonSwitches)
+        {
+            text.AppendLine($"  {name,-26} {help}");
+        }
+
+        foreach (ServerSwitch s in identity.Switches)
+        {
+            string name = s.ValueName is null ? s.Name : $"{s.Name} <{s.ValueName}>";
+            text.AppendLine($"  {name,-26} {s.Help}");
+        }
+
+        text.AppendLine();
+        text.AppendLine($"Settings: environment {identity.EnvironmentPrefix}<Key> (nest with __, e.g. {identity.EnvironmentPrefix}Policy__ReadOnly),");
+        text.AppendLine("--set Key=Value, or the --config JSON file. Any environment setting X can instead be read from a file named by X_FILE.");
+        text.AppendLine("Secret settings are accepted only from the environment or a _FILE, never from the command line.");
+        AppendSettings(text, identity.Settings);
+        text.AppendLine();
+        text.AppendLine("Common settings:");
+        AppendSettings(text, CommonSettings);
+        if (identity.EnvironmentAliases.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Also read from (and from NAME_FILE):");
+            foreach (EnvironmentAlias alias in identity.EnvironmentAliases)
+            {
+                text.AppendLine($"  {alias.Variable,-26} -> {alias.ConfigKey}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendSettings(StringBuilder text, IEnumerable<SettingHelp> settings)
+    {
+        foreach (SettingHelp s in settings)
+        {
+            string suffix = s.Secret ? " [secret: environment or _FILE only]" : s.Default is null ? string.Empty : $" [default: {s.Default}]";
+            text.AppendLine($"  {s.Key,-32} {s.Description}{suffix}");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using McpServers.Shared.Audit;
+using McpServers.Shared.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Shared.Hosting;
+
+/// <summary>
+/// The registration every server shares: options, audit, policy, the call pipeline in the order of DESIGN §3, and
+/// the server's tools. Returns the MCP builder without a transport, so tests attach an in-memory transport to
+/// exactly the registration the executable serves over stdio.
+/// </summary>
+public static class McpSuiteServiceCollectionExtensions
+{
+    public static IMcpServerBuilder AddMcpSuiteServer(this IServiceCollection services, IConfiguration configuration,
+        ServerIdentity identity, ToolCatalog catalog, ServerJson? json = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(catalog);
+
+        services.AddSingleton(identity);
+        services.AddSingleton(catalog);
+        services.AddSingleton(json ?? new ServerJson());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => SecretRedactor.FromConfiguration(configuration, identity));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StderrLoggerProvider>(
+            sp => new StderrLoggerProvider(sp.GetRequiredService<SecretRedactor>())));
+
+        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Policy")).ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
+            .Validate(o => o.ReadPerMinute is >= 1 and <= 100_000 && o.WritePerMinute is >= 1 and <= 100_000 && o.Tools.Values.All(v => v is >= 1 and <= 100_000),
+                "RateLimits:ReadPerMinute, RateLimits:WritePerMinute and RateLimits:Tools:<tool> must be between 1 and 100000 calls per minute.")
+            .ValidateOnStart();
+        services.AddOptions<ConfirmationOptions>().Bind(configuration.GetSection("Confirmation"))
+            .Validate(o => o.TokenLifetime >= TimeSpan.FromSeconds(10) && o.TokenLifetime <= TimeSpan.FromHours(1),
+                "Confirmation:TokenLifetime must be between 00:00:10 and 01:00:00.")
+            .ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit"))
+            .Validate(o => o.MaxValueChars is >= 16 and <= 100_000, "Audit:MaxValueChars must be between 16 and 100000.")
+            .Validate(o => o.RetainedFiles is >= 1 and <= 3650, "Audit:RetainedFiles must be between 1 and 3650.")
+            .ValidateOnStart();
+
+        services.AddSingleton<AuditContext>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ConfirmationStore>();
+        services.AddSingleton(sp => new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
+            sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
+            sp.GetRequiredService<IOptions<RateLimitOptions>>()));
+        services.AddSingleton<AuditFilter>();
+        services.AddSingleton<PolicyFilter>();
+        services.AddSingleton<RateLimitFilter>();
+        services.AddSingleton<ValidationFilter>();
+        services.AddSingleton<ConfirmationFilter>();
+        services.AddSingleton<ErrorFilter>();
+        services.AddSingleton<IConfigureOptions<McpServerOptions>, ToolCollectionSetup>();
+
+        return services
+            .AddMcpServer(o =>
+            {
+                o.ServerInfo = new Implementation { Name = identity.Name, Version = identity.Version, Title = identity.Title };
+                o.ServerInstructions = identity.Instructions;
+            })
+            .WithRequestFilters(filters =>
+            {
+                // Outermost first (DESIGN §3): audit, policy, rate limit, validation, confirmation, errors.
+                filters.AddCallToolFilter(Stage<AuditFilter>);
+                filters.AddCallToolFilter(Stage<PolicyFilter>);
+                filters.AddCallToolFilter(Stage<RateLimitFilter>);
+                filters.AddCallToolFilter(Stage<ValidationFilter>);
+                filters.AddCallToolFilter(Stage<ConfirmationFilter>);
+                filters.AddCallToolFilter(Stage<ErrorFilter>);
+                filters.AddListToolsFilter(next => async (context, cancellationToken) =>
+                {
+                    ListToolsResult result = await next(context, cancellationToken);
+                    ToolRegistry registry = Services(context).GetRequiredService<ToolRegistry>();
+                    result.Tools = [.. result.Tools.Where(t => registry.TryGet(t.Name, out RegisteredTool? r) && registry.Refusal(r) is null)];
+                    return result;
+                });
+            });
+    }
+
+    private static McpRequestHandler<CallToolRequestParams, CallToolResult> Stage<TFilter>(
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next) where TFilter : ICallToolFilter =>
+        (context, cancellationToken) => Services(context).GetRequiredService<TFilter>().InvokeAsync(context, next, cancellationToken);
+
+    private static IServiceProvider Services(MessageContext context) =>
+        context.Services ?? context.Server.Services ?? throw new InvalidOperationException("The MCP request has no services.");
+
+    /// <summary>Puts the registry's tools (checked, wrapped) into the SDK's tool collection.</summary>
+    private sealed class ToolCollectionSetup(ToolRegistry registry) : IConfigureOptions<McpServerOptions>
+    {
+        public void Configure(McpServerOptions options)
+        {
+            options.ToolCollection ??= [];
+            foreach (RegisteredTool tool in registry.All)
+            {
+                options.ToolCollection.Add(tool.Tool);
+            }
+        }
+    }
+}

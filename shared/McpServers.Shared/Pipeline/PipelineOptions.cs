@@ -1,0 +1,55 @@
+namespace McpServers.Shared.Pipeline;
+
+/// <summary>Which tools a server exposes (section <c>Policy</c>). Precedence: read-only &gt; exclude &gt; include.</summary>
+public sealed class PolicyOptions
+{
+    /// <summary>Read-only is the default: tools that are not read-only are hidden and refused at call time.</summary>
+    public bool ReadOnly { get; set; } = true;
+
+    /// <summary>Comma-separated allowlist of tool names; empty means every tool.</summary>
+    public string? Tools { get; set; }
+
+    /// <summary>Comma-separated tool names never to serve.</summary>
+    public string? ExcludeTools { get; set; }
+
+    internal static IReadOnlySet<string> Split(string? list) =>
+        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>Token buckets per tool (section <c>RateLimits</c>). Write tools get a conservative default.</summary>
+public sealed class RateLimitOptions
+{
+    public int ReadPerMinute { get; set; } = 120;
+
+    public int WritePerMinute { get; set; } = 10;
+
+    /// <summary>Per-tool overrides, calls per minute: <c>RateLimits:Tools:jira_create_issue=5</c>.</summary>
+    public Dictionary<string, int> Tools { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Human confirmation of tools that change the outside world (section <c>Confirmation</c>).</summary>
+public sealed class ConfirmationOptions
+{
+    /// <summary>Comma-separated tools that need confirmation in addition to those marked by their authors.</summary>
+    public string? Require { get; set; }
+
+    /// <summary>Comma-separated tools whose author-default confirmation the administrator turns off.</summary>
+    public string? Disable { get; set; }
+
+    /// <summary>How long a confirmation token stays valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Where audit events go (section <c>Audit</c>).</summary>
+public sealed class AuditOptions
+{
+    /// <summary>Audit file path (a date is added when rolling daily); <c>-</c> for stderr; empty for the default location.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Argument values longer than this are cut in the audit line.</summary>
+    public int MaxValueChars { get; set; } = 256;
+
+    /// <summary>Daily files kept.</summary>
+    public int RetainedFiles { get; set; } = 90;
+}

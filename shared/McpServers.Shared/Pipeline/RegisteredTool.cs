@@ -1,0 +1,38 @@
+using System.Threading.RateLimiting;
+using McpServers.Shared.Validation;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Shared.Pipeline;
+
+/// <summary>A tool as the pipeline sees it: the advertised tool, its compiled schema, and its policy facts.</summary>
+public sealed class RegisteredTool
+{
+    internal RegisteredTool(McpServerTool tool, JsonSchemaValidator validator, bool requiresConfirmation,
+        IReadOnlySet<string> secretParameters, RateLimiter limiter, int perMinute)
+    {
+        Tool = tool;
+        Validator = validator;
+        RequiresConfirmation = requiresConfirmation;
+        SecretParameters = secretParameters;
+        Limiter = limiter;
+        PerMinute = perMinute;
+    }
+
+    public McpServerTool Tool { get; }
+
+    public string Name => Tool.ProtocolTool.Name;
+
+    /// <summary>Only an explicit <c>readOnlyHint: true</c> makes a tool read-only; anything else counts as a write.</summary>
+    public bool IsReadOnly => Tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
+
+    /// <summary>Compiled from the exact inputSchema that tools/list advertises.</summary>
+    public JsonSchemaValidator Validator { get; }
+
+    public bool RequiresConfirmation { get; }
+
+    public IReadOnlySet<string> SecretParameters { get; }
+
+    internal RateLimiter Limiter { get; }
+
+    internal int PerMinute { get; }
+}

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading.RateLimiting;
+using McpServers.Shared.Validation;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Shared.Pipeline;
+
+/// <summary>
+/// Every tool the server has, checked once at start-up (fail closed): names follow the suite's rule, schemas use
+/// only keywords the validator enforces, confirmable tools advertise their <c>confirmation_token</c> parameter.
+/// The pipeline and tools/list both read from here, so what is advertised is what is enforced.
+/// </summary>
+public sealed partial class ToolRegistry
+{
+    /// <summary>The extra parameter a confirmable tool accepts when the client cannot ask the user itself.</summary>
+    public const string ConfirmationTokenParameter = "confirmation_token";
+
+    public const int MaxNameLength = 48;
+
+    private readonly Dictionary<string, RegisteredTool> _byName = new(StringComparer.Ordinal);
+    private readonly PolicyOptions _policy;
+    private readonly IReadOnlySet<string> _include;
+    private readonly IReadOnlySet<string> _exclude;
+
+    public ToolRegistry(ToolCatalog catalog, IServiceProvider services, ServerJson json, IOptions<PolicyOptions> policy,
+        IOptions<ConfirmationOptions> confirmation, IOptions<RateLimitOptions> rateLimits)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(confirmation);
+        ArgumentNullException.ThrowIfNull(rateLimits);
+        _policy = policy.Value;
+        _include = PolicyOptions.Split(_policy.Tools);
+        _exclude = PolicyOptions.Split(_policy.ExcludeTools);
+        IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Value.Require);
+        IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Value.Disable);
+
+        var tools = new List<RegisteredTool>();
+        foreach (McpServerTool candidate in catalog.Materialize(services, json.Options))
+        {
+            string name = candidate.ProtocolTool.Name;
+            CheckName(name);
+            if (_byName.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"Two tools are named '{name}'. Tool names must be unique.");
+            }
+
+            bool confirm = (require.Contains(name) || candidate.Metadata.OfType<RequiresConfirmationAttribute>().Any())
+                && !disable.Contains(name);
+            McpServerTool tool = confirm ? new ConfirmableTool(candidate) : candidate;
+            if (!JsonSchemaValidator.TryCompile(tool.ProtocolTool.InputSchema, out JsonSchemaValidator? validator, out string? problem))
+            {
+                throw new InvalidOperationException($"Tool '{name}' cannot be served: {problem}");
+            }
+
+            var secrets = candidate.Metadata.OfType<SecretParametersAttribute>().SelectMany(a => a.Names).ToHashSet(StringComparer.Ordinal);
+            bool readOnly = tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
+            int perMinute = rateLimits.Value.Tools.TryGetValue(name, out int own) ? own
+                : readOnly ? rateLimits.Value.ReadPerMinute : rateLimits.Value.WritePerMinute;
+            var entry = new RegisteredTool(tool, validator, confirm, secrets, CreateLimiter(perMinute), perMinute);
+            _byName.Add(name, entry);
+            tools.Add(entry);
+        }
+
+        foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable))
+        {
+            if (!_byName.ContainsKey(listed))
+            {
+                throw new OptionsValidationException("Policy", typeof(PolicyOptions),
+                    [$"Unknown tool '{listed}' in Policy:Tools, Policy:ExcludeTools or Confirmation settings. Known tools: {string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal))}."]);
+            }
+        }
+
+        All = tools;
+    }
+
+    /// <summary>Every registered tool, in catalog order, whether or not policy exposes it.</summary>
+    public IReadOnlyList<RegisteredTool> All { get; }
+
+    public bool ReadOnlyMode => _policy.ReadOnly;
+
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegisteredTool? tool) =>
+        _byName.TryGetValue(name, out tool);
+
+    /// <summary>Why policy refuses the tool, or null when it may run. Read-only &gt; exclude &gt; include.</summary>
+    public string? Refusal(RegisteredTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        if (!tool.IsReadOnly && _policy.ReadOnly)
+        {
+            return $"Tool '{tool.Name}' changes data, and this server runs read-only. Nothing was done. An administrator can enable write tools with --allow-writes (setting Policy:ReadOnly=false).";
+        }
+
+        if (_exclude.Contains(tool.Name))
+        {
+            return $"Tool '{tool.Name}' is disabled by the administrator (Policy:ExcludeTools / --exclude-tools). Nothing was done.";
+        }
+
+        if (_include.Count > 0 && !_include.Contains(tool.Name))
+        {
+            return $"Tool '{tool.Name}' is not enabled on this server (Policy:Tools / --tools lists the enabled ones). Nothing was done.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The tools tools/list shows: exactly those policy lets run.</summary>
+    public IEnumerable<RegisteredTool> Visible => All.Where(t => Refusal(t) is null);
+
+    /// <summary>Checks a tool name against the suite's rule (snake_case, at most 48 characters).</summary>
+    public static void CheckName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length > MaxNameLength || !ToolName().IsMatch(name))
+        {
+            throw new InvalidOperationException(
+                $"Tool name '{name}' is not allowed: use snake_case letters, digits and underscores, starting with a letter, at most {MaxNameLength} characters.");
+        }
+    }
+
+    private static TokenBucketRateLimiter CreateLimiter(int perMinute) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = Math.Max(1, perMinute),
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1) / Math.Max(1, perMinute),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex ToolName();
+
+    /// <summary>Advertises the optional confirmation token next to the tool's own parameters.</summary>
+    private sealed class ConfirmableTool : DelegatingMcpServerTool
+    {
+        public ConfirmableTool(McpServerTool inner) : base(inner)
+        {
+            Tool original = inner.ProtocolTool;
+            JsonObject schema = JsonNode.Parse(original.InputSchema.GetRawText())?.AsObject()
+                ?? throw new InvalidOperationException($"Tool '{original.Name}' has no input schema.");
+            if (schema["properties"] is not JsonObject properties)
+            {
+                properties = [];
+                schema["properties"] = properties;
+            }
+
+            properties[ConfirmationTokenParameter] = new JsonObject
+            {
+                ["type"] = "string",
+                ["description"] = "Only when a previous call answered 'confirmation required': the token it returned, after the user agreed. Same arguments, single use.",
+                ["pattern"] = "^[A-Za-z0-9_-]{16,64}$",
+            };
+            using JsonDocument document = JsonDocument.Parse(schema.ToJsonString());
+            ProtocolTool = new Tool
+            {
+                Name = original.Name,
+                Title = original.Title,
+                Description = original.Description,
+                InputSchema = document.RootElement.Clone(),
+                OutputSchema = original.OutputSchema,
+                Annotations = original.Annotations,
+                Icons = original.Icons,
+                Meta = original.Meta,
+            };
+        }
+
+        public override Tool ProtocolTool { get; }
+    }
+}
