@@ -1,1 +1,6 @@
-return 0;
+using McpServers.Shared.Hosting;
+using McpServers.TestServer;
+
+var builder = McpServerHost.CreateBuilder(args, TestServer.Identity);
+builder.Services.AddTestServer(builder.Configuration);
+return await builder.RunAsync();

@@ -52,7 +52,7 @@ public sealed partial class ToolRegistry
 
             bool confirm = (require.Contains(name) || candidate.Metadata.OfType<RequiresConfirmationAttribute>().Any())
                 && !disable.Contains(name);
-            McpServerTool tool = confirm ? new ConfirmableTool(candidate) : candidate;
+            McpServerTool tool = new AdvertisedTool(candidate, confirm);
             if (!JsonSchemaValidator.TryCompile(tool.ProtocolTool.InputSchema, out JsonSchemaValidator? validator, out string? problem))
             {
                 throw new InvalidOperationException($"Tool '{name}' cannot be served: {problem}");
@@ -135,10 +135,13 @@ public sealed partial class ToolRegistry
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex ToolName();
 
-    /// <summary>Advertises the optional confirmation token next to the tool's own parameters.</summary>
-    private sealed class ConfirmableTool : DelegatingMcpServerTool
+    /// <summary>
+    /// The schema clients see and the validator enforces: strict (an unknown parameter is an error the model can
+    /// fix, not a silently ignored typo) and, for confirmable tools, with the optional confirmation token.
+    /// </summary>
+    private sealed class AdvertisedTool : DelegatingMcpServerTool
     {
-        public ConfirmableTool(McpServerTool inner) : base(inner)
+        public AdvertisedTool(McpServerTool inner, bool confirmable) : base(inner)
         {
             Tool original = inner.ProtocolTool;
             JsonObject schema = JsonNode.Parse(original.InputSchema.GetRawText())?.AsObject()
@@ -149,12 +152,17 @@ public sealed partial class ToolRegistry
                 schema["properties"] = properties;
             }
 
-            properties[ConfirmationTokenParameter] = new JsonObject
+            schema.TryAdd("additionalProperties", false);
+            if (confirmable)
             {
-                ["type"] = "string",
-                ["description"] = "Only when a previous call answered 'confirmation required': the token it returned, after the user agreed. Same arguments, single use.",
-                ["pattern"] = "^[A-Za-z0-9_-]{16,64}$",
-            };
+                properties[ConfirmationTokenParameter] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["description"] = "Only when a previous call answered 'confirmation required': the token it returned, after the user agreed. Same arguments, single use.",
+                    ["pattern"] = "^[A-Za-z0-9_-]{16,64}$",
+                };
+            }
+
             using JsonDocument document = JsonDocument.Parse(schema.ToJsonString());
             ProtocolTool = new Tool
             {

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpServers.Shared.Errors;
+using McpServers.Shared.Hosting;
+using McpServers.Shared.Pipeline;
+using McpServers.Shared.Validation;
+using McpServers.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Xunit;
+
+namespace McpServers.Testing.Conformance;
+
+/// <summary>
+/// The checks every server inherits (DESIGN §6): complete tool metadata, names, schemas the validator accepts,
+/// write tools hidden and refused in read-only mode, invalid calls refused and audited, backend failures that do not
+/// leak, exactly one audit event per call, the committed manifest, and stdout hygiene over real stdio.
+/// </summary>
+public abstract class ServerConformanceTests<TServer> where TServer : IConformanceServer
+{
+    private const string Canary = "CANARY-db-9.corp.internal:5432-s3cr3t";
+
+    protected abstract TServer Server { get; }
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected InMemoryMcpServer StartInMemory(IReadOnlyDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var settings = new Dictionary<string, string?>(Server.Settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new InMemoryMcpServer(Server.Register, settings, configureServices);
+    }
+
+    private static readonly Dictionary<string, string?> AllowWrites = new() { ["Policy:ReadOnly"] = "false" };
+
+    [Fact]
+    public async Task Tools_DeclareEveryAnnotationAndATitle()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        foreach (McpClientTool tool in await client.ListToolsAsync(cancellationToken: Ct))
+        {
+            ToolAnnotations? a = tool.ProtocolTool.Annotations;
+            Assert.True(a is { ReadOnlyHint: not null, DestructiveHint: not null, IdempotentHint: not null, OpenWorldHint: not null },
+                $"{tool.Name}: all four annotations must be written explicitly.");
+            Assert.False(string.IsNullOrWhiteSpace(tool.ProtocolTool.Title), $"{tool.Name}: needs a Title.");
+            if (a!.ReadOnlyHint == true)
+            {
+                Assert.False(a.DestructiveHint, $"{tool.Name}: a read-only tool cannot be destructive.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tools_AreNamedInSnakeCaseWithinTheLengthLimit()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        IList<McpClientTool> tools = await client.ListToolsAsync(cancellationToken: Ct);
+        Assert.NotEmpty(tools);
+        foreach (McpClientTool tool in tools)
+        {
+            Assert.Matches("^[a-z][a-z0-9_]*$", tool.Name);
+            Assert.InRange(tool.Name.Length, 3, ToolRegistry.MaxNameLength);
+        }
+    }
+
+    [Fact]
+    public async Task Tools_DescribeThemselvesAndEveryParameter()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        foreach (McpClientTool tool in await client.ListToolsAsync(cancellationToken: Ct))
+        {
+            Assert.True((tool.Description ?? string.Empty).Length >= 20, $"{tool.Name}: the description must tell the model what it does.");
+            JsonElement schema = tool.ProtocolTool.InputSchema;
+            if (schema.TryGetProperty("properties", out JsonElement properties))
+            {
+                foreach (JsonProperty p in properties.EnumerateObject())
+                {
+                    Assert.True(p.Value.TryGetProperty("description", out JsonElement d) && d.GetString()!.Length > 0,
+                        $"{tool.Name}.{p.Name}: every parameter needs a description.");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tools_AdvertiseSchemasTheValidatorEnforces()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        foreach (McpClientTool tool in await client.ListToolsAsync(cancellationToken: Ct))
+        {
+            Assert.True(JsonSchemaValidator.TryCompile(tool.ProtocolTool.InputSchema, out _, out string? problem), $"{tool.Name}: {problem}");
+            Assert.Equal("object", tool.ProtocolTool.InputSchema.GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task ReadOnlyMode_HidesAndRefusesEveryWriteTool()
+    {
+        List<string> writeTools;
+        await using (var writable = StartInMemory(AllowWrites))
+        {
+            writeTools = [.. writable.Services.GetRequiredService<ToolRegistry>().All.Where(t => !t.IsReadOnly).Select(t => t.Name)];
+        }
+
+        await using var host = StartInMemory(new Dictionary<string, string?> { ["Policy:ReadOnly"] = "true" });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        IList<McpClientTool> visible = await client.ListToolsAsync(cancellationToken: Ct);
+        Assert.All(visible, t => Assert.True(t.ProtocolTool.Annotations?.ReadOnlyHint, $"{t.Name} is visible in read-only mode."));
+        foreach (string name in writeTools)
+        {
+            CallToolResult result = await client.CallToolAsync(name, new Dictionary<string, object?>(), cancellationToken: Ct);
+            Assert.True(result.IsError);
+            Assert.Contains("read-only", Text(result), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(writeTools.Count, host.AuditEvents().Count(e => e.GetProperty("outcome").GetString() == AuditOutcome.Denied));
+    }
+
+    [Fact]
+    public async Task InvalidCall_IsRefusedBeforeTheToolWithAMessageNamingTheProblem()
+    {
+        // A backend that would fail loudly proves the call never got that far.
+        await using var host = StartInMemory(configureServices: s => Server.BreakBackend(s, new InvalidOperationException(Canary)));
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        IList<McpClientTool> tools = await client.ListToolsAsync(cancellationToken: Ct);
+        foreach (McpClientTool tool in tools)
+        {
+            CallToolResult result = await client.CallToolAsync(tool.Name, new Dictionary<string, object?> { ["__not_a_parameter__"] = 1 }, cancellationToken: Ct);
+            Assert.True(result.IsError, tool.Name);
+            Assert.Contains("__not_a_parameter__", Text(result), StringComparison.Ordinal);
+        }
+
+        IReadOnlyList<JsonElement> events = host.AuditEvents();
+        Assert.Equal(tools.Count, events.Count);
+        Assert.All(events, e => Assert.Equal(AuditOutcome.Invalid, e.GetProperty("outcome").GetString()));
+    }
+
+    [Theory]
+    [InlineData("backend")]
+    [InlineData("bug")]
+    public async Task BackendFailure_NeverLeaksItsDetails(string kind)
+    {
+        Exception failure = kind == "backend"
+            ? new BackendException(BackendErrorKind.Unavailable, innerException: new InvalidOperationException(Canary))
+            : new InvalidOperationException(Canary);
+        await using var host = StartInMemory(configureServices: s => Server.BreakBackend(s, failure));
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        (string tool, JsonObject arguments) = Server.BackendCall;
+
+        CallToolResult result = await client.CallToolAsync(tool, ToDictionary(arguments), cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.DoesNotContain("CANARY", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain("corp.internal", Text(result), StringComparison.Ordinal);
+        Assert.Contains("correlation id", Text(result), StringComparison.Ordinal);
+        JsonElement audit = Assert.Single(host.AuditEvents());
+        Assert.Equal(kind == "backend" ? AuditOutcome.BackendError : AuditOutcome.Error, audit.GetProperty("outcome").GetString());
+        Assert.DoesNotContain("CANARY", audit.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryCall_WritesExactlyOneAuditEvent()
+    {
+        await using var host = StartInMemory();
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        (string tool, JsonObject arguments) = Server.BackendCall;
+        await client.CallToolAsync(tool, ToDictionary(arguments), cancellationToken: Ct);
+        await client.CallToolAsync(tool, new Dictionary<string, object?> { ["__bad__"] = true }, cancellationToken: Ct);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await client.CallToolAsync("no_such_tool_here", cancellationToken: Ct));
+
+        IReadOnlyList<JsonElement> events = host.AuditEvents();
+        Assert.Equal(3, events.Count);
+        Assert.Equal([tool, tool, "no_such_tool_here"], events.Select(e => e.GetProperty("tool").GetString()));
+        Assert.Equal(Server.Identity.Name, events[0].GetProperty("server").GetString());
+        Assert.Equal(AuditOutcome.Invalid, events[1].GetProperty("outcome").GetString());
+        Assert.Equal(AuditOutcome.Invalid, events[2].GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task ToolManifest_MatchesTheCommittedSnapshot()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        string manifest = McpServerHostBuilder.ToolManifest(host.Services.GetRequiredService<ToolRegistry>());
+        ManifestSnapshot.AssertMatches(Server.ManifestSnapshotPath, manifest);
+    }
+
+    [Fact]
+    public async Task Stdio_CarriesOnlyJsonRpcAndSurvivesBadInput()
+    {
+        string audit = Directory.CreateTempSubdirectory("mcp-stdio-audit-").FullName;
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve(Server.CommandName),
+            [.. Server.StdioArguments, "--audit-log", Path.Combine(audit, "audit-.jsonl")]);
+
+        await process.SendAsync("this is not json");
+        await process.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":");
+        await process.SendAsync(new string('x', 2_000_000));
+        JsonElement early = await process.RequestAsync("tools/list");
+        JsonElement unknown = await process.RequestAsync("no/such/method");
+        JsonElement init = await process.InitializeAsync();
+        JsonElement list = await process.RequestAsync("tools/list");
+        (string tool, JsonObject arguments) = Server.BackendCall;
+        JsonElement call = await process.CallToolAsync(tool, arguments);
+
+        Assert.True(early.TryGetProperty("result", out _) || early.TryGetProperty("error", out _));
+        Assert.True(unknown.TryGetProperty("error", out _));
+        Assert.Equal(Server.Identity.Name, init.GetProperty("result").GetProperty("serverInfo").GetProperty("name").GetString());
+        Assert.NotEqual(0, list.GetProperty("result").GetProperty("tools").GetArrayLength());
+        Assert.True(call.TryGetProperty("result", out _), call.GetRawText());
+        Assert.False(process.HasExited);
+        Assert.Equal(0, await process.CloseAndWaitAsync());
+        process.AssertStdoutIsOnlyJsonRpc();
+        Assert.Single(AuditFiles.Read(audit));
+    }
+
+    protected static string Text(CallToolResult result) =>
+        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+
+    protected static Dictionary<string, object?> ToDictionary(JsonObject arguments) =>
+        arguments.ToDictionary(p => p.Key, p => (object?)(p.Value is null ? null : JsonSerializer.SerializeToElement(p.Value, Shared.Json.Node)));
+}
