@@ -1,1 +1,0 @@
-namespace McpServers.Testing; public static class Placeholder { }
