@@ -29,6 +29,20 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task UnparsableTimeSpan_FailsStart_NamingTheSetting()
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jira:Http:Timeout"] = "thirty seconds" });
+        builder.Services.AddBackendHttpClient("jira", builder.Configuration.GetSection("Jira:Http"), "Jira", "1.0.0");
+        using IHost host = builder.Build();
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Jira:Http:Timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Defaults_AreValid()
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
