@@ -1,0 +1,101 @@
+using McpServers.Shared.Errors;
+using McpServers.Shared.Http;
+using McpServers.Testing.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace McpServers.Shared.Tests.Http;
+
+public sealed class ErrorMappingTests
+{
+    private const string SecretInBody = "xoxb-SECRET-body-4f9a1c";
+    private const string SecretToken = "Bearer SECRET-token-77e2d0";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(400, BackendErrorKind.Invalid)]
+    [InlineData(401, BackendErrorKind.Unauthorized)]
+    [InlineData(403, BackendErrorKind.Forbidden)]
+    [InlineData(404, BackendErrorKind.NotFound)]
+    [InlineData(409, BackendErrorKind.Conflict)]
+    [InlineData(429, BackendErrorKind.RateLimited)]
+    [InlineData(500, BackendErrorKind.Unavailable)]
+    [InlineData(502, BackendErrorKind.Unavailable)]
+    [InlineData(503, BackendErrorKind.Unavailable)]
+    [InlineData(504, BackendErrorKind.TimedOut)]
+    public async Task ErrorStatus_MapsToKind_WithoutEchoingTheBody(int status, BackendErrorKind kind)
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapGet("/issue", () => Results.Text($"{{\"error\":\"{SecretInBody}\"}}", "application/json", statusCode: status));
+        await server.StartAsync(Ct);
+        using var harness = new BackendHttpHarness(server.BaseAddress, new Dictionary<string, string?> { ["MaxRetries"] = "0" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "issue?token=abc");
+
+        BackendException error = await Assert.ThrowsAsync<BackendException>(
+            () => harness.Client.SendToBackendAsync(request, BackendHttpHarness.System, Ct));
+
+        Assert.Equal(kind, error.Kind);
+        Assert.StartsWith("Jira ", error.SafeMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretInBody, error.SafeMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretInBody, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretInBody, harness.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RateLimited_SaysWhenToTryAgain()
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapGet("/issue", (HttpResponse response) =>
+        {
+            response.Headers.RetryAfter = "12";
+            return Results.StatusCode(429);
+        });
+        await server.StartAsync(Ct);
+        using var harness = new BackendHttpHarness(server.BaseAddress, new Dictionary<string, string?> { ["MaxRetries"] = "0" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "issue");
+
+        BackendException error = await Assert.ThrowsAsync<BackendException>(
+            () => harness.Client.SendToBackendAsync(request, BackendHttpHarness.System, Ct));
+
+        Assert.Equal("Jira is rate-limiting requests; try again in 12 s.", error.SafeMessage);
+        Assert.Equal(TimeSpan.FromSeconds(12), error.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Logs_NeverContainAuthorizationCookieOrQuery_ButDoRecordTheCall()
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapGet("/rest/api/2/issue/{key}", () => Results.StatusCode(500));
+        await server.StartAsync(Ct);
+        using var harness = new BackendHttpHarness(server.BaseAddress, new Dictionary<string, string?> { ["MaxRetries"] = "1" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "rest/api/2/issue/ABC-1?api_key=SECRET-query-91b3");
+        request.Headers.TryAddWithoutValidation("Authorization", SecretToken);
+        request.Headers.TryAddWithoutValidation("Cookie", "session=SECRET-cookie-5d2e");
+
+        await Assert.ThrowsAsync<BackendException>(() => harness.Client.SendToBackendAsync(request, BackendHttpHarness.System, Ct));
+
+        Assert.Equal(SecretToken, server.Requests[0].Header("Authorization"));
+        string logs = harness.Logs.AllText;
+        Assert.Contains("/rest/api/2/issue/ABC-1", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RetryAfter_ReadsSecondsAndDates()
+    {
+        var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        using var seconds = new HttpResponseMessage();
+        seconds.Headers.TryAddWithoutValidation("Retry-After", "7");
+        using var date = new HttpResponseMessage();
+        date.Headers.TryAddWithoutValidation("Retry-After", "Sun, 01 Mar 2026 12:00:30 GMT");
+        using var past = new HttpResponseMessage();
+        past.Headers.TryAddWithoutValidation("Retry-After", "Sun, 01 Mar 2026 11:00:00 GMT");
+        using var none = new HttpResponseMessage();
+
+        Assert.Equal(TimeSpan.FromSeconds(7), RetryAfter.Parse(seconds.Headers, now));
+        Assert.Equal(TimeSpan.FromSeconds(30), RetryAfter.Parse(date.Headers, now));
+        Assert.Equal(TimeSpan.Zero, RetryAfter.Parse(past.Headers, now));
+        Assert.Null(RetryAfter.Parse(none.Headers, now));
+    }
+}
