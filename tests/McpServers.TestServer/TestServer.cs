@@ -39,6 +39,7 @@ public static class TestServer
     public static IMcpServerBuilder AddTestServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<CallRecorder>();
+        services.AddSingleton<ITestBackend, TestBackend>();
         services.AddSingleton(new TestServerSettings(configuration["ApiKey"], configuration.GetValue<bool>("FailCheck")));
         services.AddSingleton<IServerCheck, TestServerCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools);

@@ -4,7 +4,7 @@ using ModelContextProtocol.Server;
 
 namespace McpServers.TestServer.Tools;
 
-public sealed class EchoTool(CallRecorder recorder)
+public sealed class EchoTool(CallRecorder recorder, ITestBackend backend)
 {
     [McpServerTool(Name = "test_echo", Title = "Echo", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Echoes a message back, repeated `count` times. Use to check connectivity.")]
@@ -14,7 +14,7 @@ public sealed class EchoTool(CallRecorder recorder)
         [Description("An optional colour label."), AllowedValues("red", "green")] string? color = null)
     {
         recorder.Record();
-        string text = string.Join(" ", Enumerable.Repeat(message, count));
+        string text = backend.Echo(string.Join(" ", Enumerable.Repeat(message, count)));
         return color is null ? text : $"[{color}] {text}";
     }
 }

@@ -213,7 +213,23 @@ public static class ServerExecutable
             return published;
         }
 
-        string dll = Path.Combine(AppContext.BaseDirectory, commandName + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{commandName}.dll is not next to the tests; reference the server project.", dll);
+        // Prefer the server's own build output (artifacts/bin/<Project>/<config>/), which has exactly the files it
+        // ships with; the copy next to the tests resolves assemblies through the test project's framework references.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string configuration = testOutput.Name;
+        DirectoryInfo? binRoot = testOutput.Parent?.Parent;
+        if (binRoot is not null)
+        {
+            foreach (DirectoryInfo project in binRoot.EnumerateDirectories().Where(d => d.FullName != testOutput.Parent!.FullName))
+            {
+                string candidate = Path.Combine(project.FullName, configuration, commandName + ".dll");
+                if (File.Exists(candidate) && File.Exists(Path.ChangeExtension(candidate, ".runtimeconfig.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new FileNotFoundException($"No build of {commandName} found under {binRoot?.FullName}; build the solution first.");
     }
 }
