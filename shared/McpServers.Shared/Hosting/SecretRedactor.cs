@@ -43,6 +43,21 @@ public sealed partial class SecretRedactor
         }
     }
 
+    /// <summary>True when <paramref name="text"/> contains a known secret.</summary>
+    public bool Contains(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (string secret in _secrets)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns <paramref name="text"/> with every known secret replaced by <see cref="Mask"/>.</summary>
     public string Redact(string text)
     {

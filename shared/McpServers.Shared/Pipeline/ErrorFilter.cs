@@ -23,7 +23,7 @@ internal sealed partial class ErrorFilter(SecretRedactor redactor, ILogger<Error
         string tool = context.Params?.Name ?? string.Empty;
         try
         {
-            return await next(context, cancellationToken);
+            return RedactSecrets(await next(context, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -51,6 +51,29 @@ internal sealed partial class ErrorFilter(SecretRedactor redactor, ILogger<Error
             return ToolResults.Error(
                 $"'{tool}' failed because of an internal error (not a problem with your input). Nothing more is known to the model; the administrator can look up correlation id {state.CorrelationId} in the server log.");
         }
+    }
+
+    /// <summary>
+    /// A configured secret never leaves in a result, even when a backend echoes it back (a misconfigured field, an
+    /// error body quoting the request).
+    /// </summary>
+    private CallToolResult RedactSecrets(CallToolResult result)
+    {
+        foreach (ContentBlock block in result.Content)
+        {
+            if (block is TextContentBlock text && redactor.Contains(text.Text))
+            {
+                text.Text = redactor.Redact(text.Text);
+            }
+        }
+
+        if (result.StructuredContent is { } structured && structured.GetRawText() is { } raw && redactor.Contains(raw))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(redactor.Redact(raw));
+            result.StructuredContent = document.RootElement.Clone();
+        }
+
+        return result;
     }
 
     /// <summary>The fixed, safe message for each backend failure kind, with a retry hint.</summary>
