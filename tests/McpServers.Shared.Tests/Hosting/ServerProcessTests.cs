@@ -12,8 +12,7 @@ public sealed class ServerProcessTests
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(Exe);
+        ProcessStartInfo info = StdioMcpProcess.StartInfo(Exe);
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

@@ -45,6 +45,25 @@ public sealed class StdioMcpProcess : IAsyncDisposable
     public static StdioMcpProcess Start(string executable, IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
+        ProcessStartInfo info = StartInfo(executable);
+        foreach (string argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        process.StandardInput.AutoFlush = true;
+        return new StdioMcpProcess(process);
+    }
+
+    /// <summary>How to start a server: a <c>.dll</c> under <c>dotnet</c>, a native binary directly; all streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(string executable)
+    {
         ArgumentNullException.ThrowIfNull(executable);
         bool managed = executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var info = new ProcessStartInfo(managed ? "dotnet" : executable)
@@ -60,19 +79,7 @@ public sealed class StdioMcpProcess : IAsyncDisposable
             info.ArgumentList.Add(executable);
         }
 
-        foreach (string argument in arguments ?? [])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        process.StandardInput.AutoFlush = true;
-        return new StdioMcpProcess(process);
+        return info;
     }
 
     /// <summary>Writes one raw line to the server's stdin (may be garbage on purpose).</summary>

@@ -1,0 +1,31 @@
+#!/usr/bin/env pwsh
+# Thin wrapper over plain dotnet commands; every line below can be run by hand.
+#   ./build.ps1 build     -> dotnet build McpServers.sln -c Release
+#   ./build.ps1 test      -> dotnet test McpServers.sln -c Release
+#   ./build.ps1 pack      -> dotnet pack McpServers.sln -c Release -o artifacts/packages
+#   ./build.ps1 publish   -> dotnet publish servers/<Server> -c Release -r <rid> -p:PublishAot=true (every server)
+param(
+    [ValidateSet('build', 'test', 'pack', 'publish')]
+    [string]$Target = 'build',
+    [string]$Configuration = 'Release',
+    [string]$Runtime = 'linux-x64'
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+function Invoke-Dotnet {
+    Write-Host "> dotnet $args"
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Target) {
+    'build' { Invoke-Dotnet build McpServers.sln -c $Configuration }
+    'test' { Invoke-Dotnet test McpServers.sln -c $Configuration }
+    'pack' { Invoke-Dotnet pack McpServers.sln -c $Configuration -o artifacts/packages }
+    'publish' {
+        foreach ($project in Get-ChildItem servers -Directory) {
+            Invoke-Dotnet publish $project.FullName -c $Configuration -r $Runtime -p:PublishAot=true -o "artifacts/publish/$($project.Name)"
+        }
+    }
+}
