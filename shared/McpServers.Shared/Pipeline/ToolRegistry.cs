@@ -152,7 +152,7 @@ public sealed partial class ToolRegistry
                 schema["properties"] = properties;
             }
 
-            schema.TryAdd("additionalProperties", false);
+            MakeStrict(schema);
             if (confirmable)
             {
                 properties[ConfirmationTokenParameter] = new JsonObject
@@ -178,5 +178,47 @@ public sealed partial class ToolRegistry
         }
 
         public override Tool ProtocolTool { get; }
+
+        /// <summary>Every object schema that lists properties and says nothing about others refuses others.</summary>
+        private static void MakeStrict(JsonNode? node)
+        {
+            if (node is not JsonObject schema)
+            {
+                return;
+            }
+
+            if (schema["properties"] is JsonObject properties)
+            {
+                schema.TryAdd("additionalProperties", false);
+                foreach (var (_, child) in properties)
+                {
+                    MakeStrict(child);
+                }
+            }
+
+            foreach (string keyword in (string[])["items", "additionalProperties", "not"])
+            {
+                MakeStrict(schema[keyword]);
+            }
+
+            foreach (string keyword in (string[])["anyOf", "oneOf", "allOf", "prefixItems"])
+            {
+                if (schema[keyword] is JsonArray list)
+                {
+                    foreach (JsonNode? item in list)
+                    {
+                        MakeStrict(item);
+                    }
+                }
+            }
+
+            if (schema["$defs"] is JsonObject defs)
+            {
+                foreach (var (_, child) in defs)
+                {
+                    MakeStrict(child);
+                }
+            }
+        }
     }
 }
