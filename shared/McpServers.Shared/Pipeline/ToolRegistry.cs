@@ -189,7 +189,12 @@ public sealed partial class ToolRegistry
 
             if (schema["properties"] is JsonObject properties)
             {
-                schema.TryAdd("additionalProperties", false);
+                // allOf spreads one object's properties over several branches: strict branches would reject it.
+                if (!schema.ContainsKey("allOf"))
+                {
+                    schema.TryAdd("additionalProperties", false);
+                }
+
                 foreach (var (_, child) in properties)
                 {
                     MakeStrict(child);
@@ -201,7 +206,7 @@ public sealed partial class ToolRegistry
                 MakeStrict(schema[keyword]);
             }
 
-            foreach (string keyword in (string[])["anyOf", "oneOf", "allOf", "prefixItems"])
+            foreach (string keyword in (string[])["anyOf", "oneOf", "prefixItems"])
             {
                 if (schema[keyword] is JsonArray list)
                 {
