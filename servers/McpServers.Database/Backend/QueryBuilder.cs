@@ -62,7 +62,7 @@ internal sealed partial class QueryBuilder
         for (int i = 0; i < requested.Count; i++)
         {
             Resolved r = ctx.Resolve(requested[i], $"columns[{i}]");
-            select.Add($"{_dialect.Readable(r.Expression, r.Column)} AS c{i.ToString(CultureInfo.InvariantCulture)}");
+            select.Add($"{_dialect.Readable(r.Expression, r.Column.Kind)} AS c{i.ToString(CultureInfo.InvariantCulture)}");
             columns.Add(new ResultColumn(r.Path, r.Column.DataType));
             hints.Add(new ValueHint(r.Column.Kind, r.Column.Scale));
         }
@@ -78,7 +78,7 @@ internal sealed partial class QueryBuilder
                 throw new ToolInputException($"`order_by[{i}]`: binary column `{r.Path}` cannot be used for ordering.");
             }
 
-            order.Add(Direction(_dialect.Readable(r.Expression, r.Column), o.Descending));
+            order.Add(Direction(_dialect.Orderable(r.Expression, r.Column.Kind), o.Descending));
             ordered.Add(r.Expression);
         }
 
@@ -111,6 +111,7 @@ internal sealed partial class QueryBuilder
         var groupExpressions = new List<string>();
         var columns = new List<ResultColumn>();
         var hints = new List<ValueHint>();
+        // Ordering uses the output's raw expression: its SELECT form may be text (PostgreSQL numeric), which sorts wrongly.
         var outputs = new Dictionary<string, (string Alias, string Expression, ColumnKind Kind, string Type)>(StringComparer.OrdinalIgnoreCase);
         var groupPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -142,15 +143,15 @@ internal sealed partial class QueryBuilder
                     throw new ToolInputException($"`group_by[{i}]`: binary column `{r.Path}` cannot be grouped.");
                 }
 
-                expression = _dialect.Readable(r.Expression, r.Column);
+                expression = _dialect.Orderable(r.Expression, r.Column.Kind);
                 name = r.Path;
                 hint = new ValueHint(r.Column.Kind, r.Column.Scale);
                 type = r.Column.DataType;
             }
 
             AddOutput(outputs, name, (alias, expression, hint.Kind, type), $"group_by[{i}]");
-            groupPaths.TryAdd(r.Path, alias);
-            select.Add($"{expression} AS {alias}");
+            groupPaths.TryAdd(r.Path, expression);
+            select.Add($"{_dialect.Readable(expression, hint.Kind)} AS {alias}");
             groupExpressions.Add(expression);
             columns.Add(new ResultColumn(name, type));
             hints.Add(hint);
@@ -163,7 +164,7 @@ internal sealed partial class QueryBuilder
             string alias = "m" + i.ToString(CultureInfo.InvariantCulture);
             AddOutput(outputs, name, (alias, expression, hint.Kind, type), $"metrics[{i}]");
             metricExpressions[name] = (expression, hint.Kind, type);
-            select.Add($"{expression} AS {alias}");
+            select.Add($"{_dialect.Readable(expression, hint.Kind)} AS {alias}");
             columns.Add(new ResultColumn(name, type));
             hints.Add(hint);
         }
@@ -190,28 +191,24 @@ internal sealed partial class QueryBuilder
         var orderedAliases = new HashSet<string>(StringComparer.Ordinal);
         foreach ((OrderSpec o, int i) in (spec.OrderBy ?? []).Select((o, i) => (o, i)))
         {
-            string? alias = outputs.TryGetValue(o.Column ?? string.Empty, out var output) ? output.Alias
-                : groupPaths.TryGetValue(o.Column ?? string.Empty, out string? groupAlias) ? groupAlias
+            string? expression = outputs.TryGetValue(o.Column ?? string.Empty, out var output) ? output.Expression
+                : groupPaths.TryGetValue(o.Column ?? string.Empty, out string? groupExpression) ? groupExpression
                 : null;
-            if (alias is null)
+            if (expression is null)
             {
                 throw new ToolInputException($"`order_by[{i}].column` `{Describe.Input(o.Column)}` must name a group or metric of this call: {Describe.List(outputs.Keys)}.");
             }
 
-            if (orderedAliases.Add(alias))
+            if (orderedAliases.Add(expression))
             {
-                order.Add(Direction(alias, o.Descending));
+                order.Add(Direction(expression, o.Descending));
             }
         }
 
         // Group keys are unique per row, so they complete the total order that paging relies on.
-        for (int i = 0; i < groupExpressions.Count; i++)
+        foreach (string expression in groupExpressions.Where(orderedAliases.Add))
         {
-            string alias = "g" + i.ToString(CultureInfo.InvariantCulture);
-            if (orderedAliases.Add(alias))
-            {
-                order.Add(Direction(alias, descending: false));
-            }
+            order.Add(Direction(expression, descending: false));
         }
 
         var sql = new StringBuilder();
@@ -255,7 +252,7 @@ internal sealed partial class QueryBuilder
         ColumnKind kind = r.Column.Kind;
         bool numeric = kind is ColumnKind.Integer or ColumnKind.Decimal or ColumnKind.Float;
         string name = m.As ?? $"{m.Function.Name()}_{r.Path.Replace('.', '_')}";
-        string expression = _dialect.Readable(r.Expression, r.Column);
+        string expression = _dialect.Orderable(r.Expression, r.Column.Kind);
         switch (m.Function)
         {
             case MetricFunction.Count:
@@ -386,7 +383,7 @@ internal sealed partial class QueryBuilder
         }
 
         // A view has no row identity: ordering by every column makes equal rows indistinguishable, so offsets stay exact.
-        return root.Columns.Where(c => c.Kind != ColumnKind.Bytes).Select(c => _dialect.Readable($"t.{_dialect.Quote(c.Name)}", c));
+        return root.Columns.Where(c => c.Kind != ColumnKind.Bytes).Select(c => _dialect.Orderable($"t.{_dialect.Quote(c.Name)}", c.Kind));
     }
 
     private static string Direction(string expression, bool descending) =>

@@ -131,13 +131,7 @@ internal sealed class ResultWriter
         {
             value = reader.GetValue(i);
         }
-        catch (OverflowException)
-        {
-            // PostgreSQL numeric wider than System.Decimal: the double is the best the driver offers; say it as text.
-            writer.WriteStringValue(reader.GetDouble(i).ToString("R", CultureInfo.InvariantCulture));
-            return;
-        }
-        catch (Exception ex) when (ex is InvalidCastException or NotSupportedException)
+        catch (Exception ex) when (ex is InvalidCastException or NotSupportedException or OverflowException)
         {
             writer.WriteStringValue($"<value of type {SafeTypeName(reader, i)} not shown>");
             return;
@@ -204,6 +198,9 @@ internal sealed class ResultWriter
                 // Binary is described, never dumped: it is rarely useful to a model and can be large.
                 writer.WriteStringValue($"<binary, {bytes.Length} bytes>");
                 break;
+            case string text when hint.Kind == ColumnKind.Decimal:
+                WriteNumericText(writer, text, hint.Scale);
+                break;
             case string text when hint.Kind is ColumnKind.Timestamp or ColumnKind.TimestampTz && text.Length >= 19 && text[10] == ' ':
                 // SQLite timestamps are stored as "yyyy-MM-dd HH:mm:ss"; ISO 8601 uses a T.
                 writer.WriteStringValue(TextHygiene.CleanAndTruncate(string.Concat(text.AsSpan(0, 10), "T", text.AsSpan(11)), _maxCellChars));
@@ -233,12 +230,35 @@ internal sealed class ResultWriter
         }
     }
 
+    /// <summary>
+    /// A numeric the database sent as text (exact). Up to 15 significant digits it becomes a JSON number; wider values
+    /// stay strings with every digit, unless rounding to the known scale (averages) brings them within range.
+    /// </summary>
+    private static void WriteNumericText(Utf8JsonWriter writer, string text, int? scale)
+    {
+        bool parsed = decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value);
+        if (parsed && SignificantDigits(text) <= 15)
+        {
+            WriteDecimal(writer, scale is { } s ? Math.Round(value, s, MidpointRounding.AwayFromZero) : value);
+        }
+        else if (parsed && scale is { } s2 && SignificantDigits(Math.Round(value, s2, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)) <= 15)
+        {
+            WriteDecimal(writer, Math.Round(value, s2, MidpointRounding.AwayFromZero));
+        }
+        else
+        {
+            writer.WriteStringValue(text);
+        }
+    }
+
+    private static int SignificantDigits(string text) =>
+        text.TrimStart('-').Replace(".", string.Empty, StringComparison.Ordinal).TrimStart('0').Length;
+
     /// <summary>Numbers with up to 15 significant digits survive a double round trip; longer ones travel as strings.</summary>
     internal static void WriteDecimal(Utf8JsonWriter writer, decimal value)
     {
         string text = value.ToString(CultureInfo.InvariantCulture);
-        int significant = text.TrimStart('-').Replace(".", string.Empty, StringComparison.Ordinal).TrimStart('0').Length;
-        if (significant <= 15)
+        if (SignificantDigits(text) <= 15)
         {
             writer.WriteNumberValue(value);
         }

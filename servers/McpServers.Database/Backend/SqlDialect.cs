@@ -31,8 +31,11 @@ internal interface ISqlDialect
 
     string CaseInsensitiveLike(string expression, string placeholder);
 
-    /// <summary>Expression used in SELECT and ORDER BY: types the driver cannot read or order are cast to text.</summary>
-    string Readable(string expression, CatalogColumn column);
+    /// <summary>Expression used in a SELECT list: types the driver cannot read exactly (wide numerics, json, arrays, enums) become text.</summary>
+    string Readable(string expression, ColumnKind kind);
+
+    /// <summary>Expression used in ORDER BY, GROUP BY and DISTINCT: types without ordering or equality (json) become text.</summary>
+    string Orderable(string expression, ColumnKind kind);
 
     /// <summary>Expression used to compare columns that are neither text nor a known scalar type (enums, arrays, json) with a string.</summary>
     string AsText(string expression);
@@ -62,8 +65,12 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string CaseInsensitiveLike(string expression, string placeholder) => $"{expression} ILIKE {placeholder} ESCAPE '\\'";
 
-    public string Readable(string expression, CatalogColumn column) =>
-        column.Kind is ColumnKind.Json or ColumnKind.Other ? $"({expression})::text" : expression;
+    // numeric travels as text so that no digit is lost to System.Decimal's 28-digit range.
+    public string Readable(string expression, ColumnKind kind) =>
+        kind is ColumnKind.Json or ColumnKind.Other or ColumnKind.Decimal ? $"({expression})::text" : expression;
+
+    public string Orderable(string expression, ColumnKind kind) =>
+        kind is ColumnKind.Json ? $"({expression})::text" : expression;
 
     public string AsText(string expression) => $"({expression})::text";
 
@@ -100,7 +107,9 @@ internal sealed class SqliteDialect : ISqlDialect
     // SQLite's LIKE is case-insensitive for ASCII letters only (documented limitation of the built-in LIKE).
     public string CaseInsensitiveLike(string expression, string placeholder) => $"{expression} LIKE {placeholder} ESCAPE '\\'";
 
-    public string Readable(string expression, CatalogColumn column) => expression;
+    public string Readable(string expression, ColumnKind kind) => expression;
+
+    public string Orderable(string expression, ColumnKind kind) => expression;
 
     public string AsText(string expression) => expression;
 

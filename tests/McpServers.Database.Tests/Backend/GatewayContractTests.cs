@@ -504,20 +504,7 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
 
     // ---- declared queries ----
 
-    public const string FinanceTools = """
-        {
-          "tools": [
-            {
-              "name": "query_finance_data",
-              "description": "Query the finance data warehouse for reporting data",
-              "sql": "SELECT entity, metric, period, amount FROM finance WHERE metric = :metric AND period = :period AND (:entity IS NULL OR entity = :entity) ORDER BY entity",
-              "inputSchema": {"type":"object","properties":{"metric":{"type":"string","enum":["revenue","opex","headcount","ebitda"]},"period":{"type":"string","pattern":"^\\d{4}-Q[1-4]$"},"entity":{"type":"string","maxLength":50}},"required":["metric","period"]}
-            }
-          ]
-        }
-        """;
-
-    protected static DeclaredQuery Finance => DeclaredQueries.Parse(FinanceTools)[0];
+    protected static DeclaredQuery Finance => DemoTools.Finance;
 
     [Fact]
     public async Task RunDeclared_QueryFinanceData_ReturnsEveryEntityForThePeriod()
@@ -571,7 +558,7 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
     [Fact]
     public async Task RunDeclared_RowCap_TruncatesWithoutCursor()
     {
-        DeclaredQuery all = DeclaredQueries.Parse("""{"tools":[{"name":"all_invoices","description":"d","sql":"SELECT id FROM invoices ORDER BY id","inputSchema":{"type":"object"},"maxRows":25}]}""")[0];
+        DeclaredQuery all = DemoTools.Probe("SELECT id FROM invoices ORDER BY id", "all_invoices", maxRows: 25);
 
         QueryResult result = await Gateway.RunDeclaredAsync(all, new Dictionary<string, JsonElement>(), Ct);
 
@@ -583,7 +570,7 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
     [Fact]
     public async Task Check_ReportsDeclaredStatementsThatDoNotPrepare()
     {
-        DeclaredQuery broken = DeclaredQueries.Parse("""{"tools":[{"name":"broken","description":"d","sql":"SELECT no_such_column FROM finance","inputSchema":{"type":"object"}}]}""")[0];
+        DeclaredQuery broken = DemoTools.Probe("SELECT no_such_column FROM finance", "broken");
 
         CheckReport report = await Gateway.CheckAsync([Finance, broken], Ct);
 

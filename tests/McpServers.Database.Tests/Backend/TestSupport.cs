@@ -47,6 +47,32 @@ internal static class Json
 [System.Text.Json.Serialization.JsonSerializable(typeof(int[]))]
 internal sealed partial class TestJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
+/// <summary>Declared tools used across the tests, written as an administrator would write the file.</summary>
+internal static class DemoTools
+{
+    public const string FinanceJson = """
+        {
+          "tools": [
+            {
+              "name": "query_finance_data",
+              "description": "Query the finance data warehouse for reporting data",
+              "sql": "SELECT entity, metric, period, amount FROM finance WHERE metric = :metric AND period = :period AND (:entity IS NULL OR entity = :entity) ORDER BY entity",
+              "inputSchema": {"type":"object","properties":{"metric":{"type":"string","enum":["revenue","opex","headcount","ebitda"]},"period":{"type":"string","pattern":"^\\d{4}-Q[1-4]$"},"entity":{"type":"string","maxLength":50}},"required":["metric","period"]}
+            }
+          ]
+        }
+        """;
+
+    public static DeclaredQuery Finance => DeclaredQueries.Parse(FinanceJson)[0];
+
+    /// <summary>A parameterless declared tool around <paramref name="sql"/>, parsed (and so checked) like the real file.</summary>
+    public static DeclaredQuery Probe(string sql, string name = "probe", int? maxRows = null)
+    {
+        string max = maxRows is { } m ? $",\"maxRows\":{m}" : string.Empty;
+        return DeclaredQueries.Parse($$"""{"tools":[{"name":"{{name}}","description":"probe","sql":{{JsonSerializer.Serialize(sql, TestJsonContext.Default.String)}},"inputSchema":{"type":"object"}{{max}}}]}""")[0];
+    }
+}
+
 /// <summary>Backend-neutral access to one demo database for the shared contract tests.</summary>
 public abstract class DemoBackend : IAsyncLifetime
 {
@@ -147,8 +173,11 @@ public sealed class SqliteDemoBackend : DemoBackend
 }
 
 /// <summary>The same demo schema and data loaded into a fresh PostgreSQL database cloned from a template.</summary>
-public sealed class PostgresDemoBackend(PostgresServer server) : DemoBackend
+public class PostgresDemoBackend(PostgresServer server) : DemoBackend
 {
+    /// <summary>Extra objects a test class needs, created as the owner before the read-only role is granted SELECT.</summary>
+    protected virtual string? ExtraSetupSql => null;
+
     public const string Template = "demo";
 
     public PostgresServer Server => server;
@@ -173,6 +202,11 @@ public sealed class PostgresDemoBackend(PostgresServer server) : DemoBackend
             await db.ExecuteAsync(script.Main + "\n" + script.Hr);
         });
         Database = await server.CreateDatabaseAsync(Template);
+        if (ExtraSetupSql is { } extra)
+        {
+            await Database.ExecuteAsync(extra);
+        }
+
         ReaderConnectionString = WithPooling(await Database.CreateReadOnlyRoleAsync("public"));
     }
 
