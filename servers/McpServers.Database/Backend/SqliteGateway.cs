@@ -143,6 +143,7 @@ public sealed partial class SqliteGateway : SqlGateway
     private protected override Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         RunGuardedAsync(async (connection, ct) =>
         {
+            EnsureSingleReadStatement(connection, statement.Sql);
             using SqliteCommand cmd = connection.CreateCommand();
             cmd.CommandText = statement.Sql;
             for (int i = 0; i < statement.Parameters.Count; i++)
@@ -153,6 +154,33 @@ public sealed partial class SqliteGateway : SqlGateway
             await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
             return await read(reader, ct);
         }, cancellationToken);
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite runs every statement in a command's text, so a second statement must never get that far;
+    /// and SQLite itself can say whether a compiled statement writes (sqlite3_stmt_readonly). Both are checked on a
+    /// separate prepare before the command runs. Compile errors are left for the real execution to report.
+    /// </summary>
+    private static void EnsureSingleReadStatement(SqliteConnection connection, string sql)
+    {
+        int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out sqlite3_stmt statement, out string tail);
+        using (statement)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                return;
+            }
+
+            if (!string.IsNullOrWhiteSpace(tail))
+            {
+                throw new BackendException(BackendErrorKind.Invalid, "The statement is not a single statement. If this is a declared tool, an administrator should run mcp-database --check.");
+            }
+
+            if (raw.sqlite3_stmt_readonly(statement) == 0)
+            {
+                throw new BackendException(BackendErrorKind.Forbidden, "The statement tried to change data; this server is read-only.");
+            }
+        }
+    }
 
     /// <summary>SQLite stores dates as ISO text, booleans as integers and NUMERIC as REAL: bind values in the same shapes so comparisons hold.</summary>
     private static object ToSqlite(object? value) => value switch
