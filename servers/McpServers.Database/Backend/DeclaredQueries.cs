@@ -314,6 +314,12 @@ public static partial class DeclaredQueries
     /// <summary>The statement for a dialect, nested as a subquery so that only a query expression can run and a row cap applies.</summary>
     internal static string Render(DeclaredQuery query, ISqlDialect dialect)
     {
+        if (query.Segments.Count == 0)
+        {
+            // Only Parse/Load produce checked statements; a hand-built DeclaredQuery has never been through the checks.
+            throw new InvalidOperationException($"Declared query '{query.Name}' was not created by DeclaredQueries.Parse or Load.");
+        }
+
         var sql = new StringBuilder("SELECT * FROM (\n");
         foreach ((string text, int? parameter) in query.Segments)
         {

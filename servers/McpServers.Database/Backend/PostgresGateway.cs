@@ -112,7 +112,12 @@ public sealed class PostgresGateway : SqlGateway
         await _roleLock.WaitAsync(cancellationToken);
         try
         {
-            _roleWarnings ??= await RunGuardedAsync(async (connection, ct) =>
+            if (_roleWarnings is not null)
+            {
+                return _roleWarnings;
+            }
+
+            _roleWarnings = await RunGuardedAsync(async (connection, ct) =>
             {
                 var warnings = new List<string>();
                 await using (NpgsqlCommand su = new("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection))
@@ -213,9 +218,10 @@ public sealed class PostgresGateway : SqlGateway
         }, cancellationToken);
     }
 
+    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
     private async Task EnsureRoleAllowedAsync(CancellationToken cancellationToken)
     {
-        if (Options.RequireReadOnlyRole && (await RoleWarningsAsync(cancellationToken)).Count > 0)
+        if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
         {
             throw new BackendException(BackendErrorKind.Forbidden,
                 "This server is configured to require a read-only database role, and its role can write. An administrator must connect it with a SELECT-only role.");

@@ -37,7 +37,7 @@ public abstract class SqlGateway : IDatabaseGateway
 
     private protected abstract ISqlDialect Dialect { get; }
 
-    private protected AccessPolicy Policy => new(
+    private protected AccessPolicy Policy => field ??= new(
         Options.AllowedSchemas.Count > 0 ? Options.AllowedSchemas : [Dialect.DefaultSchema], Options.DeniedTables, Options.DeniedColumns);
 
     public async Task<TableList> ListTablesAsync(string? schema = null, string? nameContains = null, CancellationToken cancellationToken = default)
@@ -99,7 +99,12 @@ public abstract class SqlGateway : IDatabaseGateway
         int limit = Math.Min(query.MaxRows ?? Options.MaxRowLimit, Options.MaxRowLimit);
         string sql = DeclaredQueries.Render(query, Dialect) + Dialect.Page(limit + 1, 0);
         var writer = new ResultWriter(limit, Options.MaxCellChars, Options.MaxResponseBytes, $"row limit {limit}");
+        long started = Time.GetTimestamp();
         ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, parameters), (reader, ct) => writer.ReadAsync(reader, null, ct), cancellationToken);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.StatementRan(Logger, (long)Time.GetElapsedTime(started).TotalMilliseconds, rows.Rows.Count);
+        }
         Truncation truncation = rows.CutReason is null
             ? Truncation.None(rows.Rows.Count)
             : Truncation.Cut(rows.Rows.Count, null, null, rows.CutReason);
@@ -159,7 +164,12 @@ public abstract class SqlGateway : IDatabaseGateway
 
         string sql = query.Sql + Dialect.Page(query.Limit + 1, offset);
         var writer = new ResultWriter(query.Limit, Options.MaxCellChars, Options.MaxResponseBytes, query.LimitReason);
+        long started = Time.GetTimestamp();
         ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, query.Parameters), (reader, ct) => writer.ReadAsync(reader, query.Hints, ct), cancellationToken);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.StatementRan(Logger, (long)Time.GetElapsedTime(started).TotalMilliseconds, rows.Rows.Count);
+        }
         Truncation truncation = rows.CutReason is null
             ? Truncation.None(rows.Rows.Count)
             : Truncation.Cut(rows.Rows.Count, null, OpaqueCursor.Encode(query.Scope, (offset + rows.Rows.Count).ToString(CultureInfo.InvariantCulture)), rows.CutReason);
