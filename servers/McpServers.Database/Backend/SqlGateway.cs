@@ -101,10 +101,8 @@ public abstract class SqlGateway : IDatabaseGateway
         var writer = new ResultWriter(limit, Options.MaxCellChars, Options.MaxResponseBytes, $"row limit {limit}");
         long started = Time.GetTimestamp();
         ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, parameters), (reader, ct) => writer.ReadAsync(reader, null, ct), cancellationToken);
-        if (Logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.StatementRan(Logger, (long)Time.GetElapsedTime(started).TotalMilliseconds, rows.Rows.Count);
-        }
+        long elapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
+        Log.StatementRan(Logger, elapsedMs, rows.Rows.Count);
         Truncation truncation = rows.CutReason is null
             ? Truncation.None(rows.Rows.Count)
             : Truncation.Cut(rows.Rows.Count, null, null, rows.CutReason);
@@ -166,10 +164,8 @@ public abstract class SqlGateway : IDatabaseGateway
         var writer = new ResultWriter(query.Limit, Options.MaxCellChars, Options.MaxResponseBytes, query.LimitReason);
         long started = Time.GetTimestamp();
         ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, query.Parameters), (reader, ct) => writer.ReadAsync(reader, query.Hints, ct), cancellationToken);
-        if (Logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.StatementRan(Logger, (long)Time.GetElapsedTime(started).TotalMilliseconds, rows.Rows.Count);
-        }
+        long elapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
+        Log.StatementRan(Logger, elapsedMs, rows.Rows.Count);
         Truncation truncation = rows.CutReason is null
             ? Truncation.None(rows.Rows.Count)
             : Truncation.Cut(rows.Rows.Count, null, OpaqueCursor.Encode(query.Scope, (offset + rows.Rows.Count).ToString(CultureInfo.InvariantCulture)), rows.CutReason);
