@@ -56,7 +56,9 @@ internal static class PostgresCatalog
         await ReadAsync(connection, TablesSql, schemas, r =>
         {
             double rows = r.GetDouble(4);
-            tables[r.GetInt64(0)] = (r.GetString(1), r.GetString(2), RelationKind(r.GetString(3)), rows < 0 ? null : (long)rows, Nullable(r, 5));
+            // reltuples is -1 before the first ANALYZE and meaningless (0) for views.
+            string kind = RelationKind(r.GetString(3));
+            tables[r.GetInt64(0)] = (r.GetString(1), r.GetString(2), kind, rows < 0 || kind == "view" ? null : (long)rows, Nullable(r, 5));
         }, ct);
 
         var columns = new Dictionary<long, List<CatalogColumn>>();

@@ -48,9 +48,9 @@ public abstract class SqlGateway : IDatabaseGateway
             .Where(t => string.IsNullOrEmpty(nameContains) || t.Name.Contains(nameContains, StringComparison.OrdinalIgnoreCase))
             .Select(t => new TableSummary(t.Schema, t.Name, t.Kind, t.RowEstimate, Clean(t.Comment)))
             .ToList();
-        if (schema is not null && !catalog.Tables.Any(t => string.Equals(t.Schema, schema, StringComparison.OrdinalIgnoreCase)))
+        if (schema is not null && !Policy.AllowedSchemas.Contains(schema, StringComparer.OrdinalIgnoreCase))
         {
-            throw new ToolInputException($"Schema `{Describe.Input(schema)}` is not visible to this server. Schemas: {Describe.List(catalog.Tables.Select(t => t.Schema).Distinct())}.");
+            throw new ToolInputException($"Schema `{Describe.Input(schema)}` is not visible to this server. Schemas: {Describe.List(Policy.AllowedSchemas)}.");
         }
 
         int max = Options.MaxRowLimit;

@@ -78,6 +78,17 @@ public sealed class QueryBuilderTests
         Assert.NotEqual(scope, builder.BuildQuery(a with { Filters = [new FilterSpec("name", FilterOp.Eq, Json.Of("\"b\""))] }).Scope);
     }
 
+    [Fact]
+    public void ForeignKeyToADeniedTable_IsNotAPath()
+    {
+        var builder = new QueryBuilder(new Catalog([Weird, Owners], new AccessPolicy(["public"], ["owners"], [])), PostgresDialect.Instance, 100, 1000);
+
+        var ex = Assert.Throws<ToolInputException>(() => builder.BuildQuery(new QuerySpec("we\"ird", Columns: ["owner.name"])));
+
+        Assert.DoesNotContain("owners", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ToolInputException>(() => builder.BuildQuery(new QuerySpec("owners")));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
