@@ -62,7 +62,7 @@ public sealed class PostgresGateway : SqlGateway
             errors.Add(ex.SafeMessage ?? ex.Kind.ToString());
         }
 
-        if (Options.RequireReadOnlyRole && warnings.Count > 0)
+        if (Options.RequireReadOnlyRole && warnings.Count > 0 && errors.Count == 0)
         {
             errors.Add("RequireReadOnlyRole is set and the database role can write; the server will refuse to serve.");
         }

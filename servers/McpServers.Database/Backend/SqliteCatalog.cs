@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace McpServers.Database.Backend;
 
 /// <summary>Reads tables and views of the allowed (attached) schemas through SQLite's table-valued pragma functions.</summary>
-internal static class SqliteCatalog
+internal static partial class SqliteCatalog
 {
     public static List<CatalogTable> Load(SqliteConnection connection, IReadOnlyList<string> schemas)
     {
@@ -85,9 +85,12 @@ internal static class SqliteCatalog
 
     private static int? Scale(string declared)
     {
-        System.Text.RegularExpressions.Match m = SqliteGateway.ScaleSuffix().Match(declared);
+        System.Text.RegularExpressions.Match m = ScaleSuffix().Match(declared);
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\s*\d+\s*,\s*(\d+)\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex ScaleSuffix();
 
     private static List<T> Query<T>(SqliteConnection connection, string sql, (string Name, object Value)[] parameters, Func<SqliteDataReader, T> map)
     {

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using McpServers.Database.Options;
 using McpServers.Shared.Errors;
 using Microsoft.Data.Sqlite;
@@ -14,7 +13,7 @@ namespace McpServers.Database.Backend;
 /// <c>PRAGMA query_only</c>); SQLite has no planner cost, so a progress handler stands in for the cost gate and the
 /// statement timeout: it stops a statement after a budget of VM instructions, at the deadline, or on cancellation.
 /// </summary>
-public sealed partial class SqliteGateway : SqlGateway
+public sealed class SqliteGateway : SqlGateway
 {
     private const int ProgressInterval = 1000;
 
@@ -333,7 +332,4 @@ public sealed partial class SqliteGateway : SqlGateway
             return Reason == StopReason.None ? 0 : 1;
         }
     }
-
-    [GeneratedRegex(@"\(\s*\d+\s*,\s*(\d+)\s*\)")]
-    internal static partial Regex ScaleSuffix();
 }

@@ -56,6 +56,13 @@ public sealed record DatabaseOptions
 
     public static IReadOnlyList<string> DefaultDeniedColumns { get; } = ["*password*", "*passwd*", "*secret*", "*.ssn"];
 
+    /// <summary>For logs and diagnostics: the connection string can hold a password, so it is never printed.</summary>
+    public override string ToString() =>
+        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
+        $"AllowedSchemas = [{string.Join(", ", AllowedSchemas)}], DeniedTables = [{string.Join(", ", DeniedTables)}], " +
+        $"DeniedColumns = [{string.Join(", ", DeniedColumns)}], MaxQueryCost = {MaxQueryCost}, StatementTimeout = {StatementTimeout}, " +
+        $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole} }}";
+
     /// <summary>Reads the options from the configuration root without reflection (NativeAOT-safe).</summary>
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
     {

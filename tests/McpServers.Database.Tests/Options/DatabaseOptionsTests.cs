@@ -58,6 +58,15 @@ public sealed class DatabaseOptionsTests
     }
 
     [Fact]
+    public void ToString_NeverPrintsTheConnectionString()
+    {
+        var options = new DatabaseOptions { ConnectionString = "Host=db;Password=hunter2" };
+
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("***", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromConfiguration_BadValue_NamesTheSetting()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRowLimit"] = "lots" }).Build();
