@@ -49,4 +49,15 @@ public sealed record CheckReport(
     string Target,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Errors,
-    IReadOnlyList<DeclaredQueryCheck> DeclaredQueries);
+    IReadOnlyList<DeclaredQueryCheck> DeclaredQueries)
+{
+    /// <summary>The human-readable verdict --check prints (to stderr: stdout belongs to the protocol).</summary>
+    public string ToText()
+    {
+        var lines = new List<string> { $"{(Ok ? "OK" : "FAILED")}: {Backend} at {Target}" };
+        lines.AddRange(Warnings.Select(w => "warning: " + w));
+        lines.AddRange(Errors.Select(e => "error: " + e));
+        lines.AddRange(DeclaredQueries.Where(d => d.Ok).Select(d => $"declared tool {d.Name}: prepared"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -152,5 +152,7 @@ public sealed class SqliteSafetyTests(SqliteDemoBackend backend) : IClassFixture
         Assert.True(report.Ok, string.Join("; ", report.Errors));
         Assert.StartsWith("SQLite 3.", report.Backend, StringComparison.Ordinal);
         Assert.True(Assert.Single(report.DeclaredQueries).Ok);
+        Assert.StartsWith("OK: SQLite 3.", report.ToText(), StringComparison.Ordinal);
+        Assert.Contains("declared tool query_finance_data: prepared", report.ToText(), StringComparison.Ordinal);
     }
 }
