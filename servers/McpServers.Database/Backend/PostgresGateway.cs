@@ -275,7 +275,10 @@ public sealed class PostgresGateway : SqlGateway
                 var settings = new NpgsqlBatchCommand(
                     "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true), " +
                     "set_config('search_path', $3, true), set_config('TimeZone', 'UTC', true), " +
-                    "set_config('idle_in_transaction_session_timeout', $1, true)");
+                    "set_config('idle_in_transaction_session_timeout', $1, true), " +
+
+                    // The generated LIKE … ESCAPE '\' relies on standard strings; a server default of off would break it.
+                    "set_config('standard_conforming_strings', 'on', true)");
                 settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.StatementTimeout), NpgsqlDbType = NpgsqlDbType.Text });
                 settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.LockTimeout), NpgsqlDbType = NpgsqlDbType.Text });
                 settings.Parameters.Add(new NpgsqlParameter { Value = SearchPath(), NpgsqlDbType = NpgsqlDbType.Text });
