@@ -1,0 +1,340 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using McpServers.Database.Options;
+using McpServers.Shared.Errors;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace McpServers.Database.Backend;
+
+/// <summary>
+/// PostgreSQL through one <see cref="NpgsqlDataSource"/> (no connection is opened before the first call). Every call
+/// runs in its own transaction: READ ONLY, with <c>statement_timeout</c>, <c>lock_timeout</c>, a pinned
+/// <c>search_path</c> and UTC time zone set LOCAL, after an EXPLAIN of the exact statement against the cost gate.
+/// </summary>
+public sealed class PostgresGateway : SqlGateway
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _roleLock = new(1, 1);
+    private IReadOnlyList<string>? _roleWarnings;
+
+    public PostgresGateway(DatabaseOptions options, string connectionString, ILogger<PostgresGateway>? logger = null, TimeProvider? timeProvider = null)
+        : base(options, logger, timeProvider)
+    {
+        // The slim builder keeps the driver trimming/NativeAOT-safe; arrays are the one extra the catalog reads need.
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        _dataSource = builder.Build();
+    }
+
+    private protected override ISqlDialect Dialect => PostgresDialect.Instance;
+
+    public override async Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(declaredQueries);
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        var declared = new List<DeclaredQueryCheck>();
+        string backend = "PostgreSQL";
+        try
+        {
+            backend = await RunGuardedAsync(async (connection, ct) =>
+            {
+                await using NpgsqlCommand cmd = new("SELECT current_setting('server_version')", connection);
+                return "PostgreSQL " + (string)(await cmd.ExecuteScalarAsync(ct))!;
+            }, cancellationToken);
+            warnings.AddRange(await RoleWarningsAsync(cancellationToken));
+            Catalog catalog = await GetCatalogAsync(cancellationToken);
+            if (catalog.Tables.Count == 0)
+            {
+                warnings.Add($"No tables are visible in the allowed schemas ({string.Join(", ", Policy.AllowedSchemas)}); check AllowedSchemas and SELECT grants.");
+            }
+
+            foreach (DeclaredQuery query in declaredQueries)
+            {
+                declared.Add(await PrepareDeclaredAsync(query, cancellationToken));
+            }
+        }
+        catch (BackendException ex)
+        {
+            errors.Add(ex.SafeMessage ?? ex.Kind.ToString());
+        }
+
+        if (Options.RequireReadOnlyRole && warnings.Count > 0 && errors.Count == 0)
+        {
+            errors.Add("RequireReadOnlyRole is set and the database role can write; the server will refuse to serve.");
+        }
+
+        errors.AddRange(declared.Where(d => !d.Ok).Select(d => $"{d.Name}: {d.Problem}"));
+        return new CheckReport(errors.Count == 0, backend, new DatabaseConnection(DatabaseBackendKind.PostgreSql, _dataSource.ConnectionString, null).Describe(), warnings, errors, declared);
+    }
+
+    private async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunGuardedAsync(async (connection, ct) =>
+            {
+                // Preparing parses, analyses and plans the statement with typed parameters, without running it.
+                await using NpgsqlCommand cmd = CreateCommand(connection, new BuiltStatement(DeclaredQueries.Render(query, Dialect), TypedNulls(query)));
+                await cmd.PrepareAsync(ct);
+                await cmd.UnprepareAsync(ct);
+                return 0;
+            }, cancellationToken);
+            return new DeclaredQueryCheck(query.Name, true, null);
+        }
+        catch (BackendException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
+        }
+        catch (ToolInputException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.Message);
+        }
+    }
+
+    private static List<SqlParameterValue> TypedNulls(DeclaredQuery query) =>
+        query.Parameters.Select(p => new SqlParameterValue(null, p.Type switch
+        {
+            DeclaredParameterType.Integer => ColumnKind.Integer,
+            DeclaredParameterType.Number => ColumnKind.Decimal,
+            DeclaredParameterType.Boolean => ColumnKind.Boolean,
+            DeclaredParameterType.Date => ColumnKind.Date,
+            DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
+            _ => ColumnKind.Text,
+        })).ToList();
+
+    /// <summary>Superuser, or write/create privileges in an allowed schema: the role is not read-only.</summary>
+    public async Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default)
+    {
+        await _roleLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_roleWarnings is not null)
+            {
+                return _roleWarnings;
+            }
+
+            _roleWarnings = await RunGuardedAsync(async (connection, ct) =>
+            {
+                var warnings = new List<string>();
+                await using (NpgsqlCommand su = new("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection))
+                {
+                    if (await su.ExecuteScalarAsync(ct) is true)
+                    {
+                        warnings.Add("The database role is a superuser; use a role with SELECT privileges only.");
+                    }
+                }
+
+                IReadOnlyList<string> schemas = Policy.AllowedSchemas;
+                await using (NpgsqlCommand create = new("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) AND has_schema_privilege(oid, 'CREATE') ORDER BY 1", connection))
+                {
+                    create.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                    await using DbDataReader reader = await create.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        warnings.Add($"The database role can CREATE objects in schema {reader.GetString(0)}.");
+                    }
+                }
+
+                const string writable = """
+                    SELECT n.nspname || '.' || c.relname,
+                           concat_ws(', ',
+                             CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN 'INSERT' END,
+                             CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN 'UPDATE' END,
+                             CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN 'DELETE' END,
+                             CASE WHEN has_table_privilege(c.oid, 'TRUNCATE') THEN 'TRUNCATE' END)
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                      AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
+                           OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
+                    ORDER BY 1 LIMIT 6
+                    """;
+                await using (NpgsqlCommand write = new(writable, connection))
+                {
+                    write.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                    await using DbDataReader reader = await write.ExecuteReaderAsync(ct);
+                    var tables = new List<string>();
+                    while (await reader.ReadAsync(ct))
+                    {
+                        tables.Add($"{reader.GetString(0)} ({reader.GetString(1)})");
+                    }
+
+                    if (tables.Count > 0)
+                    {
+                        warnings.Add($"The database role can write to tables: {string.Join("; ", tables.Take(5))}{(tables.Count > 5 ? " and more" : string.Empty)}.");
+                    }
+                }
+
+                return (IReadOnlyList<string>)warnings;
+            }, cancellationToken);
+
+            foreach (string warning in _roleWarnings)
+            {
+                Log.PrivilegeWarning(Logger, warning);
+            }
+
+            return _roleWarnings;
+        }
+        finally
+        {
+            _roleLock.Release();
+        }
+    }
+
+    private protected override async ValueTask DisposeCoreAsync()
+    {
+        await _dataSource.DisposeAsync();
+        _roleLock.Dispose();
+    }
+
+    private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        await EnsureRoleAllowedAsync(cancellationToken);
+        return await RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
+    }
+
+    private protected override async Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await EnsureRoleAllowedAsync(cancellationToken);
+        return await RunGuardedAsync(async (connection, ct) =>
+        {
+            await using (NpgsqlCommand explain = CreateCommand(connection, statement with { Sql = "EXPLAIN (FORMAT JSON) " + statement.Sql }))
+            {
+                string plan = (string)(await explain.ExecuteScalarAsync(ct))!;
+                double cost = TotalCost(plan);
+                if (cost > Options.MaxQueryCost)
+                {
+                    Log.TooExpensive(Logger, cost, Options.MaxQueryCost);
+                    throw TooExpensive(string.Create(CultureInfo.InvariantCulture, $"estimated cost {cost:0} exceeds the limit {Options.MaxQueryCost:0}"));
+                }
+            }
+
+            await using NpgsqlCommand cmd = CreateCommand(connection, statement);
+            await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
+            return await read(reader, ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
+    private async Task EnsureRoleAllowedAsync(CancellationToken cancellationToken)
+    {
+        if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
+        {
+            throw new BackendException(BackendErrorKind.Forbidden,
+                "This server is configured to require a read-only database role, and its role can write. An administrator must connect it with a SELECT-only role.");
+        }
+    }
+
+    private static double TotalCost(string planJson)
+    {
+        using JsonDocument plan = JsonDocument.Parse(planJson);
+        return plan.RootElement[0].GetProperty("Plan").GetProperty("Total Cost").GetDouble();
+    }
+
+    private NpgsqlCommand CreateCommand(NpgsqlConnection connection, BuiltStatement statement)
+    {
+        var cmd = new NpgsqlCommand(statement.Sql, connection)
+        {
+            // Backstop only: statement_timeout fires first and is the one reported.
+            CommandTimeout = (int)Math.Ceiling(Options.StatementTimeout.TotalSeconds) + 5,
+        };
+        foreach (SqlParameterValue p in statement.Parameters)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = p.Value ?? DBNull.Value, NpgsqlDbType = DbType(p.Kind) });
+        }
+
+        return cmd;
+    }
+
+    private static NpgsqlDbType DbType(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => NpgsqlDbType.Bigint,
+        ColumnKind.Decimal => NpgsqlDbType.Numeric,
+        ColumnKind.Float => NpgsqlDbType.Double,
+        ColumnKind.Boolean => NpgsqlDbType.Boolean,
+        ColumnKind.Date => NpgsqlDbType.Date,
+        ColumnKind.Timestamp => NpgsqlDbType.Timestamp,
+        ColumnKind.TimestampTz => NpgsqlDbType.TimestampTz,
+        ColumnKind.Uuid => NpgsqlDbType.Uuid,
+        _ => NpgsqlDbType.Text,
+    };
+
+    /// <summary>Opens a connection, starts the guarded transaction, runs <paramref name="work"/>, and maps failures to safe errors.</summary>
+    private async Task<T> RunGuardedAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var batch = new NpgsqlBatch(connection, transaction))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+                var settings = new NpgsqlBatchCommand(
+                    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true), " +
+                    "set_config('search_path', $3, true), set_config('TimeZone', 'UTC', true), " +
+                    "set_config('idle_in_transaction_session_timeout', $1, true), " +
+
+                    // The generated LIKE … ESCAPE '\' relies on standard strings; a server default of off would break it.
+                    "set_config('standard_conforming_strings', 'on', true)");
+                settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.StatementTimeout), NpgsqlDbType = NpgsqlDbType.Text });
+                settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.LockTimeout), NpgsqlDbType = NpgsqlDbType.Text });
+                settings.Parameters.Add(new NpgsqlParameter { Value = SearchPath(), NpgsqlDbType = NpgsqlDbType.Text });
+                batch.BatchCommands.Add(settings);
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            T result = await work(connection, cancellationToken);
+
+            // Nothing to keep: rolling back ends the read-only transaction without a commit round trip meaning anything.
+            await transaction.RollbackAsync(cancellationToken);
+            return result;
+        }
+        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Map(ex);
+        }
+        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.BackendError(Logger, "connection", nameof(BackendErrorKind.Unavailable), ex);
+            throw new BackendException(BackendErrorKind.Unavailable, "The database cannot be reached right now. Retry in a minute; if it persists, an administrator should run mcp-database --check.", ex);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            throw new OperationCanceledException("The database call was cancelled.", ex, cancellationToken);
+        }
+    }
+
+    // pg_catalog first so objects in user schemas cannot shadow built-in functions and operators; pg_temp last.
+    private string SearchPath() =>
+        "pg_catalog, " + string.Join(", ", Policy.AllowedSchemas.Select(Dialect.Quote)) + ", pg_temp";
+
+    private static string Milliseconds(TimeSpan value) =>
+        ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    /// <summary>SQLSTATE → safe, actionable message. Never the server's text, which can carry SQL, names or hosts.</summary>
+    private BackendException Map(PostgresException ex)
+    {
+        string state = ex.SqlState;
+        BackendException mapped = state switch
+        {
+            "57014" => Timeout(),
+            "55P03" => new BackendException(BackendErrorKind.TimedOut, "The query waited too long for a lock held by another session. Retry shortly."),
+            "25006" => new BackendException(BackendErrorKind.Forbidden, "The statement tried to change data; this server is read-only."),
+            "42501" => new BackendException(BackendErrorKind.Forbidden, "The database role used by this server is not allowed to read this object. An administrator must grant SELECT on it."),
+            "40001" or "40P01" => new BackendException(BackendErrorKind.Conflict, "The query conflicted with concurrent activity. Retry it."),
+            _ when state.StartsWith("53", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Unavailable, "The database is short of resources (memory, disk or connections). Retry later with a narrower query."),
+            _ when state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" => new BackendException(BackendErrorKind.Unavailable, "The database connection failed or the server is restarting. Retry in a minute."),
+            _ when state.StartsWith("28", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Unauthorized, "The server could not sign in to the database. An administrator must check its credentials."),
+            "3D000" => new BackendException(BackendErrorKind.Unavailable, "The configured database does not exist. An administrator must check the connection settings."),
+            _ when state.StartsWith("0A", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The database does not support this statement here (SQLSTATE {state}). If this is a declared tool, an administrator should run mcp-database --check."),
+            _ when state.StartsWith("22", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The database could not evaluate the query with these values (SQLSTATE {state}). Check the values and their formats."),
+            _ when state.StartsWith("42", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The statement is not valid for this database (SQLSTATE {state}). If this is a declared tool, an administrator should run mcp-database --check."),
+            _ => new BackendException(BackendErrorKind.Unavailable, $"The database reported an error (SQLSTATE {state}). Retry later."),
+        };
+        Log.BackendError(Logger, state, mapped.Kind.ToString(), ex);
+        return new BackendException(mapped.Kind, mapped.SafeMessage, ex);
+    }
+}

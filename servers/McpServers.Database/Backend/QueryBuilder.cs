@@ -1,0 +1,524 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using McpServers.Shared.Errors;
+
+namespace McpServers.Database.Backend;
+
+/// <summary>
+/// A statement built from a spec, without its LIMIT/OFFSET. <see cref="Scope"/> hashes the SQL and the bound
+/// values, so a cursor issued for one query is refused for any other.
+/// </summary>
+internal sealed record BuiltQuery(
+    string Sql,
+    IReadOnlyList<SqlParameterValue> Parameters,
+    IReadOnlyList<ResultColumn> Columns,
+    IReadOnlyList<ValueHint> Hints,
+    int Limit,
+    string LimitReason,
+    string Scope);
+
+/// <summary>
+/// Turns query and aggregate specs into parameterised SQL for either dialect. Identifiers come only from the
+/// catalog (and are always quoted); values only become parameters typed from the column they meet.
+/// Paging is offset-based over a total order: the requested order, then the primary key (or ctid/rowid, or every
+/// column for views) as tiebreaker, so consecutive pages return every row exactly once while the data is unchanged.
+/// </summary>
+internal sealed partial class QueryBuilder
+{
+    public const int MaxColumns = 100;
+    public const int MaxFilters = 50;
+    public const int MaxListValues = 500;
+    public const int MaxPathDepth = 3;
+
+    private readonly Catalog _catalog;
+    private readonly ISqlDialect _dialect;
+    private readonly int _defaultLimit;
+    private readonly int _maxLimit;
+
+    public QueryBuilder(Catalog catalog, ISqlDialect dialect, int defaultLimit, int maxLimit)
+    {
+        _catalog = catalog;
+        _dialect = dialect;
+        _defaultLimit = defaultLimit;
+        _maxLimit = maxLimit;
+    }
+
+    public BuiltQuery BuildQuery(QuerySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var ctx = new Context(_catalog, _dialect, _catalog.Resolve(spec.Table));
+        IReadOnlyList<string> requested = spec.Columns is { Count: > 0 } cols ? cols : ctx.Root.Columns.Select(c => c.Name).ToList();
+        if (requested.Count > MaxColumns)
+        {
+            throw new ToolInputException($"`columns` may name at most {MaxColumns} columns.");
+        }
+
+        var select = new List<string>();
+        var columns = new List<ResultColumn>();
+        var hints = new List<ValueHint>();
+        for (int i = 0; i < requested.Count; i++)
+        {
+            Resolved r = ctx.Resolve(requested[i], $"columns[{i}]");
+            select.Add($"{_dialect.Readable(r.Expression, r.Column.Kind)} AS c{i.ToString(CultureInfo.InvariantCulture)}");
+            columns.Add(new ResultColumn(r.Path, r.Column.DataType));
+            hints.Add(new ValueHint(r.Column.Kind, r.Column.Scale));
+        }
+
+        string where = BuildWhere(ctx, spec.Filters);
+        var order = new List<string>();
+        var ordered = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((OrderSpec o, int i) in (spec.OrderBy ?? []).Select((o, i) => (o, i)))
+        {
+            Resolved r = ctx.Resolve(o.Column, $"order_by[{i}].column");
+            if (r.Column.Kind == ColumnKind.Bytes)
+            {
+                throw new ToolInputException($"`order_by[{i}]`: binary column `{r.Path}` cannot be used for ordering.");
+            }
+
+            order.Add(Direction(_dialect.Orderable(r.Expression, r.Column.Kind), o.Descending));
+            ordered.Add(r.Expression);
+        }
+
+        foreach (string tiebreak in Tiebreakers(ctx.Root).Where(ordered.Add))
+        {
+            order.Add(Direction(tiebreak, descending: false));
+        }
+
+        var sql = new StringBuilder();
+        sql.Append("SELECT ").AppendJoin(", ", select).Append('\n').Append(ctx.FromClause()).Append(where);
+        sql.Append("\nORDER BY ").AppendJoin(", ", order);
+        return Finish(sql.ToString(), ctx, columns, hints, spec.Limit, "query");
+    }
+
+    public BuiltQuery BuildAggregate(AggregateSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var ctx = new Context(_catalog, _dialect, _catalog.Resolve(spec.Table));
+        if (spec.Metrics is not { Count: > 0 and <= 20 })
+        {
+            throw new ToolInputException("`metrics` must list between 1 and 20 metrics, e.g. {\"function\":\"sum\",\"column\":\"total\",\"as\":\"revenue\"} or {\"function\":\"count\"}.");
+        }
+
+        if (spec.GroupBy is { Count: > 10 })
+        {
+            throw new ToolInputException("`group_by` may list at most 10 columns.");
+        }
+
+        var select = new List<string>();
+        var groupExpressions = new List<string>();
+        var columns = new List<ResultColumn>();
+        var hints = new List<ValueHint>();
+        // Ordering uses the output's raw expression: its SELECT form may be text (PostgreSQL numeric), which sorts wrongly.
+        var outputs = new Dictionary<string, (string Alias, string Expression, ColumnKind Kind, string Type)>(StringComparer.OrdinalIgnoreCase);
+        var groupPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        foreach ((GroupSpec g, int i) in (spec.GroupBy ?? []).Select((g, i) => (g, i)))
+        {
+            Resolved r = ctx.Resolve(g.Column, $"group_by[{i}].column");
+            string alias = "g" + i.ToString(CultureInfo.InvariantCulture);
+            string expression;
+            string name;
+            ValueHint hint;
+            string type;
+            if (g.Bucket is { } bucket)
+            {
+                if (r.Column.Kind is not (ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz))
+                {
+                    throw new ToolInputException(
+                        $"`group_by[{i}]`: time bucket `{bucket.Name()}` needs a date or timestamp column; `{r.Path}` is {r.Column.DataType}. Date columns here: {Describe.List(ctx.Root.Columns.Where(c => c.Kind is ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz).Select(c => c.Name))}.");
+                }
+
+                expression = _dialect.TimeBucket(r.Expression, bucket);
+                name = $"{r.Path}_{bucket.Name()}";
+                hint = new ValueHint(ColumnKind.Date);
+                type = "date";
+            }
+            else
+            {
+                if (r.Column.Kind is ColumnKind.Bytes)
+                {
+                    throw new ToolInputException($"`group_by[{i}]`: binary column `{r.Path}` cannot be grouped.");
+                }
+
+                expression = _dialect.Orderable(r.Expression, r.Column.Kind);
+                name = r.Path;
+                hint = new ValueHint(r.Column.Kind, r.Column.Scale);
+                type = r.Column.DataType;
+            }
+
+            AddOutput(outputs, name, (alias, expression, hint.Kind, type), $"group_by[{i}]");
+            groupPaths.TryAdd(r.Path, expression);
+            select.Add($"{_dialect.Readable(expression, hint.Kind)} AS {alias}");
+            groupExpressions.Add(expression);
+            columns.Add(new ResultColumn(name, type));
+            hints.Add(hint);
+        }
+
+        var metricExpressions = new Dictionary<string, (string Expression, ColumnKind Kind, string Type)>(StringComparer.OrdinalIgnoreCase);
+        foreach ((MetricSpec m, int i) in spec.Metrics.Select((m, i) => (m, i)))
+        {
+            (string expression, string name, ValueHint hint, string type) = BuildMetric(ctx, m, i);
+            string alias = "m" + i.ToString(CultureInfo.InvariantCulture);
+            AddOutput(outputs, name, (alias, expression, hint.Kind, type), $"metrics[{i}]");
+            metricExpressions[name] = (expression, hint.Kind, type);
+            select.Add($"{_dialect.Readable(expression, hint.Kind)} AS {alias}");
+            columns.Add(new ResultColumn(name, type));
+            hints.Add(hint);
+        }
+
+        string where = BuildWhere(ctx, spec.Filters);
+        var having = new List<string>();
+        foreach ((HavingSpec h, int i) in (spec.Having ?? []).Select((h, i) => (h, i)))
+        {
+            if (!metricExpressions.TryGetValue(h.Metric ?? string.Empty, out var metric))
+            {
+                throw new ToolInputException($"`having[{i}].metric` `{Describe.Input(h.Metric)}` is not one of the metrics of this call: {Describe.List(metricExpressions.Keys)}.");
+            }
+
+            if (h.Op is not (FilterOp.Eq or FilterOp.Ne or FilterOp.Lt or FilterOp.Le or FilterOp.Gt or FilterOp.Ge or FilterOp.Between))
+            {
+                throw new ToolInputException($"`having[{i}].op` must be one of eq, ne, lt, le, gt, ge, between.");
+            }
+
+            var column = new CatalogColumn(h.Metric!, metric.Type, metric.Kind, true, null, null);
+            having.Add(Condition(ctx, metric.Expression, column, h.Metric!, h.Op, h.Value, $"having[{i}]"));
+        }
+
+        var order = new List<string>();
+        var orderedAliases = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((OrderSpec o, int i) in (spec.OrderBy ?? []).Select((o, i) => (o, i)))
+        {
+            string? expression = outputs.TryGetValue(o.Column ?? string.Empty, out var output) ? output.Expression
+                : groupPaths.TryGetValue(o.Column ?? string.Empty, out string? groupExpression) ? groupExpression
+                : null;
+            if (expression is null)
+            {
+                throw new ToolInputException($"`order_by[{i}].column` `{Describe.Input(o.Column)}` must name a group or metric of this call: {Describe.List(outputs.Keys)}.");
+            }
+
+            if (orderedAliases.Add(expression))
+            {
+                order.Add(Direction(expression, o.Descending));
+            }
+        }
+
+        // Group keys are unique per row, so they complete the total order that paging relies on.
+        foreach (string expression in groupExpressions.Where(orderedAliases.Add))
+        {
+            order.Add(Direction(expression, descending: false));
+        }
+
+        var sql = new StringBuilder();
+        sql.Append("SELECT ").AppendJoin(", ", select).Append('\n').Append(ctx.FromClause()).Append(where);
+        if (groupExpressions.Count > 0)
+        {
+            sql.Append("\nGROUP BY ").AppendJoin(", ", groupExpressions);
+        }
+
+        if (having.Count > 0)
+        {
+            sql.Append("\nHAVING ").AppendJoin(" AND ", having);
+        }
+
+        if (order.Count > 0)
+        {
+            sql.Append("\nORDER BY ").AppendJoin(", ", order);
+        }
+
+        return Finish(sql.ToString(), ctx, columns, hints, spec.Limit, "aggregate");
+    }
+
+    private (string Expression, string Name, ValueHint Hint, string Type) BuildMetric(Context ctx, MetricSpec m, int i)
+    {
+        if (m.As is { } label && !OutputName().IsMatch(label))
+        {
+            throw new ToolInputException($"`metrics[{i}].as` must be 1-63 letters, digits or underscores, starting with a letter or underscore.");
+        }
+
+        if (m.Column is null)
+        {
+            if (m.Function != MetricFunction.Count)
+            {
+                throw new ToolInputException($"`metrics[{i}]`: {m.Function.Name()} needs a `column`.");
+            }
+
+            return ("count(*)", m.As ?? "count", new ValueHint(ColumnKind.Integer), "bigint");
+        }
+
+        Resolved r = ctx.Resolve(m.Column, $"metrics[{i}].column");
+        ColumnKind kind = r.Column.Kind;
+        bool numeric = kind is ColumnKind.Integer or ColumnKind.Decimal or ColumnKind.Float;
+        string name = m.As ?? $"{m.Function.Name()}_{r.Path.Replace('.', '_')}";
+        string expression = _dialect.Orderable(r.Expression, r.Column.Kind);
+        switch (m.Function)
+        {
+            case MetricFunction.Count:
+                return ($"count({r.Expression})", name, new ValueHint(ColumnKind.Integer), "bigint");
+            case MetricFunction.CountDistinct when kind is not (ColumnKind.Bytes or ColumnKind.Json):
+                return ($"count(DISTINCT {expression})", name, new ValueHint(ColumnKind.Integer), "bigint");
+            case MetricFunction.Sum when numeric:
+                return ($"sum({r.Expression})", name, new ValueHint(kind == ColumnKind.Integer ? ColumnKind.Integer : kind, r.Column.Scale), kind == ColumnKind.Float ? r.Column.DataType : "numeric");
+            case MetricFunction.Avg when numeric:
+                return ($"avg({r.Expression})", name, new ValueHint(ColumnKind.Decimal, r.Column.Scale is { } s ? Math.Max(s, 4) : 6), "numeric");
+            case MetricFunction.Min or MetricFunction.Max when kind is not (ColumnKind.Bytes or ColumnKind.Json or ColumnKind.Boolean):
+                return ($"{m.Function.Name()}({expression})", name, new ValueHint(kind, r.Column.Scale), r.Column.DataType);
+            default:
+                string need = m.Function is MetricFunction.Sum or MetricFunction.Avg ? "a numeric column" : "a comparable column";
+                throw new ToolInputException($"`metrics[{i}]`: {m.Function.Name()} needs {need}; `{r.Path}` is {r.Column.DataType}.");
+        }
+    }
+
+    private string BuildWhere(Context ctx, IReadOnlyList<FilterSpec>? filters)
+    {
+        if (filters is not { Count: > 0 })
+        {
+            return string.Empty;
+        }
+
+        if (filters.Count > MaxFilters)
+        {
+            throw new ToolInputException($"At most {MaxFilters} filters are allowed.");
+        }
+
+        var conditions = new List<string>(filters.Count);
+        for (int i = 0; i < filters.Count; i++)
+        {
+            FilterSpec f = filters[i] ?? throw new ToolInputException($"`filters[{i}]` is empty.");
+            Resolved r = ctx.Resolve(f.Column, $"filters[{i}].column");
+            conditions.Add(Condition(ctx, r.Expression, r.Column, r.Path, f.Op, f.Value, $"filters[{i}]"));
+        }
+
+        return "\nWHERE " + string.Join("\n  AND ", conditions);
+    }
+
+    private string Condition(Context ctx, string expression, CatalogColumn column, string path, FilterOp op, JsonElement? value, string where)
+    {
+        string subject = $"`{where}` on `{path}`";
+        if (op is FilterOp.IsNull or FilterOp.IsNotNull)
+        {
+            return op == FilterOp.IsNull ? $"{expression} IS NULL" : $"{expression} IS NOT NULL";
+        }
+
+        if (column.Kind == ColumnKind.Bytes)
+        {
+            throw new ToolInputException($"{subject}: binary columns only support is_null and is_not_null.");
+        }
+
+        if (value is not { } v || v.ValueKind is JsonValueKind.Undefined)
+        {
+            throw new ToolInputException($"{subject}: operator `{op.Name()}` needs a `value`.");
+        }
+
+        // Enums, arrays and json are compared through their text form so that the parameter type is always known.
+        string target = column.Kind is ColumnKind.Other or ColumnKind.Json ? _dialect.AsText(expression) : expression;
+        switch (op)
+        {
+            case FilterOp.In or FilterOp.NotIn:
+                if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() is 0 or > MaxListValues)
+                {
+                    throw new ToolInputException($"{subject}: `{op.Name()}` needs an array of 1-{MaxListValues} values.");
+                }
+
+                var placeholders = v.EnumerateArray().Select(item => ctx.Bind(ValueConverter.Convert(item, column.Kind, subject, column.DataType), column.Kind)).ToList();
+                return $"{target} {(op == FilterOp.In ? "IN" : "NOT IN")} ({string.Join(", ", placeholders)})";
+            case FilterOp.Between:
+                if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2)
+                {
+                    throw new ToolInputException($"{subject}: `between` needs an array of two values [low, high] (both inclusive).");
+                }
+
+                string low = ctx.Bind(ValueConverter.Convert(v[0], column.Kind, subject, column.DataType), column.Kind);
+                string high = ctx.Bind(ValueConverter.Convert(v[1], column.Kind, subject, column.DataType), column.Kind);
+                return $"{target} BETWEEN {low} AND {high}";
+            case FilterOp.Contains or FilterOp.StartsWith:
+                if (column.Kind is not (ColumnKind.Text or ColumnKind.Other or ColumnKind.Json or ColumnKind.Uuid))
+                {
+                    throw new ToolInputException($"{subject}: `{op.Name()}` works on text columns only; `{path}` is {column.DataType} (use eq, lt, gt or between).");
+                }
+
+                if (v.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(v.GetString()))
+                {
+                    throw new ToolInputException($"{subject}: `{op.Name()}` needs a non-empty string.");
+                }
+
+                string pattern = EscapeLike(v.GetString()!);
+                pattern = op == FilterOp.Contains ? $"%{pattern}%" : $"{pattern}%";
+                return _dialect.CaseInsensitiveLike(_dialect.AsText(expression), ctx.Bind(pattern, ColumnKind.Text));
+            default:
+                if (v.ValueKind == JsonValueKind.Array)
+                {
+                    throw new ToolInputException($"{subject}: `{op.Name()}` needs a single value; use `in` for a list.");
+                }
+
+                string p = ctx.Bind(ValueConverter.Convert(v, column.Kind, subject, column.DataType), column.Kind);
+                string sqlOp = op switch
+                {
+                    FilterOp.Eq => "=",
+                    FilterOp.Ne => "<>",
+                    FilterOp.Lt => "<",
+                    FilterOp.Le => "<=",
+                    FilterOp.Gt => ">",
+                    _ => ">=",
+                };
+                return $"{target} {sqlOp} {p}";
+        }
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private IEnumerable<string> Tiebreakers(CatalogTable root)
+    {
+        if (root.PrimaryKey.Count > 0)
+        {
+            return root.PrimaryKey.Select(c => $"t.{_dialect.Quote(c)}");
+        }
+
+        if (_dialect.RowIdentity(root, "t") is { } rowId)
+        {
+            return [rowId];
+        }
+
+        // A view has no row identity: ordering by every column makes equal rows indistinguishable, so offsets stay exact.
+        return root.Columns.Where(c => c.Kind != ColumnKind.Bytes).Select(c => _dialect.Orderable($"t.{_dialect.Quote(c.Name)}", c.Kind));
+    }
+
+    private static string Direction(string expression, bool descending) =>
+        descending ? $"{expression} DESC NULLS LAST" : $"{expression} ASC NULLS LAST";
+
+    private BuiltQuery Finish(string sql, Context ctx, List<ResultColumn> columns, List<ValueHint> hints, int? requestedLimit, string operation)
+    {
+        if (requestedLimit is < 1)
+        {
+            throw new ToolInputException($"`limit` must be at least 1 (at most {_maxLimit}).");
+        }
+
+        int limit = Math.Min(requestedLimit ?? _defaultLimit, _maxLimit);
+        string reason = requestedLimit > _maxLimit
+            ? $"row limit {_maxLimit}, the administrator's maximum"
+            : $"row limit {limit}";
+        return new BuiltQuery(sql, ctx.Parameters, columns, hints, limit, reason, ScopeOf(operation, sql, ctx.Parameters));
+    }
+
+    private static string ScopeOf(string operation, string sql, IReadOnlyList<SqlParameterValue> parameters)
+    {
+        var text = new StringBuilder(sql);
+        foreach (SqlParameterValue p in parameters)
+        {
+            text.Append('\u001f').Append(p.Kind).Append(':').Append(System.Convert.ToString(p.Value, CultureInfo.InvariantCulture));
+        }
+
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return $"mcp-database:{operation}:{System.Convert.ToHexString(hash, 0, 16)}";
+    }
+
+    private static void AddOutput<T>(Dictionary<string, T> outputs, string name, T value, string where)
+    {
+        if (!outputs.TryAdd(name, value))
+        {
+            throw new ToolInputException($"`{where}` produces the output name `{name}` twice; give metrics distinct `as` names.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    private static partial Regex OutputName();
+
+    private sealed record Resolved(string Expression, CatalogColumn Column, string Path);
+
+    /// <summary>Per-statement state: the root table, joins reached along foreign keys, and bound parameters.</summary>
+    private sealed class Context
+    {
+        private readonly Catalog _catalog;
+        private readonly ISqlDialect _dialect;
+        private readonly List<string> _joins = [];
+        private readonly Dictionary<string, (string Alias, CatalogTable Table)> _joinByPath = new(StringComparer.Ordinal);
+        private readonly List<SqlParameterValue> _parameters = [];
+
+        public Context(Catalog catalog, ISqlDialect dialect, CatalogTable root)
+        {
+            _catalog = catalog;
+            _dialect = dialect;
+            Root = root;
+        }
+
+        public CatalogTable Root { get; }
+
+        public IReadOnlyList<SqlParameterValue> Parameters => _parameters;
+
+        public string Bind(object value, ColumnKind kind)
+        {
+            _parameters.Add(new SqlParameterValue(value, kind));
+            return _dialect.Placeholder(_parameters.Count - 1);
+        }
+
+        public string FromClause()
+        {
+            string from = $"FROM {_dialect.Quote(Root.Schema)}.{_dialect.Quote(Root.Name)} AS t";
+            return _joins.Count == 0 ? from : from + "\n" + string.Join("\n", _joins);
+        }
+
+        public Resolved Resolve(string? name, string parameterName)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 400)
+            {
+                throw new ToolInputException($"`{parameterName}` must name a column (1-400 characters), e.g. `total` or `customer.name`.");
+            }
+
+            if (Root.FindColumn(name) is { } direct)
+            {
+                return new Resolved($"t.{_dialect.Quote(direct.Name)}", direct, direct.Name);
+            }
+
+            string[] parts = name.Split('.');
+            if (parts.Length == 1 || parts.Length - 1 > MaxPathDepth)
+            {
+                throw Unknown(name, parameterName, Root);
+            }
+
+            CatalogTable table = Root;
+            string alias = "t";
+            var path = new StringBuilder();
+            for (int i = 0; i < parts.Length - 1; i++)
+            {
+                CatalogForeignKey fk = table.FindRelation(parts[i]) ?? throw Unknown(name, parameterName, table);
+                path.Append(fk.Relation).Append('.');
+                string key = path.ToString();
+                if (!_joinByPath.TryGetValue(key, out var join))
+                {
+                    CatalogTable target = _catalog.Find(fk.TargetSchema, fk.TargetTable)
+                        ?? throw Unknown(name, parameterName, table);
+                    string joinAlias = "j" + _joinByPath.Count.ToString(CultureInfo.InvariantCulture);
+                    IReadOnlyList<string> targetColumns = fk.TargetColumns.Count == fk.Columns.Count ? fk.TargetColumns : target.PrimaryKey;
+                    if (targetColumns.Count != fk.Columns.Count)
+                    {
+                        throw Unknown(name, parameterName, table);
+                    }
+
+                    string on = string.Join(" AND ", fk.Columns.Select((c, k) =>
+                        $"{joinAlias}.{_dialect.Quote(targetColumns[k])} = {alias}.{_dialect.Quote(c)}"));
+                    _joins.Add($"LEFT JOIN {_dialect.Quote(target.Schema)}.{_dialect.Quote(target.Name)} AS {joinAlias} ON {on}");
+                    join = (joinAlias, target);
+                    _joinByPath[key] = join;
+                }
+
+                alias = join.Alias;
+                table = join.Table;
+            }
+
+            CatalogColumn column = table.FindColumn(parts[^1]) ?? throw Unknown(name, parameterName, table);
+            return new Resolved($"{alias}.{_dialect.Quote(column.Name)}", column, path + column.Name);
+        }
+
+        private static ToolInputException Unknown(string name, string parameterName, CatalogTable table)
+        {
+            string related = table.ForeignKeys.Count == 0
+                ? string.Empty
+                : $" Related tables (many-to-one): {Describe.List(table.ForeignKeys.Select(f => $"{f.Relation}.<column> → {f.TargetSchema}.{f.TargetTable}"))}.";
+            return new ToolInputException(
+                $"`{parameterName}`: column `{Describe.Input(name)}` does not exist in `{table.QualifiedName}`. Columns: {Describe.List(table.Columns.Select(c => c.Name))}.{related}");
+        }
+    }
+}

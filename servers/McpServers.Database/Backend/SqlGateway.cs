@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using McpServers.Database.Options;
+using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpServers.Database.Backend;
+
+/// <summary>
+/// What both backends share: the catalog cache, the query builder, caps, paging cursors and result writing. A
+/// derived gateway supplies the dialect, catalog loading and guarded execution (read-only transaction, timeouts,
+/// cost gate, error mapping).
+/// </summary>
+public abstract class SqlGateway : IDatabaseGateway
+{
+    private static readonly TimeSpan CatalogLifetime = TimeSpan.FromMinutes(5);
+
+    private readonly SemaphoreSlim _catalogLock = new(1, 1);
+    private Catalog? _catalog;
+    private DateTimeOffset _catalogLoadedAt;
+
+    private protected SqlGateway(DatabaseOptions options, ILogger? logger, TimeProvider? timeProvider)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Logger = logger ?? NullLogger.Instance;
+        Time = timeProvider ?? TimeProvider.System;
+    }
+
+    protected DatabaseOptions Options { get; }
+
+    protected ILogger Logger { get; }
+
+    protected TimeProvider Time { get; }
+
+    private protected abstract ISqlDialect Dialect { get; }
+
+    private protected AccessPolicy Policy => field ??= new(
+        Options.AllowedSchemas.Count > 0 ? Options.AllowedSchemas : [Dialect.DefaultSchema], Options.DeniedTables, Options.DeniedColumns);
+
+    public async Task<TableList> ListTablesAsync(string? schema = null, string? nameContains = null, CancellationToken cancellationToken = default)
+    {
+        Catalog catalog = await GetCatalogAsync(cancellationToken);
+        var tables = catalog.Tables
+            .Where(t => schema is null || string.Equals(t.Schema, schema, StringComparison.OrdinalIgnoreCase))
+            .Where(t => string.IsNullOrEmpty(nameContains) || t.Name.Contains(nameContains, StringComparison.OrdinalIgnoreCase))
+            .Select(t => new TableSummary(t.Schema, t.Name, t.Kind, t.RowEstimate, Clean(t.Comment)))
+            .ToList();
+        if (schema is not null && !Policy.AllowedSchemas.Contains(schema, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ToolInputException($"Schema `{Describe.Input(schema)}` is not visible to this server. Schemas: {Describe.List(Policy.AllowedSchemas)}.");
+        }
+
+        int max = Options.MaxRowLimit;
+        return tables.Count > max
+            ? new TableList(tables.Take(max).ToList(), Truncation.Cut(max, tables.Count, null, $"at most {max} tables per listing"))
+            : new TableList(tables, Truncation.None(tables.Count));
+    }
+
+    public async Task<TableDescription> DescribeTableAsync(string table, CancellationToken cancellationToken = default)
+    {
+        Catalog catalog = await GetCatalogAsync(cancellationToken);
+        CatalogTable t = catalog.Resolve(table);
+        return new TableDescription(
+            t.Schema,
+            t.Name,
+            t.Kind,
+            t.RowEstimate,
+            Clean(t.Comment),
+            t.Columns.Select(c => new ColumnDescription(c.Name, c.DataType, c.Nullable, Clean(c.Default), Clean(c.Comment), t.PrimaryKey.Contains(c.Name))).ToList(),
+            t.PrimaryKey,
+            t.ForeignKeys.Select(f => new ForeignKeyDescription(f.Relation, f.Columns, $"{f.TargetSchema}.{f.TargetTable}", f.TargetColumns)).ToList(),
+            t.Indexes.Select(i => new IndexDescription(i.Name, i.Columns, i.Unique)).ToList());
+    }
+
+    public async Task<QueryResult> QueryAsync(QuerySpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Catalog catalog = await GetCatalogAsync(cancellationToken);
+        BuiltQuery query = new QueryBuilder(catalog, Dialect, Options.DefaultRowLimit, Options.MaxRowLimit).BuildQuery(spec);
+        return await RunPagedAsync(query, spec.Cursor, cancellationToken);
+    }
+
+    public async Task<QueryResult> AggregateAsync(AggregateSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Catalog catalog = await GetCatalogAsync(cancellationToken);
+        BuiltQuery query = new QueryBuilder(catalog, Dialect, Options.DefaultRowLimit, Options.MaxRowLimit).BuildAggregate(spec);
+        return await RunPagedAsync(query, spec.Cursor, cancellationToken);
+    }
+
+    public async Task<QueryResult> RunDeclaredAsync(DeclaredQuery query, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(arguments);
+        List<SqlParameterValue> parameters = DeclaredQueries.Bind(query, arguments);
+        int limit = Math.Min(query.MaxRows ?? Options.MaxRowLimit, Options.MaxRowLimit);
+        string sql = DeclaredQueries.Render(query, Dialect) + Dialect.Page(limit + 1, 0);
+        var writer = new ResultWriter(limit, Options.MaxCellChars, Options.MaxResponseBytes, $"row limit {limit}");
+        long started = Time.GetTimestamp();
+        ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, parameters), (reader, ct) => writer.ReadAsync(reader, null, ct), cancellationToken);
+        long elapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
+        Log.StatementRan(Logger, elapsedMs, rows.Rows.Count);
+        Truncation truncation = rows.CutReason is null
+            ? Truncation.None(rows.Rows.Count)
+            : Truncation.Cut(rows.Rows.Count, null, null, rows.CutReason);
+        return new QueryResult(rows.Columns, rows.Rows, truncation);
+    }
+
+    public abstract Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default);
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeCoreAsync();
+        _catalogLock.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>Reads the raw catalog of the allowed schemas; <see cref="AccessPolicy"/> is applied afterwards.</summary>
+    private protected abstract Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken);
+
+    /// <summary>Runs one statement under the backend's guards and hands the reader to <paramref name="read"/>.</summary>
+    private protected abstract Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
+
+    private protected async Task<Catalog> GetCatalogAsync(CancellationToken cancellationToken)
+    {
+        await _catalogLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_catalog is null || Time.GetUtcNow() - _catalogLoadedAt > CatalogLifetime)
+            {
+                AccessPolicy policy = Policy;
+                IReadOnlyList<CatalogTable> raw = await LoadCatalogAsync(policy.AllowedSchemas, cancellationToken);
+                _catalog = new Catalog(raw, policy);
+                _catalogLoadedAt = Time.GetUtcNow();
+                Log.CatalogLoaded(Logger, Dialect.Name, _catalog.Tables.Count);
+            }
+
+            return _catalog;
+        }
+        finally
+        {
+            _catalogLock.Release();
+        }
+    }
+
+    private async Task<QueryResult> RunPagedAsync(BuiltQuery query, string? cursor, CancellationToken cancellationToken)
+    {
+        int offset = 0;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            string payload = OpaqueCursor.Decode(query.Scope, cursor);
+            if (!int.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            {
+                throw new ToolInputException("`cursor` is not valid; repeat the call without it.");
+            }
+        }
+
+        string sql = query.Sql + Dialect.Page(query.Limit + 1, offset);
+        var writer = new ResultWriter(query.Limit, Options.MaxCellChars, Options.MaxResponseBytes, query.LimitReason);
+        long started = Time.GetTimestamp();
+        ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, query.Parameters), (reader, ct) => writer.ReadAsync(reader, query.Hints, ct), cancellationToken);
+        long elapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
+        Log.StatementRan(Logger, elapsedMs, rows.Rows.Count);
+        Truncation truncation = rows.CutReason is null
+            ? Truncation.None(rows.Rows.Count)
+            : Truncation.Cut(rows.Rows.Count, null, OpaqueCursor.Encode(query.Scope, (offset + rows.Rows.Count).ToString(CultureInfo.InvariantCulture)), rows.CutReason);
+        return new QueryResult(query.Columns, rows.Rows, truncation);
+    }
+
+    private string? Clean(string? text) => text is null ? null : TextHygiene.CleanAndTruncate(text, Options.MaxCellChars);
+
+    /// <summary>The refusal for a statement over the cost gate; tells the model how to narrow it.</summary>
+    private protected static BackendException TooExpensive(string measure) => new(
+        BackendErrorKind.TooExpensive,
+        $"The query was refused because it would be too expensive ({measure}). Narrow it: add filters (ideally on key, indexed or date columns), group by fewer or coarser columns (month instead of day), or ask for a smaller limit.");
+
+    private protected BackendException Timeout() => new(
+        BackendErrorKind.TimedOut,
+        $"The query exceeded the {Options.StatementTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s statement timeout and was stopped. Add a filter (a narrower date range or a key column), request fewer rows or groups, then retry.");
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+
+namespace McpServers.Database.Options;
+
+/// <summary>Start-up validation; every message names the setting so an administrator can fix it.</summary>
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        IReadOnlyList<string> errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>All problems, empty when the options are usable. Connection sources are checked by <see cref="ConnectionResolver"/>.</summary>
+    public static IReadOnlyList<string> Check(DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        int sources = (options.Demo ? 1 : 0) + (string.IsNullOrWhiteSpace(options.SqlitePath) ? 0 : 1)
+            + (string.IsNullOrWhiteSpace(options.ConnectionString) ? 0 : 1);
+        if (sources > 1)
+        {
+            errors.Add("Set only one of `ConnectionString` (or DATABASE_URL), `SqlitePath` and `Demo`.");
+        }
+
+        if (options.MaxRowLimit is < 1 or > 100_000)
+        {
+            errors.Add("`MaxRowLimit` must be between 1 and 100000.");
+        }
+
+        if (options.DefaultRowLimit < 1 || options.DefaultRowLimit > options.MaxRowLimit)
+        {
+            errors.Add("`DefaultRowLimit` must be at least 1 and at most `MaxRowLimit`.");
+        }
+
+        if (options.MaxCellChars is < 16 or > 1_000_000)
+        {
+            errors.Add("`MaxCellChars` must be between 16 and 1000000.");
+        }
+
+        if (options.MaxResponseBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            errors.Add("`MaxResponseBytes` must be between 1024 and 67108864.");
+        }
+
+        if (!(options.MaxQueryCost > 0))
+        {
+            errors.Add("`MaxQueryCost` must be a positive number (PostgreSQL planner cost units).");
+        }
+
+        if (options.MaxSqliteSteps < 1000)
+        {
+            errors.Add("`MaxSqliteSteps` must be at least 1000.");
+        }
+
+        if (options.StatementTimeout <= TimeSpan.Zero || options.StatementTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add("`StatementTimeout` must be greater than zero and at most one hour.");
+        }
+
+        if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > options.StatementTimeout)
+        {
+            errors.Add("`LockTimeout` must be greater than zero and at most `StatementTimeout`.");
+        }
+
+        foreach (string schema in options.AllowedSchemas)
+        {
+            if (string.IsNullOrWhiteSpace(schema) || schema.Length > 63 || schema.Contains('*', StringComparison.Ordinal))
+            {
+                errors.Add($"`AllowedSchemas` entry '{schema}' must be a schema name (1-63 characters, no wildcards).");
+            }
+        }
+
+        CheckPatterns(options.DeniedTables, "DeniedTables", errors);
+        CheckPatterns(options.DeniedColumns, "DeniedColumns", errors);
+        if (options.DeclaredToolsFile is { } file && !string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+        {
+            errors.Add($"`DeclaredToolsFile` points to a file that does not exist: {file}");
+        }
+
+        return errors;
+    }
+
+    private static void CheckPatterns(IReadOnlyList<string> patterns, string setting, List<string> errors)
+    {
+        foreach (string pattern in patterns)
+        {
+            if (string.IsNullOrWhiteSpace(pattern) || pattern.Length > 200)
+            {
+                errors.Add($"`{setting}` entries must be non-empty glob patterns of at most 200 characters.");
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder: the MCP host and tools layer is built on top of Backend/ separately.
+return 0;

@@ -1,0 +1,190 @@
+using McpServers.Database.Backend;
+using McpServers.Database.Options;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace McpServers.Database.Tests.Options;
+
+public sealed class DatabaseOptionsTests
+{
+    [Fact]
+    public void FromConfiguration_Defaults_AreSafe()
+    {
+        DatabaseOptions options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().Build());
+
+        Assert.Equal(100, options.DefaultRowLimit);
+        Assert.Equal(1000, options.MaxRowLimit);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.StatementTimeout);
+        Assert.Equal(100_000, options.MaxQueryCost);
+        Assert.Contains("*password*", options.DeniedColumns);
+        Assert.Empty(DatabaseOptionsValidator.Check(options));
+    }
+
+    [Fact]
+    public void FromConfiguration_BindsRootKeys_FromEnvironmentWithPrefix()
+    {
+        string key = DatabaseOptions.EnvironmentPrefix + "DeniedTables";
+        Environment.SetEnvironmentVariable(key, "hr.*, audit_*");
+        try
+        {
+            IConfiguration configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ConnectionString"] = "Host=db;Database=sales",
+                    ["AllowedSchemas:0"] = "public",
+                    ["AllowedSchemas:1"] = "reporting",
+                    ["StatementTimeout"] = "5",
+                    ["LockTimeout"] = "00:00:01",
+                    ["MaxRowLimit"] = "500",
+                    ["RequireReadOnlyRole"] = "true",
+                })
+                .AddEnvironmentVariables(DatabaseOptions.EnvironmentPrefix)
+                .Build();
+
+            DatabaseOptions options = DatabaseOptions.FromConfiguration(configuration);
+
+            Assert.Equal("Host=db;Database=sales", options.ConnectionString);
+            Assert.Equal(["public", "reporting"], options.AllowedSchemas);
+            Assert.Equal(["hr.*", "audit_*"], options.DeniedTables);
+            Assert.Equal(TimeSpan.FromSeconds(5), options.StatementTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(1), options.LockTimeout);
+            Assert.Equal(500, options.MaxRowLimit);
+            Assert.True(options.RequireReadOnlyRole);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(key, null);
+        }
+    }
+
+    [Fact]
+    public void ToString_NeverPrintsTheConnectionString()
+    {
+        var options = new DatabaseOptions { ConnectionString = "Host=db;Password=hunter2" };
+
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("***", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfiguration_BadValue_NamesTheSetting()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRowLimit"] = "lots" }).Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.FromConfiguration(configuration));
+
+        Assert.Contains("`MaxRowLimit`", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DefaultRowLimit")]
+    [InlineData("MaxCellChars")]
+    [InlineData("LockTimeout")]
+    [InlineData("ConnectionString")]
+    [InlineData("AllowedSchemas")]
+    public void Validator_MessagesNameTheSetting(string setting)
+    {
+        DatabaseOptions options = setting switch
+        {
+            "DefaultRowLimit" => new DatabaseOptions { DefaultRowLimit = 5000 },
+            "MaxCellChars" => new DatabaseOptions { MaxCellChars = 1 },
+            "LockTimeout" => new DatabaseOptions { LockTimeout = TimeSpan.FromMinutes(5) },
+            "ConnectionString" => new DatabaseOptions { Demo = true, ConnectionString = "Host=x" },
+            _ => new DatabaseOptions { AllowedSchemas = ["*"] },
+        };
+
+        IReadOnlyList<string> errors = DatabaseOptionsValidator.Check(options);
+
+        Assert.Contains(errors, e => e.Contains($"`{setting}`", StringComparison.Ordinal));
+        Assert.True(new DatabaseOptionsValidator().Validate(null, options).Failed);
+    }
+
+    [Fact]
+    public void Resolve_DatabaseUrl_BecomesNpgsqlKeywords()
+    {
+        var env = new Dictionary<string, string?> { ["DATABASE_URL"] = "postgresql://rep%40corp:p%3Ass@db.internal:6543/sales?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=claude" };
+
+        DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions(), k => env.GetValueOrDefault(k));
+
+        var builder = new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString);
+        Assert.Equal(DatabaseBackendKind.PostgreSql, connection.Kind);
+        Assert.Equal("db.internal", builder.Host);
+        Assert.Equal(6543, builder.Port);
+        Assert.Equal("sales", builder.Database);
+        Assert.Equal("rep@corp", builder.Username);
+        Assert.Equal("p:ss", builder.Password);
+        Assert.Equal(SslMode.VerifyFull, builder.SslMode);
+        Assert.Equal("/etc/ca.pem", builder.RootCertificate);
+        Assert.Equal("claude", builder.ApplicationName);
+        Assert.DoesNotContain("p:ss", connection.Describe(), StringComparison.Ordinal);
+        Assert.Equal("postgresql:db.internal/sales", connection.ToString());
+    }
+
+    [Fact]
+    public void Resolve_PasswordFromPgPasswordFile_WhenTheConnectionStringHasNone()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "s3cret\n");
+        try
+        {
+            var env = new Dictionary<string, string?> { ["PGPASSWORD_FILE"] = file };
+
+            DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = "Host=db;Username=reader;Database=sales" }, k => env.GetValueOrDefault(k));
+
+            Assert.Equal("s3cret", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).Password);
+            Assert.Equal("mcp-database", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).ApplicationName);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Resolve_ConnectionStringFile_IsRead()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "postgres://u:p@h/d\n");
+        try
+        {
+            var env = new Dictionary<string, string?> { [DatabaseOptions.EnvironmentPrefix + "ConnectionString_FILE"] = file };
+
+            DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions(), k => env.GetValueOrDefault(k));
+
+            Assert.Equal("h", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).Host);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("postgres://h/d?sslmode=sometimes", "sslmode")]
+    [InlineData("postgres://h/d?target_session_attrs=any", "not supported")]
+    public void Resolve_BadUri_NamesTheProblemWithoutEchoingSecrets(string url, string message)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = url }, _ => null));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_NothingConfigured_SaysWhatToSet()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions(), _ => null));
+
+        Assert.Contains("DATABASE_URL", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Demo", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Factory_PicksTheBackend_WithoutConnecting()
+    {
+        await using IDatabaseGateway demo = DatabaseGatewayFactory.Create(new DatabaseOptions { Demo = true }, _ => null);
+        await using IDatabaseGateway postgres = DatabaseGatewayFactory.Create(new DatabaseOptions(), _ => "postgres://nobody@192.0.2.1/nowhere");
+
+        Assert.IsType<SqliteGateway>(demo);
+        Assert.IsType<PostgresGateway>(postgres);
+    }
+}
