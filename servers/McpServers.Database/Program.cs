@@ -1,2 +1,6 @@
-// Placeholder: the MCP host and tools layer is built on top of Backend/ separately.
-return 0;
+using McpServers.Database;
+using McpServers.Shared.Hosting;
+
+var builder = McpServerHost.CreateBuilder(args, DatabaseServer.Identity);
+builder.Services.AddDatabaseServer(builder.Configuration);
+return await builder.RunAsync();

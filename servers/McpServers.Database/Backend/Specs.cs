@@ -1,23 +1,38 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using McpServers.Shared.Errors;
 
 namespace McpServers.Database.Backend;
 
 /// <summary>Comparison operators of a structured filter. Wire names are snake_case (<see cref="FilterOps.Parse"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FilterOp>))]
 public enum FilterOp
 {
+    [JsonStringEnumMemberName("eq")]
     Eq,
+    [JsonStringEnumMemberName("ne")]
     Ne,
+    [JsonStringEnumMemberName("lt")]
     Lt,
+    [JsonStringEnumMemberName("le")]
     Le,
+    [JsonStringEnumMemberName("gt")]
     Gt,
+    [JsonStringEnumMemberName("ge")]
     Ge,
+    [JsonStringEnumMemberName("in")]
     In,
+    [JsonStringEnumMemberName("not_in")]
     NotIn,
+    [JsonStringEnumMemberName("between")]
     Between,
+    [JsonStringEnumMemberName("contains")]
     Contains,
+    [JsonStringEnumMemberName("starts_with")]
     StartsWith,
+    [JsonStringEnumMemberName("is_null")]
     IsNull,
+    [JsonStringEnumMemberName("is_not_null")]
     IsNotNull,
 }
 
@@ -68,22 +83,35 @@ public sealed record QuerySpec(
     int? Limit = null,
     string? Cursor = null);
 
+[JsonConverter(typeof(JsonStringEnumConverter<TimeBucket>))]
 public enum TimeBucket
 {
+    [JsonStringEnumMemberName("day")]
     Day,
+    [JsonStringEnumMemberName("week")]
     Week,
+    [JsonStringEnumMemberName("month")]
     Month,
+    [JsonStringEnumMemberName("quarter")]
     Quarter,
+    [JsonStringEnumMemberName("year")]
     Year,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<MetricFunction>))]
 public enum MetricFunction
 {
+    [JsonStringEnumMemberName("count")]
     Count,
+    [JsonStringEnumMemberName("count_distinct")]
     CountDistinct,
+    [JsonStringEnumMemberName("sum")]
     Sum,
+    [JsonStringEnumMemberName("avg")]
     Avg,
+    [JsonStringEnumMemberName("min")]
     Min,
+    [JsonStringEnumMemberName("max")]
     Max,
 }
 
