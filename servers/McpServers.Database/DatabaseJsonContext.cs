@@ -12,6 +12,7 @@ namespace McpServers.Database;
 [JsonSerializable(typeof(TableListOutput))]
 [JsonSerializable(typeof(TableDescription))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<FilterInput>))]
 [JsonSerializable(typeof(IReadOnlyList<OrderInput>))]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using McpServers.Database.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -22,7 +23,7 @@ public sealed class DeclaredQueryTool : McpServerTool
             Name = query.Name,
             Title = query.Name,
             Description = query.Description,
-            InputSchema = query.InputSchema,
+            InputSchema = WithDescriptions(query.InputSchema),
             OutputSchema = RowsSchema.Value,
             Annotations = new ToolAnnotations
             {
@@ -45,6 +46,61 @@ public sealed class DeclaredQueryTool : McpServerTool
         IDatabaseGateway gateway = (IDatabaseGateway)request.Services!.GetService(typeof(IDatabaseGateway))!;
         var arguments = new Dictionary<string, JsonElement>(request.Params?.Arguments ?? new Dictionary<string, JsonElement>());
         return ResultFormat.Rows(await gateway.RunDeclaredAsync(_query, arguments, cancellationToken));
+    }
+
+    /// <summary>
+    /// Administrators often leave parameters undescribed; the model still needs to know what to send. A missing
+    /// description is written from the parameter's own constraints (annotations only: nothing enforced changes).
+    /// </summary>
+    private static JsonElement WithDescriptions(JsonElement schema)
+    {
+        if (JsonNode.Parse(schema.GetRawText()) is not JsonObject root || root["properties"] is not JsonObject properties)
+        {
+            return schema;
+        }
+
+        foreach (var (name, node) in properties)
+        {
+            if (node is not JsonObject property || property.ContainsKey("description"))
+            {
+                continue;
+            }
+
+            var parts = new List<string> { $"Value for :{name}." };
+            if (property["enum"] is JsonArray values)
+            {
+                parts.Add("One of: " + string.Join(", ", values.Select(v => v?.ToString())) + ".");
+            }
+
+            if (property["pattern"] is JsonValue pattern)
+            {
+                parts.Add($"Must match {pattern}.");
+            }
+
+            if (property["format"] is JsonValue format)
+            {
+                parts.Add($"Format: {format}.");
+            }
+
+            if (property["maxLength"] is JsonValue maxLength)
+            {
+                parts.Add($"At most {maxLength} characters.");
+            }
+
+            if (property["minimum"] is JsonValue minimum)
+            {
+                parts.Add($"At least {minimum}.");
+            }
+
+            if (property["maximum"] is JsonValue maximum)
+            {
+                parts.Add($"At most {maximum}.");
+            }
+
+            property["description"] = string.Join(" ", parts);
+        }
+
+        return JsonSerializer.SerializeToElement(root, DatabaseJsonContext.Default.JsonObject);
     }
 
     private static readonly Lazy<JsonElement> RowsSchema = new(() =>
