@@ -78,9 +78,10 @@ public static class DatabaseServer
         services.AddSingleton(sp =>
         {
             DatabaseOptions options = sp.GetRequiredService<DatabaseOptions>();
+            AuditContext audit = sp.GetRequiredService<AuditContext>();
             IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options, Environment(configuration),
-                sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>());
-            sp.GetRequiredService<AuditContext>().Downstream = ConnectionResolver.Resolve(options, Environment(configuration)).Describe();
+                sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), audit.AddWarning);
+            audit.Downstream = ConnectionResolver.Resolve(options, Environment(configuration)).Describe();
             return gateway;
         });
         services.AddSingleton<IServerCheck, DatabaseCheck>();

@@ -6,7 +6,8 @@ namespace McpServers.Database.Backend;
 /// <summary>Picks the gateway for the configured connection. Creating one never connects (connections open on first use).</summary>
 public static class DatabaseGatewayFactory
 {
-    public static IDatabaseGateway Create(DatabaseOptions options, Func<string, string?> environment, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public static IDatabaseGateway Create(DatabaseOptions options, Func<string, string?> environment, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
+        Action<string>? onRoleWarning = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<string> problems = DatabaseOptionsValidator.Check(options);
@@ -18,7 +19,7 @@ public static class DatabaseGatewayFactory
         DatabaseConnection connection = ConnectionResolver.Resolve(options, environment);
         return connection.Kind switch
         {
-            DatabaseBackendKind.PostgreSql => new PostgresGateway(options, connection.PostgresConnectionString!, loggerFactory?.CreateLogger<PostgresGateway>(), timeProvider),
+            DatabaseBackendKind.PostgreSql => new PostgresGateway(options, connection.PostgresConnectionString!, loggerFactory?.CreateLogger<PostgresGateway>(), timeProvider, onRoleWarning),
             DatabaseBackendKind.Sqlite => new SqliteGateway(options, connection.SqlitePath, loggerFactory?.CreateLogger<SqliteGateway>(), timeProvider),
             _ => new SqliteGateway(options, null, loggerFactory?.CreateLogger<SqliteGateway>(), timeProvider),
         };

@@ -20,9 +20,14 @@ public sealed class PostgresGateway : SqlGateway
     private readonly SemaphoreSlim _roleLock = new(1, 1);
     private IReadOnlyList<string>? _roleWarnings;
 
-    public PostgresGateway(DatabaseOptions options, string connectionString, ILogger<PostgresGateway>? logger = null, TimeProvider? timeProvider = null)
+    private readonly Action<string>? _onRoleWarning;
+
+    /// <param name="onRoleWarning">Told each privilege warning once, when the role is first checked (the server puts them in the audit trail).</param>
+    public PostgresGateway(DatabaseOptions options, string connectionString, ILogger<PostgresGateway>? logger = null, TimeProvider? timeProvider = null,
+        Action<string>? onRoleWarning = null)
         : base(options, logger, timeProvider)
     {
+        _onRoleWarning = onRoleWarning;
         // The slim builder keeps the driver trimming/NativeAOT-safe; arrays are the one extra the catalog reads need.
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         builder.EnableArrays();
@@ -174,6 +179,7 @@ public sealed class PostgresGateway : SqlGateway
             foreach (string warning in _roleWarnings)
             {
                 Log.PrivilegeWarning(Logger, warning);
+                _onRoleWarning?.Invoke(warning);
             }
 
             return _roleWarnings;
@@ -224,7 +230,7 @@ public sealed class PostgresGateway : SqlGateway
         if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
         {
             throw new BackendException(BackendErrorKind.Forbidden,
-                "This server is configured to require a read-only database role, and its role can write. An administrator must connect it with a SELECT-only role.");
+                "This server is configured to require a read-only database role (RequireReadOnlyRole=true), and its role can write. An administrator must connect it with a SELECT-only role.");
         }
     }
 

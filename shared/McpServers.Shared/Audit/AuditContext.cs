@@ -8,6 +8,7 @@ public sealed class AuditContext
 {
     private volatile string? _backendIdentity;
     private volatile string? _downstream;
+    private volatile string[] _warnings = [];
 
     public string? BackendIdentity
     {
@@ -19,5 +20,14 @@ public sealed class AuditContext
     {
         get => _downstream;
         set => _downstream = value;
+    }
+
+    /// <summary>Standing warnings about the backend (e.g. "the database role can write"), repeated in every event.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    public void AddWarning(string warning)
+    {
+        ArgumentNullException.ThrowIfNull(warning);
+        _warnings = [.. _warnings, warning];
     }
 }

@@ -17,4 +17,5 @@ public sealed record AuditEvent(
     string Outcome,
     string? Reason,
     string? Downstream,
-    string CorrelationId);
+    string CorrelationId,
+    IReadOnlyList<string>? BackendWarnings = null);

@@ -170,6 +170,17 @@ public sealed class AuditLog : IDisposable
             w.WriteString("reason", e.Reason is null ? null : _redactor.Redact(e.Reason));
             w.WriteString("downstream", e.Downstream is null ? null : _redactor.Redact(e.Downstream));
             w.WriteString("correlation_id", e.CorrelationId);
+            if (e.BackendWarnings is { Count: > 0 } warnings)
+            {
+                w.WriteStartArray("backend_warnings");
+                foreach (string warning in warnings)
+                {
+                    w.WriteStringValue(_redactor.Redact(warning));
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 

@@ -55,7 +55,7 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
             audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
                 context.Server.ClientInfo?.Name, context.Server.ClientInfo?.Version, tool, arguments,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, state.Outcome, state.Reason, auditContext.Downstream,
-                state.CorrelationId));
+                state.CorrelationId, auditContext.Warnings));
         }
     }
 }

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpServers.Database.Tests.Backend;
+using McpServers.Testing.Hosting;
+using McpServers.Testing.Postgres;
+using ModelContextProtocol.Client;
+using Npgsql;
+
+namespace McpServers.Database.Tests.Server;
+
+/// <summary>mcp-database against real PostgreSQL as a process: --check verdicts by role, audit warnings, secrets.</summary>
+public sealed class PostgresServerProcessTests(PostgresDemoSource source) : IClassFixture<PostgresDemoSource>
+{
+    private const string Password = "pg-canary-Secret-9917";
+
+    private static readonly string Exe = ServerExecutable.Resolve("mcp-database");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The fixture trusts loopback connections, so a password is accepted and ignored: perfect for proving it never leaks.</summary>
+    private static string WithPassword(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Password = Password }.ConnectionString;
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?> env)
+    {
+        ProcessStartInfo info = StdioMcpProcess.StartInfo(Exe);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env)
+        {
+            info.Environment[k] = v;
+        }
+
+        info.Environment["HOME"] = Directory.CreateTempSubdirectory("mcp-home-").FullName;
+        using Process process = Process.Start(info)!;
+        process.StandardInput.Close();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Check_AsTheReadOnlyRole_IsReadyWithoutWarnings()
+    {
+        source.RequireAvailable();
+        var (code, stdout, stderr) = await RunAsync(["--check"], new() { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) });
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("mcp-database: ready.", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("warn", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_AsTheOwner_WarnsAboutPrivileges_AndRequireReadOnlyRoleFails()
+    {
+        source.RequireAvailable();
+        var env = new Dictionary<string, string?> { ["DATABASE_URL"] = WithPassword(source.Database!.OwnerConnectionString) };
+
+        var (code, stdout, _) = await RunAsync(["--check"], env);
+        env["MCP_DATABASE__RequireReadOnlyRole"] = "true";
+        var (strictCode, strictStdout, strictStderr) = await RunAsync(["--check"], env);
+
+        Assert.Equal(0, code);
+        Assert.Contains("warn  privileges", stdout, StringComparison.Ordinal);
+        Assert.Equal(1, strictCode);
+        Assert.True(strictStdout.Contains("RequireReadOnlyRole", StringComparison.Ordinal), strictStdout);
+        Assert.DoesNotContain(Password, stdout + strictStdout + strictStderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OwnerRole_EveryCallIsAuditedWithThePrivilegeWarning()
+    {
+        source.RequireAvailable();
+        await using InMemoryMcpServer host = DatabaseServerUnderTest.Start(new Dictionary<string, string?> { ["ConnectionString"] = source.Database!.OwnerConnectionString });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+
+        await client.CallToolAsync("db_list_tables", cancellationToken: Ct);
+        await client.CallToolAsync("db_describe_table", new Dictionary<string, object?> { ["table"] = "invoices" }, cancellationToken: Ct);
+
+        IReadOnlyList<JsonElement> events = host.AuditEvents();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Contains("superuser", e.GetProperty("backend_warnings").GetRawText(), StringComparison.Ordinal));
+        Assert.StartsWith("postgresql:", events[0].GetProperty("downstream").GetString(), StringComparison.Ordinal);
+        Assert.Contains("superuser", host.DiagnosticLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdio_QueriesPostgres_AndThePasswordAppearsNowhere()
+    {
+        source.RequireAvailable();
+        string audit = Directory.CreateTempSubdirectory("mcp-db-audit-").FullName;
+        await using var process = StdioMcpProcess.Start(Exe, ["--audit-log", Path.Combine(audit, "a-.jsonl")],
+            new Dictionary<string, string?> { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) });
+
+        await process.InitializeAsync();
+        JsonElement rows = await process.CallToolAsync("db_query", new JsonObject
+        {
+            ["table"] = "invoices",
+            ["columns"] = new JsonArray("id", "total", "customer.name"),
+            ["limit"] = 3,
+        });
+        JsonElement failed = await process.CallToolAsync("db_query", new JsonObject { ["table"] = "pg_catalog.pg_authid" });
+        Assert.Equal(0, await process.CloseAndWaitAsync());
+
+        Assert.Equal(3, rows.GetProperty("result").GetProperty("structuredContent").GetProperty("row_count").GetInt32());
+        Assert.True(failed.GetProperty("result").GetProperty("isError").GetBoolean());
+        process.AssertStdoutIsOnlyJsonRpc();
+        string everything = string.Join("\n", process.StdoutLines) + process.Stderr + AuditFiles.RawText(audit);
+        Assert.DoesNotContain(Password, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", string.Join("\n", process.StdoutLines), StringComparison.Ordinal);
+    }
+}
