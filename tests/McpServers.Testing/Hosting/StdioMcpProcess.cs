@@ -39,6 +39,14 @@ public sealed class StdioMcpProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>A memory figure of the process from /proc (Linux): <c>VmRSS</c> now, <c>VmHWM</c> the peak; kB.</summary>
+    public long ResidentKb(string field)
+    {
+        string status = File.ReadAllText($"/proc/{_process.Id}/status");
+        string line = status.Split('\n').First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Starts <paramref name="executable"/>: a <c>.dll</c> runs under <c>dotnet</c>, anything else directly.
     /// </summary>
