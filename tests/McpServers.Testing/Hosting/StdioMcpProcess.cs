@@ -235,10 +235,14 @@ public static class ServerExecutable
         DirectoryInfo? binRoot = testOutput.Parent?.Parent;
         if (binRoot is not null)
         {
-            foreach (DirectoryInfo project in binRoot.EnumerateDirectories().Where(d => d.FullName != testOutput.Parent!.FullName))
+            // The server's own folder is the one where it is the only application (tests and benchmarks that
+            // reference it carry a copy next to their own runtimeconfig).
+            foreach (DirectoryInfo project in binRoot.EnumerateDirectories())
             {
-                string candidate = Path.Combine(project.FullName, configuration, commandName + ".dll");
-                if (File.Exists(candidate) && File.Exists(Path.ChangeExtension(candidate, ".runtimeconfig.json")))
+                string folder = Path.Combine(project.FullName, configuration);
+                string candidate = Path.Combine(folder, commandName + ".dll");
+                if (File.Exists(candidate) && Directory.GetFiles(folder, "*.runtimeconfig.json") is [var only]
+                    && Path.GetFileName(only) == commandName + ".runtimeconfig.json")
                 {
                     return candidate;
                 }
