@@ -86,51 +86,67 @@ public sealed class McpServerHostBuilder
             return 2;
         }
 
+        switch (Mode)
+        {
+            case HostMode.Help:
+                await _out.WriteAsync(HelpText.For(_identity));
+                return 0;
+            case HostMode.Version:
+                await _out.WriteLineAsync($"{_identity.Name} {_identity.Version}");
+                return 0;
+            case HostMode.Check:
+                using (IHost host = _builder.Build())
+                {
+                    return await CheckAsync(host.Services, cancellationToken);
+                }
+
+            case HostMode.PrintTools:
+                using (IHost? host = await StartUpAsync())
+                {
+                    if (host is null)
+                    {
+                        return 2;
+                    }
+
+                    await _out.WriteLineAsync(ToolManifest(host.Services.GetRequiredService<ToolRegistry>()));
+                    return 0;
+                }
+
+            default:
+                _builder.Services.AddMcpServer().WithStdioServerTransport();
+                using (IHost? host = await StartUpAsync())
+                {
+                    if (host is null)
+                    {
+                        return 2;
+                    }
+
+                    await host.RunAsync(cancellationToken);
+                    return 0;
+                }
+        }
+    }
+
+    /// <summary>
+    /// Everything that can be wrong before serving — settings, tool schemas, declared tools — fails here with a
+    /// message naming what to fix (exit code 2), never as a stack trace after a client has connected.
+    /// </summary>
+    private async Task<IHost?> StartUpAsync()
+    {
+        IHost? host = null;
         try
         {
-            switch (Mode)
-            {
-                case HostMode.Help:
-                    await _out.WriteAsync(HelpText.For(_identity));
-                    return 0;
-                case HostMode.Version:
-                    await _out.WriteLineAsync($"{_identity.Name} {_identity.Version}");
-                    return 0;
-                case HostMode.PrintTools:
-                    using (IHost host = _builder.Build())
-                    {
-                        ValidateOptions(host.Services);
-                        await _out.WriteLineAsync(ToolManifest(host.Services.GetRequiredService<ToolRegistry>()));
-                    }
-
-                    return 0;
-                case HostMode.Check:
-                    using (IHost host = _builder.Build())
-                    {
-                        return await CheckAsync(host.Services, cancellationToken);
-                    }
-
-                default:
-                    _builder.Services.AddMcpServer().WithStdioServerTransport();
-                    using (IHost host = _builder.Build())
-                    {
-                        ValidateOptions(host.Services);
-                        _ = host.Services.GetRequiredService<ToolRegistry>();
-                        await host.RunAsync(cancellationToken);
-                    }
-
-                    return 0;
-            }
+            host = _builder.Build();
+            ValidateOptions(host.Services);
+            _ = host.Services.GetRequiredService<ToolRegistry>();
+            return host;
         }
-        catch (Exception e) when (e is OptionsValidationException or ConfigurationException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is OptionsValidationException or ConfigurationException or InvalidDataException
+            or FormatException or InvalidOperationException)
         {
-            await _err.WriteLineAsync($"{_identity.Name}: configuration error: {Describe(e)}");
-            return 2;
-        }
-        catch (InvalidOperationException e) when (Mode != HostMode.Serve || e.Source != "System.Private.CoreLib")
-        {
+            host?.Dispose();
             await _err.WriteLineAsync($"{_identity.Name}: cannot start: {Describe(e)}");
-            return 1;
+            return null;
         }
     }
 

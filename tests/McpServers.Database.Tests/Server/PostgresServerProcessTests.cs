@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Database.Tests.Backend;
@@ -22,27 +21,8 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
     private static string WithPassword(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Password = Password }.ConnectionString;
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?> env)
-    {
-        ProcessStartInfo info = StdioMcpProcess.StartInfo(Exe);
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            info.Environment[k] = v;
-        }
-
-        info.Environment["HOME"] = Directory.CreateTempSubdirectory("mcp-home-").FullName;
-        using Process process = Process.Start(info)!;
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?> env) =>
+        StdioMcpProcess.RunOnceAsync(Exe, args, env, Ct);
 
     [Fact]
     public async Task Check_AsTheReadOnlyRole_IsReadyWithoutWarnings()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Testing.Hosting;
@@ -10,27 +9,8 @@ public sealed class ServerProcessTests
 {
     private static readonly string Exe = ServerExecutable.Resolve("mcp-testserver");
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
-    {
-        ProcessStartInfo info = StdioMcpProcess.StartInfo(Exe);
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["HOME"] = Directory.CreateTempSubdirectory("mcp-home-").FullName;
-        foreach (var (k, v) in env ?? new Dictionary<string, string?>())
-        {
-            info.Environment[k] = v;
-        }
-
-        using Process process = Process.Start(info)!;
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null) =>
+        StdioMcpProcess.RunOnceAsync(Exe, args, env, TestContext.Current.CancellationToken);
 
     private static string[] ToolNames(string manifest) =>
         [.. JsonDocument.Parse(manifest).RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!)];

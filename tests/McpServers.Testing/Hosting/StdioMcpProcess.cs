@@ -90,6 +90,31 @@ public sealed class StdioMcpProcess : IAsyncDisposable
         return info;
     }
 
+    /// <summary>Runs the server once to completion (e.g. <c>--help</c>, <c>--check</c>) with stdin closed.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunOnceAsync(string executable, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    {
+        ProcessStartInfo info = StartInfo(executable);
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // A private HOME keeps the default audit folder out of the real one.
+        info.Environment["HOME"] = Directory.CreateTempSubdirectory("mcp-home-").FullName;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        process.StandardInput.Close();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Writes one raw line to the server's stdin (may be garbage on purpose).</summary>
     public Task SendAsync(string line) => _process.StandardInput.WriteLineAsync(line);
 
