@@ -36,47 +36,18 @@ public sealed class PostgresGateway : SqlGateway
 
     private protected override ISqlDialect Dialect => PostgresDialect.Instance;
 
-    public override async Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(declaredQueries);
-        var errors = new List<string>();
-        var warnings = new List<string>();
-        var declared = new List<DeclaredQueryCheck>();
-        string backend = "PostgreSQL";
-        try
+    private protected override string CheckTarget => new DatabaseConnection(DatabaseBackendKind.PostgreSql, _dataSource.ConnectionString, null).Describe();
+
+    private protected override Task<string> ServerVersionAsync(CancellationToken cancellationToken) =>
+        RunGuardedAsync(async (connection, ct) =>
         {
-            backend = await RunGuardedAsync(async (connection, ct) =>
-            {
-                await using NpgsqlCommand cmd = new("SELECT current_setting('server_version')", connection);
-                return "PostgreSQL " + (string)(await cmd.ExecuteScalarAsync(ct))!;
-            }, cancellationToken);
-            warnings.AddRange(await RoleWarningsAsync(cancellationToken));
-            Catalog catalog = await GetCatalogAsync(cancellationToken);
-            if (catalog.Tables.Count == 0)
-            {
-                warnings.Add($"No tables are visible in the allowed schemas ({string.Join(", ", Policy.AllowedSchemas)}); check AllowedSchemas and SELECT grants.");
-            }
+            await using NpgsqlCommand cmd = new("SELECT current_setting('server_version')", connection);
+            return "PostgreSQL " + (string)(await cmd.ExecuteScalarAsync(ct))!;
+        }, cancellationToken);
 
-            foreach (DeclaredQuery query in declaredQueries)
-            {
-                declared.Add(await PrepareDeclaredAsync(query, cancellationToken));
-            }
-        }
-        catch (BackendException ex)
-        {
-            errors.Add(ex.SafeMessage ?? ex.Kind.ToString());
-        }
+    private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
 
-        if (Options.RequireReadOnlyRole && warnings.Count > 0 && errors.Count == 0)
-        {
-            errors.Add("RequireReadOnlyRole is set and the database role can write; the server will refuse to serve.");
-        }
-
-        errors.AddRange(declared.Where(d => !d.Ok).Select(d => $"{d.Name}: {d.Problem}"));
-        return new CheckReport(errors.Count == 0, backend, new DatabaseConnection(DatabaseBackendKind.PostgreSql, _dataSource.ConnectionString, null).Describe(), warnings, errors, declared);
-    }
-
-    private async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
+    private protected override async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
     {
         try
         {

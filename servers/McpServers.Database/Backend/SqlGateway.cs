@@ -109,7 +109,58 @@ public abstract class SqlGateway : IDatabaseGateway
         return new QueryResult(rows.Columns, rows.Rows, truncation);
     }
 
-    public abstract Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// --check: reach the server (version), the role's privileges, that allowed schemas show tables, and a prepare
+    /// of every declared statement. <c>RequireReadOnlyRole</c> turns role warnings into an error.
+    /// </summary>
+    public async Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(declaredQueries);
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        var declared = new List<DeclaredQueryCheck>();
+        IReadOnlyList<string> role = [];
+        string backend = Dialect.GetType().Name;
+        try
+        {
+            backend = await ServerVersionAsync(cancellationToken);
+            role = await CheckRoleAsync(cancellationToken);
+            warnings.AddRange(role);
+            Catalog catalog = await GetCatalogAsync(cancellationToken);
+            if (catalog.Tables.Count == 0)
+            {
+                warnings.Add($"No tables are visible in the allowed schemas ({string.Join(", ", Policy.AllowedSchemas)}); check AllowedSchemas and SELECT grants.");
+            }
+
+            foreach (DeclaredQuery query in declaredQueries)
+            {
+                declared.Add(await PrepareDeclaredAsync(query, cancellationToken));
+            }
+        }
+        catch (BackendException ex)
+        {
+            errors.Add(ex.SafeMessage ?? ex.Kind.ToString());
+        }
+
+        if (Options.RequireReadOnlyRole && role.Count > 0 && errors.Count == 0)
+        {
+            errors.Add("RequireReadOnlyRole is set and the database role can write; the server will refuse to serve.");
+        }
+
+        errors.AddRange(declared.Where(d => !d.Ok).Select(d => $"{d.Name}: {d.Problem}"));
+        return new CheckReport(errors.Count == 0, backend, CheckTarget, warnings, errors, declared);
+    }
+
+    /// <summary>Host/database or file, for the --check verdict (no credentials).</summary>
+    private protected abstract string CheckTarget { get; }
+
+    private protected abstract Task<string> ServerVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Privilege warnings; none where the backend has no roles.</summary>
+    private protected virtual Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    private protected abstract Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -58,43 +58,18 @@ public sealed class SqliteGateway : SqlGateway
         }
     }
 
-    public override async Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(declaredQueries);
-        var errors = new List<string>();
-        var warnings = new List<string>();
-        var declared = new List<DeclaredQueryCheck>();
-        string backend = "SQLite";
-        try
+    private protected override string CheckTarget =>
+        new DatabaseConnection(_path is null ? DatabaseBackendKind.Demo : DatabaseBackendKind.Sqlite, null, _path).Describe();
+
+    private protected override Task<string> ServerVersionAsync(CancellationToken cancellationToken) =>
+        RunGuardedAsync((connection, _) =>
         {
-            backend = await RunGuardedAsync((connection, _) =>
-            {
-                using SqliteCommand cmd = connection.CreateCommand();
-                cmd.CommandText = "SELECT sqlite_version()";
-                return Task.FromResult("SQLite " + (string)cmd.ExecuteScalar()!);
-            }, cancellationToken);
-            Catalog catalog = await GetCatalogAsync(cancellationToken);
-            if (catalog.Tables.Count == 0)
-            {
-                warnings.Add($"No tables are visible in the allowed schemas ({string.Join(", ", Policy.AllowedSchemas)}).");
-            }
+            using SqliteCommand cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT sqlite_version()";
+            return Task.FromResult("SQLite " + (string)cmd.ExecuteScalar()!);
+        }, cancellationToken);
 
-            foreach (DeclaredQuery query in declaredQueries)
-            {
-                declared.Add(await PrepareAsync(query, cancellationToken));
-            }
-        }
-        catch (BackendException ex)
-        {
-            errors.Add(ex.SafeMessage ?? ex.Kind.ToString());
-        }
-
-        errors.AddRange(declared.Where(d => !d.Ok).Select(d => $"{d.Name}: {d.Problem}"));
-        string target = new DatabaseConnection(_path is null ? DatabaseBackendKind.Demo : DatabaseBackendKind.Sqlite, null, _path).Describe();
-        return new CheckReport(errors.Count == 0, backend, target, warnings, errors, declared);
-    }
-
-    private async Task<DeclaredQueryCheck> PrepareAsync(DeclaredQuery query, CancellationToken cancellationToken)
+    private protected override async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
     {
         try
         {

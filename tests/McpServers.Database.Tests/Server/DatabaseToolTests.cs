@@ -199,6 +199,18 @@ public sealed class DatabaseStartupTests
     }
 
     [Fact]
+    public async Task Check_RequireReadOnlyRole_IsNotTrippedByWarningsAboutOtherThings()
+    {
+        var options = new McpServers.Database.Options.DatabaseOptions { Demo = true, RequireReadOnlyRole = true, DeniedTables = ["*"] };
+        await using IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options, _ => null, timeProvider: DemoClock.Provider);
+
+        CheckReport report = await gateway.CheckAsync([], TestContext.Current.CancellationToken);
+
+        Assert.True(report.Ok, string.Join(" ", report.Errors));
+        Assert.Contains(report.Warnings, w => w.Contains("No tables are visible", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void NoDatabaseConfigured_IsAConfigurationErrorNamingTheSettings()
     {
         var error = Assert.Throws<ConfigurationException>(() => DatabaseServerUnderTest.Start(new Dictionary<string, string?>()));
