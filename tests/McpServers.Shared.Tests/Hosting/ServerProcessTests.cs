@@ -146,4 +146,25 @@ public sealed class ServerProcessTests
         process.AssertStdoutIsOnlyJsonRpc();
         Assert.Contains(process.StderrLines, l => l.Contains("\"tool\":\"test_echo\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AuditLog_DefaultsToAnOwnerOnlyFolderUnderLocalAppData()
+    {
+        string home = Directory.CreateTempSubdirectory("mcp-home-").FullName;
+        await using (var process = StdioMcpProcess.Start(Exe, [], new Dictionary<string, string?> { ["HOME"] = home, ["XDG_DATA_HOME"] = null }))
+        {
+            await process.InitializeAsync();
+            await process.CallToolAsync("test_echo", new JsonObject { ["message"] = "hi" });
+            await process.CloseAndWaitAsync();
+        }
+
+        string folder = Path.Combine(home, ".local", "share", "McpServers", "audit");
+        string file = Assert.Single(Directory.GetFiles(folder));
+        Assert.Matches(@"mcp-testserver-\d{8}\.jsonl$", file);
+        Assert.Single(AuditFiles.Read(folder));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+    }
 }

@@ -42,6 +42,28 @@ public sealed class CallPipelineTests
         Assert.Equal(AuditOutcome.Invalid, Outcome(Assert.Single(host.AuditEvents())));
     }
 
+    [Theory]
+    [InlineData(null)]              // the C# client's default: 2026-07-28, client info travels in each request
+    [InlineData("2025-06-18")]
+    public async Task Pipeline_WorksOnEveryProtocolRevision(string? version)
+    {
+        await using var host = TestServerUnderTest.Start();
+        await using McpClient client = await host.ConnectAsync(new McpClientOptions
+        {
+            ProtocolVersion = version,
+            ClientInfo = new Implementation { Name = "revision-test", Version = "9.9" },
+        }, Ct);
+
+        CallToolResult ok = await client.CallToolAsync("test_echo", new Dictionary<string, object?> { ["message"] = "hi" }, cancellationToken: Ct);
+        CallToolResult invalid = await client.CallToolAsync("test_echo", new Dictionary<string, object?> { ["message"] = "" }, cancellationToken: Ct);
+
+        Assert.Equal("hi", Text(ok));
+        Assert.True(invalid.IsError);
+        IReadOnlyList<JsonElement> events = host.AuditEvents();
+        Assert.Equal([AuditOutcome.Ok, AuditOutcome.Invalid], events.Select(Outcome));
+        Assert.All(events, e => Assert.Equal("revision-test", e.GetProperty("client").GetProperty("name").GetString()));
+    }
+
     [Fact]
     public async Task MissingRequiredArgument_IsRefusedBeforeBinding()
     {
