@@ -95,4 +95,37 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
         Assert.DoesNotContain(Password, everything, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", string.Join("\n", process.StdoutLines), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CancellingTheMcpRequest_CancelsTheRunningStatement()
+    {
+        source.RequireAvailable();
+        string file = Path.Combine(Directory.CreateTempSubdirectory("mcp-db-").FullName, "slow.json");
+        await File.WriteAllTextAsync(file, """{"tools":[{"name":"slow_report","description":"A report that takes a long time.","sql":"SELECT pg_sleep(30) AS slept","inputSchema":{"type":"object"}}]}""", Ct);
+        await using InMemoryMcpServer host = DatabaseServerUnderTest.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionString"] = source.ReaderConnectionString,
+            ["DeclaredToolsFile"] = file,
+            ["StatementTimeout"] = "00:01:00",
+        });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await client.CallToolAsync("slow_report", cancellationToken: cancel.Token));
+
+        // The server hears of the cancellation by notification; the statement must stop long before its 30 s.
+        long sleeping = 1;
+        IReadOnlyList<JsonElement> events = [];
+        for (int i = 0; i < 100 && (sleeping > 0 || events.Count == 0); i++)
+        {
+            await Task.Delay(100, Ct);
+            sleeping = await source.Database!.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()");
+            events = host.AuditEvents();
+        }
+
+        Assert.Equal(0, sleeping);
+        JsonElement audit = Assert.Single(events);
+        Assert.Equal("cancelled", audit.GetProperty("outcome").GetString());
+    }
 }
