@@ -113,7 +113,7 @@ public sealed class RequestBuilder
                 throw new ToolInputException($"`{name}` is required: it is part of the path {operation.PathTemplate}.");
             }
 
-            sb.Append(EncodeSegment(Scalar(value)));
+            sb.Append(EncodeSegment(name, Scalar(value)));
             i = close + 1;
         }
 
@@ -122,18 +122,18 @@ public sealed class RequestBuilder
 
     /// <summary>
     /// One path segment: everything outside RFC 3986 unreserved characters is percent-encoded (so '/', '?', '#',
-    /// '%' and ':' are data), and a value of "." or ".." is encoded too, so that no one normalises it into a step up.
+    /// '%', '\' and ':' are data). A whole value of "." or ".." is refused: web servers decode and normalise it into
+    /// a step up even when it arrives percent-encoded.
     /// </summary>
-    public static string EncodeSegment(string value)
+    public static string EncodeSegment(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0)
+        if (value.Length == 0 || value is "." or "..")
         {
-            throw new ToolInputException("Path parameters must not be empty.");
+            throw new ToolInputException($"`{name}` must not be empty, \".\" or \"..\": it is one segment of the request path.");
         }
 
-        string encoded = Uri.EscapeDataString(value);
-        return encoded is "." or ".." ? encoded.Replace(".", "%2E", StringComparison.Ordinal) : encoded;
+        return Uri.EscapeDataString(value);
     }
 
     private static void AppendQuery(StringBuilder query, ApiParameter parameter, JsonElement value)

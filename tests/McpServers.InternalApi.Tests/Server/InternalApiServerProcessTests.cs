@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpServers.InternalApi.Tests.Service;
+using McpServers.Testing.Hosting;
+
+namespace McpServers.InternalApi.Tests.Server;
+
+/// <summary>The executable (or the native binary / installed tool named by MCP_TEST_EXE_MCP_INTERNAL_API) over real stdio.</summary>
+public sealed class InternalApiServerProcessTests : IAsyncLifetime
+{
+    private InventoryService _service = null!;
+
+    public async ValueTask InitializeAsync() => _service = await InventoryService.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task Stdio_CallsTheServiceWithTheToken_AndNeverPrintsIt()
+    {
+        string audit = Directory.CreateTempSubdirectory("mcp-internal-api-audit-").FullName;
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-internal-api"),
+            ["--openapi", _service.DocumentUrl, "--base-url", _service.ApiBase, "--audit-log", Path.Combine(audit, "audit-.jsonl"),
+             "--set", "Logging:Level=Debug"],
+            new Dictionary<string, string?>
+            {
+                ["MCP_INTERNAL_API__Auth__Mode"] = "Bearer",
+                ["INTERNAL_API_TOKEN"] = InventoryService.BearerToken,
+            });
+
+        await process.InitializeAsync();
+        JsonElement list = await process.RequestAsync("tools/list");
+        JsonElement call = await process.CallToolAsync("api_get_secure", new JsonObject());
+        JsonElement item = await process.CallToolAsync("api_get_item", new JsonObject { ["itemId"] = "../../admin" });
+
+        Assert.Contains(list.GetProperty("result").GetProperty("tools").EnumerateArray(), t => t.GetProperty("name").GetString() == "api_list_items");
+        Assert.False(call.GetProperty("result").TryGetProperty("isError", out JsonElement e) && e.GetBoolean(), call.GetRawText());
+        Assert.True(item.GetProperty("result").GetProperty("isError").GetBoolean());
+        Assert.Equal(0, await process.CloseAndWaitAsync());
+        process.AssertStdoutIsOnlyJsonRpc();
+        Assert.Equal(["/api/secure", "/api/items/..%2F..%2Fadmin"], _service.Calls.Select(r => r.Path));
+        Assert.All(_service.Calls, r => Assert.Equal("Bearer " + InventoryService.BearerToken, r.Header("Authorization")));
+        string printed = string.Join('\n', process.StdoutLines) + process.Stderr + AuditFiles.RawText(audit);
+        Assert.DoesNotContain(InventoryService.BearerToken, printed, StringComparison.Ordinal);
+    }
+}
