@@ -51,6 +51,7 @@ public static class InternalApiServer
             new SettingHelp("Auth:Scope", "Space-separated scopes to request.", ""),
             new SettingHelp("Http:Timeout", "Per attempt.", "00:00:30"),
             new SettingHelp("Http:MaxRetries", "Retries of idempotent operations (GET/HEAD/PUT/DELETE), honouring Retry-After.", "3"),
+            new SettingHelp("Operations:<operationId>:ReadOnly|Destructive|Idempotent", "Override an operation's annotations (Idempotent POSTs are also retried).", "from the method"),
             new SettingHelp("RateLimits:Tools:<tool>", "Calls per minute for one operation's tool.", "RateLimits:ReadPerMinute / WritePerMinute"),
         ],
         Switches =
@@ -120,6 +121,11 @@ public static class InternalApiServer
             Log.OperationSkipped(logger, skipped);
         }
 
+        foreach (string warning in catalog.Warnings)
+        {
+            Log.ConfigurationWarning(logger, warning);
+        }
+
         Log.ToolsGenerated(logger, document.Info?.Title ?? "(untitled)", document.Info?.Version ?? "", catalog.Operations.Count, catalog.Skipped.Count);
         if (catalog.Operations.Count > options.ToolWarningThreshold)
         {
@@ -141,6 +147,7 @@ internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOpti
                 $"{catalog.Operations.Count} operations served as tools, {catalog.Skipped.Count} skipped"),
         };
         results.AddRange(catalog.Skipped.Select(s => new CheckResult("skipped operation", CheckStatus.Warning, s)));
+        results.AddRange(catalog.Warnings.Select(w => new CheckResult("configuration", CheckStatus.Warning, w)));
         if (catalog.Operations.Count > options.ToolWarningThreshold)
         {
             results.Add(new CheckResult("tool count", CheckStatus.Warning, $"{catalog.Operations.Count} tools; consider narrowing Include"));

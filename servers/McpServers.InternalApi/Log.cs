@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{ToolCount} tools are served (more than {Threshold}); models choose less well among many tools. Narrow the selection with Include/Exclude")]
     public static partial void ManyTools(ILogger logger, int toolCount, int threshold);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
+    public static partial void ConfigurationWarning(ILogger logger, string warning);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Tool {Tool} got HTTP {Status} from the service (problem details: {HasProblem})")]
     public static partial void ServiceError(ILogger logger, string tool, int status, bool hasProblem);
 }

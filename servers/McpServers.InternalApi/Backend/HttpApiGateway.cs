@@ -27,6 +27,12 @@ public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, Reque
     {
         ArgumentNullException.ThrowIfNull(operation);
         using HttpRequestMessage request = requests.Build(operation, arguments);
+        if (operation.Idempotent)
+        {
+            // Only set for POST/PATCH by an administrator's override: the shared client then retries it too.
+            request.MarkIdempotent();
+        }
+
         await authenticator.ApplyAsync(request, cancellationToken);
         HttpClient client = httpClients.CreateClient(HttpClientName);
         HttpResponseMessage response;

@@ -24,16 +24,20 @@ public sealed class OperationCatalog
         "Connection", "Accept", "Accept-Encoding", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
     };
 
-    private OperationCatalog(IReadOnlyList<ApiOperation> operations, IReadOnlyList<string> skipped)
+    private OperationCatalog(IReadOnlyList<ApiOperation> operations, IReadOnlyList<string> skipped, IReadOnlyList<string> warnings)
     {
         Operations = operations;
         Skipped = skipped;
+        Warnings = warnings;
     }
 
     public IReadOnlyList<ApiOperation> Operations { get; }
 
     /// <summary>One line per selected operation that is not served, saying why.</summary>
     public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>Configuration that had no effect (an override naming no served operation).</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     public static OperationCatalog Build(OpenApiDocument document, InternalApiOptions options)
     {
@@ -58,7 +62,7 @@ public sealed class OperationCatalog
                 try
                 {
                     string name = naming.Next(operation.OperationId, method, path);
-                    operations.Add(Describe(name, method, path, item, operation, translator, apiKeyHeader));
+                    operations.Add(Override(Describe(name, method, path, item, operation, translator, apiKeyHeader), options.Operations));
                 }
                 catch (SchemaTranslationException e)
                 {
@@ -67,7 +71,28 @@ public sealed class OperationCatalog
             }
         }
 
-        return new OperationCatalog(operations, skipped);
+        string[] warnings = [.. options.Operations.Keys
+            .Where(key => !operations.Any(o => o.OperationId == key || o.ToolName == key))
+            .Select(key => $"Operations:{key}: no served operation has this operationId or tool name; the override has no effect.")];
+        return new OperationCatalog(operations, skipped, warnings);
+    }
+
+    /// <summary>The administrator's word on annotations; a read-only operation is never destructive.</summary>
+    private static ApiOperation Override(ApiOperation operation, Dictionary<string, OperationOverrides> overrides)
+    {
+        if (!(operation.OperationId is { } id && overrides.TryGetValue(id, out OperationOverrides? own))
+            && !overrides.TryGetValue(operation.ToolName, out own))
+        {
+            return operation;
+        }
+
+        bool readOnly = own.ReadOnly ?? operation.ReadOnly;
+        return operation with
+        {
+            ReadOnly = readOnly,
+            Destructive = !readOnly && (own.Destructive ?? operation.Destructive),
+            Idempotent = own.Idempotent ?? (readOnly || operation.Idempotent),
+        };
     }
 
     private static ApiOperation Describe(string name, HttpMethod method, string path, IOpenApiPathItem item, OpenApiOperation operation,

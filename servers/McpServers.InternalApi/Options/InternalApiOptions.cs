@@ -34,6 +34,12 @@ public sealed class InternalApiOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>
+    /// Per-operation annotation overrides, keyed by operationId or tool name: <c>Operations:searchItems:ReadOnly=true</c>
+    /// (a search sent as POST), <c>Operations:upsertItem:Idempotent=true</c> (then also retried).
+    /// </summary>
+    public Dictionary<string, OperationOverrides> Operations { get; set; } = new(StringComparer.Ordinal);
+
     public static InternalApiOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -45,6 +51,16 @@ public sealed class InternalApiOptions
     /// <summary>The selectors of <see cref="Include"/> or <see cref="Exclude"/>.</summary>
     public static IReadOnlyList<string> Split(string? list) =>
         (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>What an administrator may say about an operation that its method does not.</summary>
+public sealed class OperationOverrides
+{
+    public bool? ReadOnly { get; set; }
+
+    public bool? Destructive { get; set; }
+
+    public bool? Idempotent { get; set; }
 }
 
 /// <summary>How requests authenticate (section <c>Auth</c>). Secrets only from the environment or a <c>_FILE</c>.</summary>

@@ -325,4 +325,27 @@ public sealed class OperationToolTests : IAsyncLifetime
             Assert.DoesNotContain(InventoryService.ClientSecret, logs, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task OperationOverrides_MakeAPostSearchReadOnly_AndAnIdempotentPostRetryable()
+    {
+        var (host, client) = await ConnectAsync(
+            ("Include", InternalApiServerUnderTest.Include + ",searchItems"),
+            ("Operations:searchItems:ReadOnly", "true"),
+            ("Operations:createItem:Idempotent", "true"),
+            ("Operations:noSuchOperation:ReadOnly", "true"),
+            ("Policy:ReadOnly", "false"));
+        await using (host)
+        await using (client)
+        {
+            Tool search = (await client.ListToolsAsync(cancellationToken: Ct)).Single(t => t.Name == "api_search_items").ProtocolTool;
+            CallToolResult failing = await CallAsync(client, "api_create_item", new { body = new { name = "fail-503", kind = "part" } });
+
+            Assert.True(search.Annotations!.ReadOnlyHint);
+            Assert.False(search.Annotations.DestructiveHint);
+            Assert.True(failing.IsError);
+            Assert.Equal(3, _service.Calls.Count(r => r.Method == "POST"));
+            Assert.Contains("Operations:noSuchOperation", host.DiagnosticLog, StringComparison.Ordinal);
+        }
+    }
 }
