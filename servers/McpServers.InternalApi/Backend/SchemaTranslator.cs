@@ -81,6 +81,17 @@ public sealed class SchemaTranslator
             return;
         }
 
+        // Microsoft.OpenApi writes keywords it does not model under "unrecognizedKeywords": put them back where
+        // they were, so that the validator names the real keyword when it refuses one.
+        if (schema["unrecognizedKeywords"] is JsonObject unrecognized)
+        {
+            schema.Remove("unrecognizedKeywords");
+            foreach (var (keyword, value) in unrecognized)
+            {
+                schema.TryAdd(keyword, value?.DeepClone());
+            }
+        }
+
         foreach (string keyword in schema.Select(p => p.Key).ToList())
         {
             if (DroppedKeywords.Contains(keyword) || keyword.StartsWith("x-", StringComparison.Ordinal))
