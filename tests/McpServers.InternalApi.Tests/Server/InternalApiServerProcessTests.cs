@@ -42,4 +42,33 @@ public sealed class InternalApiServerProcessTests : IAsyncLifetime
         string printed = string.Join('\n', process.StdoutLines) + process.Stderr + AuditFiles.RawText(audit);
         Assert.DoesNotContain(InventoryService.BearerToken, printed, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Stdio_ClientCredentials_Truncation_AndProblemDetails_WorkInTheShippedBinary()
+    {
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-internal-api"),
+            ["--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--audit-log", "-",
+             "--set", "MaxResponseBytes=2048", "--set", "Auth:Mode=ClientCredentials", "--set", "Auth:TokenUrl=" + _service.TokenUrl,
+             "--set", "Auth:ClientId=" + InventoryService.ClientId],
+            new Dictionary<string, string?> { ["MCP_INTERNAL_API__Auth__ClientSecret"] = InventoryService.ClientSecret });
+
+        await process.InitializeAsync();
+        JsonElement secure1 = await process.CallToolAsync("api_get_secure", new JsonObject());
+        JsonElement secure2 = await process.CallToolAsync("api_get_secure", new JsonObject());
+        JsonElement large = await process.CallToolAsync("api_get_large", new JsonObject());
+        JsonElement problem = await process.CallToolAsync("api_get_problem", new JsonObject());
+
+        Assert.Equal("ok", secure1.GetProperty("result").GetProperty("structuredContent").GetProperty("body").GetProperty("secret_data").GetString());
+        Assert.False(secure2.GetProperty("result").TryGetProperty("isError", out JsonElement e) && e.GetBoolean(), secure2.GetRawText());
+        Assert.Equal(1, _service.TokensIssued);
+        Assert.True(large.GetProperty("result").GetProperty("structuredContent").GetProperty("truncation").GetProperty("truncated").GetBoolean());
+        string problemText = problem.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.Contains("locked by job 42", problemText, StringComparison.Ordinal);
+        Assert.DoesNotContain("corp.internal", problemText, StringComparison.Ordinal);
+        Assert.Equal(0, await process.CloseAndWaitAsync());
+        process.AssertStdoutIsOnlyJsonRpc();
+        string printed = string.Join('\n', process.StdoutLines) + process.Stderr;
+        Assert.DoesNotContain(InventoryService.OAuthToken, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(InventoryService.ClientSecret, printed, StringComparison.Ordinal);
+    }
 }
