@@ -114,7 +114,8 @@ public static class InternalApiServer
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(InternalApiServer).FullName!) ?? NullLogger.Instance;
         services.GetRequiredService<AuditContext>().Downstream = new Uri(options.BaseUrl!).Authority;
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName);
-        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document!, http, CancellationToken.None).GetAwaiter().GetResult();
+        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document!, http,
+            services.GetRequiredService<ApiAuthenticator>(), CancellationToken.None).GetAwaiter().GetResult();
         OperationCatalog catalog = OperationCatalog.Build(document, options);
         foreach (string skipped in catalog.Skipped)
         {

@@ -39,16 +39,22 @@ public static class OpenApiDocumentLoader
         return result.Document;
     }
 
-    /// <summary>Reads a file, or fetches a URL (the options validator has already pinned it to the base URL's host).</summary>
-    public static async Task<OpenApiDocument> LoadAsync(string location, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a file, or fetches a URL (the options validator has already pinned it to the base URL's host) with the
+    /// service's own credentials.
+    /// </summary>
+    public static async Task<OpenApiDocument> LoadAsync(string location, HttpClient http, ApiAuthenticator authenticator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(authenticator);
         if (Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
         {
             try
             {
-                using HttpResponseMessage response = await http.GetAsync(uri, cancellationToken);
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                await authenticator.ApplyAsync(request, cancellationToken);
+                using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)response.StatusCode}.");
@@ -59,6 +65,10 @@ public static class OpenApiDocumentLoader
             catch (HttpRequestException e)
             {
                 throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.HttpRequestError}).");
+            }
+            catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or TaskCanceledException or McpServers.Shared.Errors.BackendException)
+            {
+                throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.GetType().Name}).");
             }
         }
 

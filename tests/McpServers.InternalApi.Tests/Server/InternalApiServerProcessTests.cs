@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Tests.Service;
@@ -70,5 +71,27 @@ public sealed class InternalApiServerProcessTests : IAsyncLifetime
         string printed = string.Join('\n', process.StdoutLines) + process.Stderr;
         Assert.DoesNotContain(InventoryService.OAuthToken, printed, StringComparison.Ordinal);
         Assert.DoesNotContain(InventoryService.ClientSecret, printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_ReportsSkippedOperations_AndReachesTheService()
+    {
+        ProcessStartInfo info = StdioMcpProcess.StartInfo(ServerExecutable.Resolve("mcp-internal-api"));
+        foreach (string argument in (string[])["--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--check"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(info)!;
+        process.StandardInput.Close();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        string output = await stdout + await stderr;
+
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("8 operations served as tools, 1 skipped", output, StringComparison.Ordinal);
+        Assert.Contains("GET /reports/{host} (getReport)", output, StringComparison.Ordinal);
+        Assert.Contains("/api", Assert.Single(_service.Requests).Path, StringComparison.Ordinal);
     }
 }

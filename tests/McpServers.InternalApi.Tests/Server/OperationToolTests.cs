@@ -348,4 +348,41 @@ public sealed class OperationToolTests : IAsyncLifetime
             Assert.Contains("Operations:noSuchOperation", host.DiagnosticLog, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task RateLimits_ApplyPerOperation()
+    {
+        var (host, client) = await ConnectAsync(("RateLimits:Tools:api_get_flaky", "1"));
+        await using (host)
+        await using (client)
+        {
+            CallToolResult first = await CallAsync(client, "api_get_flaky", new { });
+            CallToolResult second = await CallAsync(client, "api_get_flaky", new { });
+            CallToolResult other = await CallAsync(client, "api_list_items", new { });
+
+            Assert.True(first.IsError != true, Text(first));
+            Assert.True(second.IsError);
+            Assert.True(other.IsError != true, Text(other));
+            Assert.Equal(["ok", "rate_limited", "ok"], host.AuditEvents().Select(e => e.GetProperty("outcome").GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task DocumentUrl_IsFetchedWithTheConfiguredCredentials()
+    {
+        Exception refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            var (host, client) = await ConnectAsync(("Auth:Mode", "Bearer"), ("Auth:BearerToken", "wrong"));
+            await using (host)
+            await using (client)
+            {
+                await client.ListToolsAsync(cancellationToken: Ct);
+            }
+        });
+
+        Assert.Contains("answered HTTP 401", refused.ToString(), StringComparison.Ordinal);
+        RecordedRequest fetch = Assert.Single(_service.Requests);
+        Assert.Equal("/api/openapi.json", fetch.Path);
+        Assert.Equal("Bearer wrong", fetch.Header("Authorization"));
+    }
 }

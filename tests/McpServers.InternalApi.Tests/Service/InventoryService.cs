@@ -28,7 +28,9 @@ public sealed class InventoryService : IAsyncDisposable
     private InventoryService()
     {
         IEndpointRouteBuilder r = _server.Routes;
-        r.MapGet("/api/openapi.json", () => Results.Text(Document, "application/json"));
+        r.MapGet("/api/openapi.json", Handler(c => c.Request.Headers.Authorization.ToString() == "Bearer wrong"
+            ? Results.StatusCode(401)
+            : Results.Text(Document, "application/json")));
         r.MapGet("/api/items", Handler(c =>
         {
             int limit = int.TryParse(c.Request.Query["limit"], CultureInfo.InvariantCulture, out int l) ? l : 10;
