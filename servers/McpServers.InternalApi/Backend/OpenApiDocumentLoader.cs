@@ -1,0 +1,83 @@
+using McpServers.Shared.Hosting;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace McpServers.InternalApi.Backend;
+
+/// <summary>
+/// Reads the OpenAPI document (JSON; YAML needs Microsoft.OpenApi.YamlReader, which this build does not ship) and
+/// reports an unparseable one with the location of each problem.
+/// </summary>
+public static class OpenApiDocumentLoader
+{
+    public static OpenApiDocument Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string trimmed = text.TrimStart();
+        if (trimmed.Length > 0 && trimmed[0] != '{')
+        {
+            throw new ConfigurationException(
+                $"Document '{source}': only JSON OpenAPI documents are supported by this build (YAML is not); convert it to JSON.");
+        }
+
+        ReadResult result;
+        try
+        {
+            result = OpenApiDocument.Parse(text, OpenApiConstants.Json, new OpenApiReaderSettings());
+        }
+        catch (Exception e) when (e is OpenApiException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            throw new ConfigurationException($"Document '{source}' cannot be read: {e.Message}");
+        }
+
+        if (result.Document is null || result.Diagnostic?.Errors.Count > 0)
+        {
+            IEnumerable<string> errors = result.Diagnostic?.Errors.Select(e => $"{e.Message} (at {e.Pointer ?? "#"})") ?? ["no document"];
+            throw new ConfigurationException($"Document '{source}' is not a valid OpenAPI document: {string.Join("; ", errors.Take(10))}");
+        }
+
+        return result.Document;
+    }
+
+    /// <summary>
+    /// Reads a file, or fetches a URL (the options validator has already pinned it to the base URL's host) with the
+    /// service's own credentials.
+    /// </summary>
+    public static async Task<OpenApiDocument> LoadAsync(string location, HttpClient http, ApiAuthenticator authenticator, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        if (Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                await authenticator.ApplyAsync(request, cancellationToken);
+                using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)response.StatusCode}.");
+                }
+
+                return Parse(await response.Content.ReadAsStringAsync(cancellationToken), uri.AbsolutePath);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.HttpRequestError}).");
+            }
+            catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or TaskCanceledException or McpServers.Shared.Errors.BackendException)
+            {
+                throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.GetType().Name}).");
+            }
+        }
+
+        string path = Path.GetFullPath(location);
+        if (!File.Exists(path))
+        {
+            throw new ConfigurationException($"Document: the file '{location}' does not exist.");
+        }
+
+        return Parse(await File.ReadAllTextAsync(path, cancellationToken), Path.GetFileName(path));
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using McpServers.Shared.Errors;
+
+namespace McpServers.InternalApi.Backend;
+
+/// <summary>
+/// Builds the HTTP request for one call. The model can never choose the host: the URI is the configured base URL
+/// plus the operation's path template, each path argument percent-encoded as exactly one segment (so <c>../</c>,
+/// <c>//host</c>, encoded slashes and absolute URLs stay inside it), and the result is checked to still be under
+/// the base URL before anything is sent.
+/// </summary>
+public sealed class RequestBuilder
+{
+    private readonly Uri _baseUrl;
+    private readonly string _basePath;
+
+    public RequestBuilder(Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        _baseUrl = baseUrl;
+        _basePath = baseUrl.AbsolutePath.TrimEnd('/');
+    }
+
+    public HttpRequestMessage Build(ApiOperation operation, IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var path = new StringBuilder(_basePath);
+        foreach (string segment in operation.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path.Append('/').Append(ExpandSegment(segment, operation, arguments));
+        }
+
+        var query = new StringBuilder();
+        foreach (ApiParameter parameter in operation.Parameters.Where(p => p.In == ParameterIn.Query))
+        {
+            if (arguments.TryGetValue(parameter.Name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+            {
+                AppendQuery(query, parameter, value);
+            }
+        }
+
+        string authority = _baseUrl.GetLeftPart(UriPartial.Authority);
+        var uri = new Uri(authority + (path.Length == 0 ? "/" : path.ToString()) + (query.Length > 0 ? "?" + query : ""),
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        EnsureUnderBase(uri);
+
+        var request = new HttpRequestMessage(operation.Method, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.1));
+        foreach (ApiParameter parameter in operation.Parameters.Where(p => p.In == ParameterIn.Header))
+        {
+            if (arguments.TryGetValue(parameter.Name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+            {
+                string text = Scalar(value);
+                if (text.Any(char.IsControl))
+                {
+                    throw new ToolInputException($"`{parameter.Name}` is a header value and must not contain control characters or line breaks.");
+                }
+
+                request.Headers.TryAddWithoutValidation(parameter.Name, text);
+            }
+        }
+
+        if (operation.Body is { } body && arguments.TryGetValue(OperationCatalog.BodyArgument, out JsonElement content))
+        {
+            request.Content = new StringContent(content.GetRawText(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(body.ContentType) { CharSet = "utf-8" };
+        }
+
+        return request;
+    }
+
+    /// <summary>Defence in depth: whatever the template, the request stays on the base URL's origin and path.</summary>
+    private void EnsureUnderBase(Uri uri)
+    {
+        bool sameOrigin = uri.Scheme == _baseUrl.Scheme && string.Equals(uri.Host, _baseUrl.Host, StringComparison.OrdinalIgnoreCase)
+            && uri.Port == _baseUrl.Port && string.IsNullOrEmpty(uri.UserInfo);
+        string path = uri.AbsolutePath;
+        bool underPath = path.StartsWith(_basePath + "/", StringComparison.Ordinal) || path == _basePath || (_basePath.Length == 0 && path == "/");
+        if (!sameOrigin || !underPath || path.Split('/').Any(s => s is "." or ".."))
+        {
+            throw new InvalidOperationException("A request URI left the configured base URL; refusing to send it.");
+        }
+    }
+
+    private static string ExpandSegment(string segment, ApiOperation operation, IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < segment.Length)
+        {
+            int open = segment.IndexOf('{', i);
+            if (open < 0)
+            {
+                sb.Append(segment, i, segment.Length - i);
+                break;
+            }
+
+            int close = segment.IndexOf('}', open);
+            if (close < 0)
+            {
+                throw new InvalidOperationException($"Malformed path template {operation.PathTemplate}.");
+            }
+
+            sb.Append(segment, i, open - i);
+            string name = segment[(open + 1)..close];
+            if (!arguments.TryGetValue(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            {
+                throw new ToolInputException($"`{name}` is required: it is part of the path {operation.PathTemplate}.");
+            }
+
+            sb.Append(EncodeSegment(name, Scalar(value)));
+            i = close + 1;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// One path segment: everything outside RFC 3986 unreserved characters is percent-encoded (so '/', '?', '#',
+    /// '%', '\' and ':' are data). A whole value of "." or ".." is refused: web servers decode and normalise it into
+    /// a step up even when it arrives percent-encoded.
+    /// </summary>
+    public static string EncodeSegment(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0 || value is "." or "..")
+        {
+            throw new ToolInputException($"`{name}` must not be empty, \".\" or \"..\": it is one segment of the request path.");
+        }
+
+        return Uri.EscapeDataString(value);
+    }
+
+    private static void AppendQuery(StringBuilder query, ApiParameter parameter, JsonElement value)
+    {
+        string name = Uri.EscapeDataString(parameter.Name);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Append(query, name, Uri.EscapeDataString(Scalar(value)));
+            return;
+        }
+
+        string[] items = [.. value.EnumerateArray().Select(v => Uri.EscapeDataString(Scalar(v)))];
+        if (items.Length == 0)
+        {
+            return;
+        }
+
+        if (parameter.Explode && parameter.Style == QueryStyle.Form)
+        {
+            foreach (string item in items)
+            {
+                Append(query, name, item);
+            }
+
+            return;
+        }
+
+        string delimiter = parameter.Style switch
+        {
+            QueryStyle.SpaceDelimited => "%20",
+            QueryStyle.PipeDelimited => "%7C",
+            _ => ",",
+        };
+        Append(query, name, string.Join(delimiter, items));
+    }
+
+    private static void Append(StringBuilder query, string name, string value)
+    {
+        if (query.Length > 0)
+        {
+            query.Append('&');
+        }
+
+        query.Append(name).Append('=').Append(value);
+    }
+
+    private static string Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Null => "",
+        _ => throw new ToolInputException("Path, query and header arguments must be strings, numbers or booleans."),
+    };
+}

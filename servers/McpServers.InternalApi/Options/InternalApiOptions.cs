@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Configuration;
+
+namespace McpServers.InternalApi.Options;
+
+/// <summary>
+/// Every setting of mcp-internal-api. Keys live at the configuration root (environment prefix
+/// <c>MCP_INTERNAL_API__</c>, so <c>MCP_INTERNAL_API__BaseUrl</c> binds <see cref="BaseUrl"/>; nested keys use
+/// <c>__</c>, e.g. <c>MCP_INTERNAL_API__Auth__BearerToken</c>).
+/// </summary>
+public sealed class InternalApiOptions
+{
+    public const string EnvironmentPrefix = "MCP_INTERNAL_API__";
+
+    /// <summary>The OpenAPI 3.0/3.1 document (JSON): a file path, or an http(s) URL on the same host as <see cref="BaseUrl"/>.</summary>
+    public string? Document { get; set; }
+
+    /// <summary>Every request goes here (scheme, host, port and path prefix); the model can never choose another.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Comma-separated selectors of operations to serve (see README): <c>listItems</c>, <c>tag:inventory</c>, <c>GET /items/*</c>.</summary>
+    public string? Include { get; set; }
+
+    /// <summary>Comma-separated selectors of operations never to serve; exclude wins over include.</summary>
+    public string? Exclude { get; set; }
+
+    /// <summary>Prefix of every generated tool name (snake_case, ending in an underscore or empty).</summary>
+    public string ToolPrefix { get; set; } = "api_";
+
+    /// <summary>Response bodies above this many bytes are cut, with a truncation notice.</summary>
+    public int MaxResponseBytes { get; set; } = 262_144;
+
+    /// <summary>Tool surfaces above this size get a start-up warning (models choose worse among many tools).</summary>
+    public int ToolWarningThreshold { get; set; } = 40;
+
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>
+    /// Per-operation annotation overrides, keyed by operationId or tool name: <c>Operations:searchItems:ReadOnly=true</c>
+    /// (a search sent as POST), <c>Operations:upsertItem:Idempotent=true</c> (then also retried).
+    /// </summary>
+    public Dictionary<string, OperationOverrides> Operations { get; set; } = new(StringComparer.Ordinal);
+
+    public static InternalApiOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new InternalApiOptions();
+        configuration.Bind(options);
+        return options;
+    }
+
+    /// <summary>The selectors of <see cref="Include"/> or <see cref="Exclude"/>.</summary>
+    public static IReadOnlyList<string> Split(string? list) =>
+        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>What an administrator may say about an operation that its method does not.</summary>
+public sealed class OperationOverrides
+{
+    public bool? ReadOnly { get; set; }
+
+    public bool? Destructive { get; set; }
+
+    public bool? Idempotent { get; set; }
+}
+
+/// <summary>How requests authenticate (section <c>Auth</c>). Secrets only from the environment or a <c>_FILE</c>.</summary>
+public sealed class AuthOptions
+{
+    public AuthMode Mode { get; set; } = AuthMode.None;
+
+    /// <summary>API key value (secret).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Header or query parameter name carrying the API key.</summary>
+    public string ApiKeyName { get; set; } = "X-API-Key";
+
+    public ApiKeyLocation ApiKeyIn { get; set; } = ApiKeyLocation.Header;
+
+    /// <summary>A fixed bearer token, e.g. the user's own token (secret).</summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>OAuth 2.0 token endpoint for the client-credentials grant.</summary>
+    public string? TokenUrl { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>OAuth 2.0 client secret (secret).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Space-separated scopes to request, if any.</summary>
+    public string? Scope { get; set; }
+}
+
+public enum AuthMode
+{
+    None,
+    ApiKey,
+    Bearer,
+    ClientCredentials,
+}
+
+public enum ApiKeyLocation
+{
+    Header,
+    Query,
+}
