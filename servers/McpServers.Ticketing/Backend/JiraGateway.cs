@@ -74,7 +74,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         if (f.Project?.Key is not { } project || !options.Projects.Contains(project, StringComparer.Ordinal))
         {
             // The key redirected into a project outside the allowlist (the issue was moved).
-            throw new BackendException(BackendErrorKind.NotFound, NotFound(key));
+            throw new BackendException(BackendErrorKind.NotFound, NotVisible(NotFound(key)));
         }
 
         JiraCommentPage page = comments == 0
@@ -358,7 +358,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
                     $"Jira did not accept the configured credentials ({options.AuthDescription}); they may be wrong, expired or revoked. An administrator should check {options.CredentialSettings}."),
                 HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
                     "The configured Jira account does not have permission for this action."),
-                HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, $"{what} was not found or is not visible to you."),
+                HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
                 HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
                 _ => BackendHttpErrors.ToException(response, System),
             };
@@ -432,6 +432,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private static string Clean(string? text) => TextHygiene.Clean(text);
 
     private static string NotFound(IssueKey key) => $"Issue {key.Value}";
+
+    private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
 
     private string Browse(string key) => new Uri(options.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();
 }

@@ -155,7 +155,7 @@ public sealed class FakeJira : IAsyncDisposable
         if (detailed)
         {
             fields["description"] = Body("h2. Steps\n* open *cart*\n* pay with {{card}}\nSee [runbook|https://wiki.example/run]",
-                "Steps|open cart|pay with card");
+                "description");
             fields["labels"] = new JsonArray("checkout", "prod");
             fields["reporter"] = new JsonObject { ["displayName"] = "Bob" };
             fields["created"] = "2026-01-01T09:00:00.000+0000";
@@ -170,27 +170,26 @@ public sealed class FakeJira : IAsyncDisposable
         return new JsonObject { ["id"] = "1", ["key"] = key, ["fields"] = fields };
     }
 
-    /// <summary>A rich-text body: wiki markup on DC; on Cloud an ADF document (heading + bullet list with marks).</summary>
-    private JsonNode Body(string wiki, string adfOutline)
+    /// <summary>A rich-text body: wiki markup on DC; on Cloud the same as ADF (<paramref name="adfText"/> "description" is the rich one).</summary>
+    private JsonNode Body(string wiki, string adfText)
     {
         if (!Cloud)
         {
             return JsonValue.Create(wiki);
         }
 
-        string[] parts = adfOutline.Split('|');
-        if (parts.Length == 1)
+        if (adfText != "description")
         {
-            return JsonNode.Parse($$$"""{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"{{{parts[0]}}}"}]}]}""")!;
+            return JsonNode.Parse($$"""{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"{{adfText}}"}]}]}""")!;
         }
 
-        return JsonNode.Parse($$$"""
+        return JsonNode.Parse("""
             {"type":"doc","version":1,"content":[
-              {"type":"heading","attrs":{"level":2},"content":[{"type":"text","text":"{{{parts[0]}}}"}]},
+              {"type":"heading","attrs":{"level":2},"content":[{"type":"text","text":"Steps"}]},
               {"type":"bulletList","content":[
-                {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"{{{parts[1]}}}","marks":[{"type":"strong"}]}]}]},
-                {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"{{{parts[2]}}}","marks":[{"type":"code"}]}]}]}]},
-              {"type":"paragraph","content":[{"type":"text","text":"runbook","marks":[{"type":"link","attrs":{"href":"https://wiki.example/run"}}]}]}]}
+                {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"open "},{"type":"text","text":"cart","marks":[{"type":"strong"}]}]}]},
+                {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"pay with "},{"type":"text","text":"card","marks":[{"type":"code"}]}]}]}]},
+              {"type":"paragraph","content":[{"type":"text","text":"See "},{"type":"text","text":"runbook","marks":[{"type":"link","attrs":{"href":"https://wiki.example/run"}}]}]}]}
             """)!;
     }
 
