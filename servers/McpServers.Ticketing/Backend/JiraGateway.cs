@@ -40,7 +40,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken)
     {
         string jql = Jql.Build(filter, options.Projects);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         string scope = "jira_search_issues:" + dialect.Name + ":" + jql;
         string? position = cursor is null ? null : OpaqueCursor.Decode(scope, cursor);
         int limit = Math.Min(maxResults ?? options.DefaultMaxResults, options.MaxResults);
@@ -67,7 +67,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         JiraIssue issue = await GetJsonAsync(dialect.Api + "issue/" + key.Value + "?fields=" + string.Join(',', IssueFields),
             JiraJsonContext.Default.JiraIssue, NotFound(key), cancellationToken);
         JiraFields f = issue.Fields ?? throw new BackendException(BackendErrorKind.Unavailable, "Jira returned an issue without fields.");
@@ -97,7 +97,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     public async Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken)
     {
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         IReadOnlyList<JiraProject> all = await GetJsonAsync(dialect.Api + "project",
             JiraJsonContext.Default.IReadOnlyListJiraProject, "The project list", cancellationToken);
         ProjectInfo[] allowed = [.. all.Where(p => options.Projects.Contains(p.Key, StringComparer.Ordinal))
@@ -108,7 +108,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         return new TransitionList(key.Value, await TransitionsAsync(dialect, key, cancellationToken));
     }
 
@@ -119,7 +119,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             throw new ToolInputException($"`project` must be one of the allowed projects: {string.Join(", ", options.Projects)}.");
         }
 
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         var fields = new JsonObject
         {
             ["project"] = new JsonObject { ["key"] = issue.Project },
@@ -154,7 +154,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Value + "/comment")
         {
             Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
@@ -166,7 +166,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         IReadOnlyList<TransitionInfo> available = await TransitionsAsync(dialect, key, cancellationToken);
         TransitionInfo chosen = available.FirstOrDefault(t => t.Id == transition)
             ?? available.FirstOrDefault(t => string.Equals(t.Name, transition, StringComparison.OrdinalIgnoreCase))
@@ -193,7 +193,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         var fields = new JsonObject();
         if (changes.Summary is { } summary)
         {
@@ -228,7 +228,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     public async Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
     {
         Allowed(key);
-        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
         string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Value + "/assignee") { Content = Json(dialect.User(id)) };
         await SendAsync(request, NotFound(key), cancellationToken);
@@ -255,6 +255,21 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             ? dialect.UserId(await MyselfAsync(dialect, cancellationToken))
                 ?? throw new ToolInputException("The configured Jira account has no user id; name the assignee explicitly.")
             : assignee;
+
+    /// <summary>
+    /// The dialect, and (once per process, with credentials) the account the server acts as, so that every audit
+    /// event names the Jira user as well as the OS user.
+    /// </summary>
+    private async Task<JiraDialect> ReadyAsync(CancellationToken cancellationToken)
+    {
+        JiraDialect dialect = await DialectAsync(cancellationToken);
+        if (!options.Anonymous)
+        {
+            await MyselfAsync(dialect, cancellationToken);
+        }
+
+        return dialect;
+    }
 
     private Task<JiraDialect> DialectAsync(CancellationToken cancellationToken)
     {

@@ -77,6 +77,10 @@ public sealed class TicketingToolTests
         Assert.StartsWith(cloud ? "Basic " : "Bearer ", auth, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, host.DiagnosticLog, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, AuditFiles.RawText(host.AuditDirectory), StringComparison.Ordinal);
+        JsonElement audit = host.AuditEvents()[^1];
+        Assert.Equal(cloud ? "Jane Doe (acc-me)" : "Jane Doe (jdoe)", audit.GetProperty("principal").GetProperty("backend").GetString());
+        Assert.Equal("127.0.0.1", audit.GetProperty("downstream").GetString());
+        Assert.Single(jira.Requests, r => r.Path.EndsWith("/myself", StringComparison.Ordinal));
     }
 
     [Fact]
