@@ -3,6 +3,7 @@ using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
+using McpServers.Ticketing.Backend.OAuth;
 using McpServers.Ticketing.Options;
 using McpServers.Ticketing.Tools;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,14 @@ public static class TicketingServer
             new SettingHelp("Jira:Email", "Cloud: Atlassian account e-mail for the API token; also JIRA_EMAIL."),
             new SettingHelp("Jira:ApiToken", "Cloud: API token (Basic auth with Jira:Email); also JIRA_API_TOKEN.", Secret: true),
             new SettingHelp("Jira:PersonalAccessToken", "Data Center: personal access token (Bearer); also JIRA_PAT.", Secret: true),
+            new SettingHelp("Jira:OAuth:ClientId", "OAuth 2.0 (PKCE) client id: act as the user who ran `mcp-ticketing login`.", null),
+            new SettingHelp("Jira:OAuth:ClientSecret", "OAuth client secret (Atlassian 3LO apps have one).", Secret: true),
+            new SettingHelp("Jira:OAuth:AuthorizationEndpoint", "e.g. https://auth.atlassian.com/authorize or <jira>/rest/oauth2/latest/authorize.", null),
+            new SettingHelp("Jira:OAuth:TokenEndpoint", "e.g. https://auth.atlassian.com/oauth/token or <jira>/rest/oauth2/latest/token.", null),
+            new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", "read:jira-work write:jira-work read:jira-user offline_access"),
+            new SettingHelp("Jira:OAuth:Audience", "Atlassian Cloud: api.atlassian.com.", null),
+            new SettingHelp("Jira:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
+            new SettingHelp("Jira:OAuth:TokenFile", "Where login stores the refresh token (user-only permissions).", "<local app data>/mcp-ticketing/jira-refresh-token"),
             new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
             new SettingHelp("Jira:DefaultMaxResults", "Issues per search page when the model does not ask.", "25"),
             new SettingHelp("Jira:MaxResults", "Issues per search page the model can never exceed.", "100"),
@@ -81,11 +90,48 @@ public static class TicketingServer
             audit.BackendIdentity ??= options.Email;
             HttpClient http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName);
             http.BaseAddress = options.BaseUrl;
-            return new JiraGateway(http, options, audit, sp.GetRequiredService<ILogger<JiraGateway>>());
+            return new JiraGateway(http, options, audit, sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
         });
+        if (!string.IsNullOrWhiteSpace(configuration["Jira:OAuth:ClientId"]))
+        {
+            services.AddSingleton(sp => Session(sp.GetRequiredService<JiraOptions>().OAuth!, sp, sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton<IServerCheck, JiraServerCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
     }
+
+    /// <summary><c>mcp-ticketing login [--config file] [--set Key=Value]</c>: sign in with OAuth and store the refresh token.</summary>
+    public static async Task<int> LoginAsync(string[] args, TextWriter output, Func<Uri, Task>? openBrowser = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        McpServerHostBuilder builder = McpServerHost.CreateBuilder(args, Identity);
+        JiraOptions options;
+        try
+        {
+            options = JiraOptions.FromConfiguration(builder.Configuration);
+        }
+        catch (ConfigurationException e)
+        {
+            await output.WriteLineAsync($"{Identity.Name} login: {e.Message}");
+            return 2;
+        }
+
+        if (options.OAuth is not { } oauth)
+        {
+            await output.WriteLineAsync($"{Identity.Name} login: OAuth is not configured; set Jira:OAuth:ClientId, Jira:OAuth:AuthorizationEndpoint and Jira:OAuth:TokenEndpoint.");
+            return 2;
+        }
+
+        var services = new ServiceCollection().AddLogging();
+        services.AddBackendHttpClient(JiraGateway.HttpClientName, builder.Configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        using OAuthSession session = Session(oauth, provider, TimeProvider.System);
+        return await LoginCommand.RunAsync(oauth, session, output, openBrowser, cancellationToken);
+    }
+
+    private static OAuthSession Session(OAuthSettings oauth, IServiceProvider services, TimeProvider time) =>
+        new(services.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName), oauth, new RefreshTokenStore(oauth), time);
 }
 
 /// <summary><c>--check</c>: reach Jira once as the configured account and report the flavour and the allowed projects.</summary>

@@ -10,6 +10,7 @@ using McpServers.Shared.Audit;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
+using McpServers.Ticketing.Backend.OAuth;
 using McpServers.Ticketing.Options;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,8 @@ namespace McpServers.Ticketing.Backend;
 /// the project allowlist, before the call (by key) and after it (an issue moved to another project keeps answering
 /// to its old key).
 /// </summary>
-internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditContext audit, ILogger<JiraGateway> logger) : IJiraGateway
+internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditContext audit, ILogger<JiraGateway> logger,
+    OAuthSession? oauth = null) : IJiraGateway
 {
     public const string HttpClientName = "Jira";
 
@@ -347,7 +349,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
-        Authorize(request);
+        await AuthorizeAsync(request, cancellationToken);
         HttpResponseMessage response;
         try
         {
@@ -367,6 +369,14 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         using (response)
         {
             Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
+            if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
+            {
+                // The access token was refused (revoked sign-in or app access removed): the next call refreshes.
+                oauth.Invalidate();
+                throw new BackendException(BackendErrorKind.Unauthorized,
+                    "Jira did not accept the signed-in user's access; if this repeats, run `mcp-ticketing login` to sign in again.");
+            }
+
             throw response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new BackendException(BackendErrorKind.Unauthorized,
@@ -403,9 +413,13 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             : "Jira rejected the request: " + string.Join("; ", messages.Take(MaxErrorMessages).Select(m => m.ReplaceLineEndings(" "))) + ".";
     }
 
-    private void Authorize(HttpRequestMessage request)
+    private async Task AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (options.ApiToken is { } token)
+        if (oauth is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await oauth.AccessTokenAsync(cancellationToken));
+        }
+        else if (options.ApiToken is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Email + ":" + token)));

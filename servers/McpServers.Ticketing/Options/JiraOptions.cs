@@ -39,6 +39,9 @@ public sealed partial record JiraOptions
     /// <summary>Data Center: a personal access token (Bearer auth).</summary>
     public string? PersonalAccessToken { get; init; }
 
+    /// <summary>OAuth 2.0 (authorization code with PKCE) as the signed-in user; see <c>mcp-ticketing login</c>.</summary>
+    public OAuthSettings? OAuth { get; init; }
+
     /// <summary>Explicitly serve without credentials (a Jira that allows anonymous browsing).</summary>
     public bool Anonymous { get; init; }
 
@@ -56,10 +59,12 @@ public sealed partial record JiraOptions
     /// <summary>Descriptions and comments longer than this are cut.</summary>
     public int MaxTextChars { get; init; } = 20_000;
 
-    public string AuthDescription => ApiToken is not null ? "API token" : PersonalAccessToken is not null ? "personal access token" : "anonymous";
+    public string AuthDescription => OAuth is not null ? "OAuth sign-in" : ApiToken is not null ? "API token" : PersonalAccessToken is not null ? "personal access token" : "anonymous";
 
     /// <summary>The settings that hold the credentials, named in "fix this" messages.</summary>
-    public string CredentialSettings => ApiToken is not null
+    public string CredentialSettings => OAuth is not null
+        ? "the OAuth sign-in (run mcp-ticketing login)"
+        : ApiToken is not null
         ? "JIRA_EMAIL / JIRA_API_TOKEN (Jira:Email, Jira:ApiToken)"
         : PersonalAccessToken is not null ? "JIRA_PAT (Jira:PersonalAccessToken)" : "JIRA_API_TOKEN or JIRA_PAT (Jira:Anonymous is set)";
 
@@ -97,7 +102,15 @@ public sealed partial record JiraOptions
         string? apiToken = Blank(jira["ApiToken"]);
         string? pat = Blank(jira["PersonalAccessToken"]);
         bool anonymous = ReadBool(jira, "Anonymous", false, problems);
-        if (apiToken is not null && pat is not null)
+        OAuthSettings? oauth = OAuthSettings.FromConfiguration(jira.GetSection("OAuth"), problems);
+        if (oauth is not null)
+        {
+            if (apiToken is not null || pat is not null)
+            {
+                problems.Add("Jira:OAuth:ClientId is set: remove JIRA_API_TOKEN / JIRA_PAT, or remove the OAuth settings.");
+            }
+        }
+        else if (apiToken is not null && pat is not null)
         {
             problems.Add("Set either JIRA_API_TOKEN (Jira:ApiToken, with JIRA_EMAIL) or JIRA_PAT (Jira:PersonalAccessToken), not both.");
         }
@@ -107,7 +120,7 @@ public sealed partial record JiraOptions
         }
         else if (apiToken is null && pat is null && !anonymous)
         {
-            problems.Add("No Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center), or Jira:Anonymous=true for a Jira that allows anonymous access.");
+            problems.Add("No Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center), Jira:OAuth:* for sign-in with mcp-ticketing login, or Jira:Anonymous=true for a Jira that allows anonymous access.");
         }
 
         IReadOnlyList<string> projects = ReadList(jira, "Projects");
@@ -139,6 +152,7 @@ public sealed partial record JiraOptions
             ApiToken = apiToken,
             PersonalAccessToken = pat,
             Anonymous = anonymous,
+            OAuth = oauth,
             Projects = projects,
             DefaultMaxResults = defaultMax,
             MaxResults = maxResults,
@@ -150,7 +164,7 @@ public sealed partial record JiraOptions
     [GeneratedRegex("^[A-Z][A-Z0-9_]+$")]
     internal static partial Regex ProjectKeyPattern();
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static IReadOnlyList<string> ReadList(IConfigurationSection section, string key)
     {

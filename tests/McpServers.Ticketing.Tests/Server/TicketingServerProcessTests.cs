@@ -61,4 +61,17 @@ public sealed class TicketingServerProcessTests
         Assert.Contains("Jira:Projects", process.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(TicketingToolTests.Token, process.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Stdio_LoginWithoutOAuthSettings_ExplainsWhatToSet()
+    {
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-ticketing"), ["login"],
+            new Dictionary<string, string?> { ["JIRA_URL"] = "http://127.0.0.1:9/", ["JIRA_PROJECTS"] = "OPS", ["JIRA_PAT"] = TicketingToolTests.Token });
+
+        int exit = await process.CloseAndWaitAsync();
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Jira:OAuth:ClientId", process.Stderr, StringComparison.Ordinal);
+        Assert.Empty(process.StdoutLines);
+    }
 }
