@@ -45,6 +45,7 @@ public static class TicketingServer
             new SettingHelp("Jira:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
             new SettingHelp("Jira:OAuth:TokenFile", "Where login stores the refresh token (user-only permissions).", "<local app data>/mcp-ticketing/jira-refresh-token"),
             new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
+            new SettingHelp("Jira:AllowRawJql", "Offer jira_search_jql (a JQL condition, still ANDed with Jira:Projects, validated first).", "false"),
             new SettingHelp("Jira:DefaultMaxResults", "Issues per search page when the model does not ask.", "25"),
             new SettingHelp("Jira:MaxResults", "Issues per search page the model can never exceed.", "100"),
             new SettingHelp("Jira:MaxComments", "Newest comments jira_get_issue returns at most.", "20"),
@@ -74,7 +75,8 @@ public static class TicketingServer
         .Add<AddCommentTool>()
         .Add<TransitionIssueTool>()
         .Add<UpdateIssueTool>()
-        .Add<AssignIssueTool>();
+        .Add<AssignIssueTool>()
+        .AddSource(SearchJqlTool.WhenEnabled);
 
     public static IMcpServerBuilder AddTicketingServer(this IServiceCollection services, IConfiguration configuration)
     {

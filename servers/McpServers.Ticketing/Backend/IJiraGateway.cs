@@ -5,6 +5,9 @@ public interface IJiraGateway
 {
     Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken);
 
+    /// <summary>An administrator-enabled raw JQL condition, ANDed with the allowlist and validated by Jira first.</summary>
+    Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor, CancellationToken cancellationToken);
+
     Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken);
 
     Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken);

@@ -16,6 +16,9 @@ internal abstract class JiraDialect
 
     public abstract string SearchPath { get; }
 
+    /// <summary>The JQL parse endpoint, where there is one (Cloud).</summary>
+    public abstract string? ParsePath { get; }
+
     /// <summary>A rich-text field value for a write: an ADF document or a wiki-markup string.</summary>
     public abstract JsonNode Body(string markdown);
 
@@ -39,6 +42,8 @@ internal abstract class JiraDialect
 
         // The enhanced search endpoint; /rest/api/3/search (startAt) is deprecated on Cloud.
         public override string SearchPath => "rest/api/3/search/jql";
+
+        public override string? ParsePath => "rest/api/3/jql/parse?validation=strict";
 
         public override JsonNode Body(string markdown) => Adf.FromMarkdown(markdown);
 
@@ -67,6 +72,8 @@ internal abstract class JiraDialect
         public override string Api => "rest/api/2/";
 
         public override string SearchPath => "rest/api/2/search";
+
+        public override string? ParsePath => null;
 
         public override JsonNode Body(string markdown) => JsonValue.Create(WikiMarkup.FromMarkdown(markdown));
 

@@ -56,6 +56,10 @@ internal sealed record JiraCreated(string? Id, string Key);
 /// <summary>Jira's error body: general messages plus messages per field.</summary>
 internal sealed record JiraErrorBody(IReadOnlyList<string>? ErrorMessages, IReadOnlyDictionary<string, string>? Errors);
 
+internal sealed record JiraParseResponse(IReadOnlyList<JiraParsedQuery>? Queries);
+
+internal sealed record JiraParsedQuery(string? Query, IReadOnlyList<string>? Errors);
+
 internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyList<string> Fields, string? NextPageToken, int? StartAt);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -69,5 +73,6 @@ internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyLi
 [JsonSerializable(typeof(JiraUser))]
 [JsonSerializable(typeof(JiraErrorBody))]
 [JsonSerializable(typeof(JiraSearchRequest))]
+[JsonSerializable(typeof(JiraParseResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class JiraJsonContext : JsonSerializerContext;

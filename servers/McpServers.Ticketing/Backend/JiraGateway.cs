@@ -39,13 +39,30 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private Task<JiraDialect>? _dialect;
     private Task<JiraUser>? _myself;
 
-    public async Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken)
+    public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) =>
+        RunSearchAsync(Jql.Build(filter, options.Projects), maxResults, cursor, validate: false, cancellationToken);
+
+    public Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor,
+        CancellationToken cancellationToken)
     {
-        string jql = Jql.Build(filter, options.Projects);
+        if (!options.AllowRawJql)
+        {
+            throw new ToolInputException("Raw JQL is not enabled on this server (Jira:AllowRawJql); use jira_search_issues.");
+        }
+
+        return RunSearchAsync(Jql.WithRawCondition(condition, options.Projects, order, ascending), maxResults, cursor, validate: true, cancellationToken);
+    }
+
+    private async Task<SearchPage> RunSearchAsync(string jql, int? maxResults, string? cursor, bool validate, CancellationToken cancellationToken)
+    {
         JiraDialect dialect = await ReadyAsync(cancellationToken);
         string scope = "jira_search_issues:" + dialect.Name + ":" + jql;
         string? position = cursor is null ? null : OpaqueCursor.Decode(scope, cursor);
         int limit = Math.Min(maxResults ?? options.DefaultMaxResults, options.MaxResults);
+        if (validate && position is null && dialect.ParsePath is { } parsePath)
+        {
+            await ValidateAsync(parsePath, jql, cancellationToken);
+        }
 
         var body = dialect.SearchRequest(jql, limit, SearchFields, position);
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.SearchPath)
@@ -64,6 +81,23 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             : Truncation.Cut(issues.Length, response.Total, nextCursor, $"page size {limit}");
         string notice = truncation.Notice();
         return new SearchPage(jql, issues, issues.Length, truncation.Truncated, truncation.Total, nextCursor, notice.Length == 0 ? null : notice);
+    }
+
+    /// <summary>
+    /// Jira Cloud's JQL parser ("Parse JQL query", strict validation) checks the whole query, allowlist included,
+    /// before it runs. Data Center has no parse endpoint; its search validates strictly itself and answers 400.
+    /// </summary>
+    private async Task ValidateAsync(string parsePath, string jql, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["queries"] = new JsonArray(JsonValue.Create(jql)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, parsePath) { Content = Json(body) };
+        request.MarkIdempotent();
+        JiraParseResponse parsed = await SendAsync(request, JiraJsonContext.Default.JiraParseResponse, "The JQL parser", cancellationToken);
+        string[] errors = [.. (parsed.Queries ?? []).SelectMany(q => q.Errors ?? []).Select(e => TextHygiene.CleanAndTruncate(e, 200).ReplaceLineEndings(" "))];
+        if (errors.Length > 0)
+        {
+            throw new ToolInputException("Jira could not parse `jql`: " + string.Join("; ", errors.Take(MaxErrorMessages)));
+        }
     }
 
     public async Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken)

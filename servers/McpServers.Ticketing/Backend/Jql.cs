@@ -90,6 +90,68 @@ public static class Jql
     }
 
     /// <summary>
+    /// An administrator-enabled raw JQL condition, still inside the allowlist: <c>project in (...) AND (raw)</c>.
+    /// Before Jira sees it, the condition must be one balanced expression (parentheses balanced outside string
+    /// literals, never closing more than it opened, literals terminated) without its own ORDER BY, so it cannot
+    /// close the parenthesis we put around it and escape the allowlist.
+    /// </summary>
+    public static string WithRawCondition(string condition, IReadOnlyList<string> allowedProjects, IssueOrder order, bool ascending)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        string raw = condition.ReplaceLineEndings(" ").Replace('\t', ' ').Trim();
+        if (raw.Length == 0 || raw.Any(char.IsControl))
+        {
+            throw new ToolInputException("`jql` must be a JQL condition without control characters.");
+        }
+
+        int depth = 0;
+        char? quote = null;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            char c = raw[i];
+            if (quote is { } q)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == q)
+                {
+                    quote = null;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    if (--depth < 0)
+                    {
+                        throw new ToolInputException("`jql` closes a parenthesis it did not open.");
+                    }
+
+                    break;
+                case 'o' or 'O' when IsOrderBy(raw, i):
+                    throw new ToolInputException("`jql` must not contain ORDER BY; use `order_by` and `ascending` instead.");
+            }
+        }
+
+        if (quote is not null || depth != 0)
+        {
+            throw new ToolInputException("`jql` has an unterminated string or unbalanced parentheses.");
+        }
+
+        return "project in " + List(allowedProjects, "Jira:Projects") + " AND (" + raw + ") ORDER BY " + OrderField(order) + (ascending ? " ASC" : " DESC");
+    }
+
+    /// <summary>
     /// A JQL string literal: double-quoted with backslash and double quote escaped. Control characters (newlines
     /// included) are refused rather than escaped: no legitimate name, status or label holds one.
     /// </summary>
@@ -118,6 +180,25 @@ public static class Jql
         }
 
         return sb.Append('"').ToString();
+    }
+
+    private static bool IsOrderBy(string text, int at)
+    {
+        bool wordStart = at == 0 || !char.IsLetterOrDigit(text[at - 1]);
+        if (!wordStart || !text.AsSpan(at).StartsWith("order", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        int i = at + 5;
+        int spaces = i;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        return i > spaces && text.AsSpan(i).StartsWith("by", StringComparison.OrdinalIgnoreCase)
+            && (i + 2 == text.Length || !char.IsLetterOrDigit(text[i + 2]));
     }
 
     private static string List(IEnumerable<string> values, string parameterName) =>

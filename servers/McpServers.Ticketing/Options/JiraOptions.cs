@@ -48,6 +48,9 @@ public sealed partial record JiraOptions
     /// <summary>Project keys the model may see and change; every search is ANDed with <c>project in (...)</c>.</summary>
     public required IReadOnlyList<string> Projects { get; init; }
 
+    /// <summary>Offer <c>jira_search_jql</c>: a raw JQL condition, still ANDed with the allowlist and validated first.</summary>
+    public bool AllowRawJql { get; init; }
+
     public int DefaultMaxResults { get; init; } = 25;
 
     /// <summary>The administrator's cap per page; the model can ask for fewer, never more.</summary>
@@ -102,6 +105,7 @@ public sealed partial record JiraOptions
         string? apiToken = Blank(jira["ApiToken"]);
         string? pat = Blank(jira["PersonalAccessToken"]);
         bool anonymous = ReadBool(jira, "Anonymous", false, problems);
+        bool allowRawJql = ReadBool(jira, "AllowRawJql", false, problems);
         OAuthSettings? oauth = OAuthSettings.FromConfiguration(jira.GetSection("OAuth"), problems);
         if (oauth is not null)
         {
@@ -153,6 +157,7 @@ public sealed partial record JiraOptions
             PersonalAccessToken = pat,
             Anonymous = anonymous,
             OAuth = oauth,
+            AllowRawJql = allowRawJql,
             Projects = projects,
             DefaultMaxResults = defaultMax,
             MaxResults = maxResults,

@@ -1,4 +1,5 @@
 using McpServers.Shared.Errors;
+using McpServers.Ticketing.Backend;
 
 namespace McpServers.Ticketing.Tools;
 
@@ -18,4 +19,8 @@ internal static class IssueInput
 
         return labels ?? [];
     }
+
+    /// <summary>The schema allows only the <see cref="IssueOrder"/> names in lower case.</summary>
+    public static IssueOrder Order(string? orderBy) =>
+        orderBy is null ? IssueOrder.Updated : Enum.Parse<IssueOrder>(orderBy, ignoreCase: true);
 }

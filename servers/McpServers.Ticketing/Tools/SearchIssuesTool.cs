@@ -56,7 +56,7 @@ public sealed class SearchIssuesTool(IJiraGateway gateway)
             CreatedBefore = Date(created_before, nameof(created_before)),
             UpdatedFrom = Date(updated_from, nameof(updated_from)),
             UpdatedBefore = Date(updated_before, nameof(updated_before)),
-            OrderBy = order_by is null ? IssueOrder.Updated : Enum.Parse<IssueOrder>(order_by, ignoreCase: true),
+            OrderBy = IssueInput.Order(order_by),
             Ascending = ascending ?? false,
         };
         return ResultFormat.Search(await gateway.SearchAsync(filter, max_results, cursor, cancellationToken));

@@ -90,4 +90,24 @@ public sealed class JqlTests
             Assert.Throws<ToolInputException>(() => IssueKey.Parse(text));
         }
     }
+
+    [Theory]
+    [InlineData("fixVersion = \"1.2\" AND sprint in openSprints()")]
+    [InlineData("summary ~ \"a) OR (project = HR\"")]
+    [InlineData("summary ~ 'order by'")]
+    [InlineData("labels = recorder AND labels = \"x\\\"y\"")]
+    public void RawCondition_IsWrappedInsideTheAllowlist(string condition) =>
+        Assert.Equal($"project in (\"OPS\", \"WEB\") AND ({condition}) ORDER BY created ASC",
+            Jql.WithRawCondition(condition, Allowed, IssueOrder.Created, ascending: true));
+
+    [Theory]
+    [InlineData("status = Open) OR (project = HR")]
+    [InlineData("status = Open) OR project = HR OR (status = Open")]
+    [InlineData("status = Open ORDER BY key")]
+    [InlineData("status = Open order\nby key")]
+    [InlineData("summary ~ \"unterminated")]
+    [InlineData("(status = Open")]
+    [InlineData("   ")]
+    public void RawCondition_ThatCouldEscapeTheAllowlistOrReorder_IsRefused(string condition) =>
+        Assert.Throws<ToolInputException>(() => Jql.WithRawCondition(condition, Allowed, IssueOrder.Updated, ascending: false));
 }

@@ -28,6 +28,18 @@ public sealed class FakeJira : IAsyncDisposable
         routes.MapGet($"/rest/api/{v}/myself", () => Json(new JsonObject { ["accountId"] = "acc-me", ["name"] = "jdoe", ["displayName"] = "Jane Doe" }));
         routes.MapGet($"/rest/api/{v}/project", () => Json(new JsonArray(Project("OPS", "Operations"), Project("WEB", "Website"), Project("HR", "People"))));
         routes.MapPost(cloud ? "/rest/api/3/search/jql" : "/rest/api/2/search", SearchAsync);
+        // Cloud "Parse JQL query": one result per query, with errors for a field Jira does not know.
+        routes.MapPost("/rest/api/3/jql/parse", async (HttpRequest request) =>
+        {
+            string query = (await JsonNode.ParseAsync(request.Body))!["queries"]![0]!.GetValue<string>();
+            var errors = new JsonArray();
+            if (query.Contains("nosuchfield", StringComparison.Ordinal))
+            {
+                errors.Add("Field 'nosuchfield' does not exist or you do not have permission to view it.");
+            }
+
+            return Json(new JsonObject { ["queries"] = new JsonArray(new JsonObject { ["query"] = query, ["errors"] = errors }) });
+        });
         routes.MapGet($"/rest/api/{v}/issue/{{key}}", (string key) => key switch
         {
             "OPS-404" => Error(404, "Issue does not exist or you do not have permission to see it."),

@@ -25,6 +25,7 @@ public sealed class TicketingServerUnderTest : IConformanceServer
         ["Jira:Anonymous"] = "true",
         ["Jira:Projects"] = "OPS",
         ["Jira:Http:MaxRetries"] = "0",
+        ["Jira:AllowRawJql"] = "true",
     };
 
     public (string Tool, JsonObject Arguments) BackendCall => ("jira_list_projects", []);
@@ -42,6 +43,8 @@ public sealed class TicketingServerUnderTest : IConformanceServer
     private sealed class FailingGateway(Exception failure) : IJiraGateway
     {
         public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
+
+        public Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
 
         public Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken) => throw failure;
 

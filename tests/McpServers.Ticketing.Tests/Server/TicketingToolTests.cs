@@ -315,6 +315,28 @@ public sealed class TicketingToolTests
         Assert.Equal(2, jira.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/comment", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task RawJql_OnlyWhenEnabled_ValidatedByJiraFirstAndAlwaysInsideTheAllowlist()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true, new() { ["Jira:AllowRawJql"] = "true" });
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult ok = await client.CallToolAsync("jira_search_jql", Args("""{"jql":"fixVersion = \"1.2\""}"""), cancellationToken: Ct);
+        CallToolResult unknown = await client.CallToolAsync("jira_search_jql", Args("""{"jql":"nosuchfield = 1"}"""), cancellationToken: Ct);
+        CallToolResult escape = await client.CallToolAsync("jira_search_jql", Args("""{"jql":"x = 1) OR (project = HR"}"""), cancellationToken: Ct);
+
+        Assert.NotEqual(true, ok.IsError);
+        Assert.Contains("Jira could not parse `jql`: Field 'nosuchfield' does not exist", Text(unknown), StringComparison.Ordinal);
+        Assert.Contains("closes a parenthesis it did not open", Text(escape), StringComparison.Ordinal);
+        Assert.Equal(["project in (\"OPS\", \"WEB\") AND (fixVersion = \"1.2\") ORDER BY updated DESC"], jira.Jqls);
+        Assert.Equal(2, jira.Requests.Count(r => r.Path == "/rest/api/3/jql/parse"));
+
+        await using var disabled = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), SettingsFor(jira));
+        McpClient plain = await disabled.ConnectAsync(cancellationToken: Ct);
+        Assert.DoesNotContain(await plain.ListToolsAsync(cancellationToken: Ct), t => t.Name == "jira_search_jql");
+    }
+
     private static string TokenFrom(CallToolResult preview)
     {
         string text = Text(preview);
