@@ -32,6 +32,7 @@ public static class TicketingServer
         [
             new SettingHelp("Jira:BaseUrl", "Jira site URL, e.g. https://your-site.atlassian.net; also JIRA_URL."),
             new SettingHelp("Jira:Projects", "Comma-separated project keys the model may use (required); also JIRA_PROJECTS."),
+            new SettingHelp("Jira:SiteUrl", "Site for browse links when Jira:BaseUrl is an API gateway (OAuth on Cloud).", "Jira:BaseUrl"),
             new SettingHelp("Jira:Flavor", "Auto (ask serverInfo), Cloud (REST v3, ADF) or DataCenter (REST v2, wiki markup).", "Auto"),
             new SettingHelp("Jira:Email", "Cloud: Atlassian account e-mail for the API token; also JIRA_EMAIL."),
             new SettingHelp("Jira:ApiToken", "Cloud: API token (Basic auth with Jira:Email); also JIRA_API_TOKEN.", Secret: true),

@@ -498,5 +498,5 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
 
-    private string Browse(string key) => new Uri(options.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();
+    private string Browse(string key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();
 }

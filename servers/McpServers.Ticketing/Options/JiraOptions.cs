@@ -29,6 +29,10 @@ public sealed partial record JiraOptions
 
     public required Uri BaseUrl { get; init; }
 
+    /// <summary>Where people open issues (browse links); defaults to <see cref="BaseUrl"/>. Differs with OAuth on Cloud,
+    /// whose API is called through <c>https://api.atlassian.com/ex/jira/&lt;cloudId&gt;/</c>.</summary>
+    public Uri? SiteUrl { get; init; }
+
     public JiraFlavor Flavor { get; init; }
 
     /// <summary>Cloud: the Atlassian account e-mail that goes with <see cref="ApiToken"/> (Basic auth).</summary>
@@ -95,6 +99,13 @@ public sealed partial record JiraOptions
             baseUrl = null;
         }
 
+        Uri? siteUrl = null;
+        if (jira["SiteUrl"] is { Length: > 0 } site
+            && (!Uri.TryCreate(site.TrimEnd('/') + "/", UriKind.Absolute, out siteUrl) || siteUrl.Scheme is not ("https" or "http")))
+        {
+            problems.Add("Jira:SiteUrl must be an absolute http(s) URL, e.g. https://your-site.atlassian.net.");
+        }
+
         JiraFlavor flavor = JiraFlavor.Auto;
         if (jira["Flavor"] is { Length: > 0 } flavorText && !Enum.TryParse(flavorText, ignoreCase: true, out flavor))
         {
@@ -151,6 +162,7 @@ public sealed partial record JiraOptions
         return new JiraOptions
         {
             BaseUrl = baseUrl!,
+            SiteUrl = siteUrl,
             Flavor = flavor,
             Email = email,
             ApiToken = apiToken,

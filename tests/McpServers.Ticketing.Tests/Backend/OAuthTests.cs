@@ -45,6 +45,7 @@ public sealed class OAuthTests : IAsyncLifetime
         ["Jira:OAuth:AuthorizationEndpoint"] = new Uri(_auth.BaseAddress, "authorize").ToString(),
         ["Jira:OAuth:TokenEndpoint"] = new Uri(_auth.BaseAddress, "token").ToString(),
         ["Jira:OAuth:TokenFile"] = TokenFile,
+        ["Jira:SiteUrl"] = "https://site.example",
     };
 
     private sealed class ManualClock : TimeProvider
@@ -136,6 +137,8 @@ public sealed class OAuthTests : IAsyncLifetime
 
         Assert.NotEqual(true, result.IsError);
         Assert.Equal("OPS", result.StructuredContent!.Value.GetProperty("projects")[0].GetProperty("key").GetString());
+        CallToolResult issue = await signedIn.CallToolAsync("jira_get_issue", new Dictionary<string, object?> { ["issue_key"] = "OPS-1" }, cancellationToken: Ct);
+        Assert.Equal("https://site.example/browse/OPS-1", issue.StructuredContent!.Value.GetProperty("url").GetString());
         Assert.All(jira.Requests, r => Assert.Equal("Bearer at-1", r.Header("Authorization")));
         Assert.Equal("Jane Doe (acc-me)", host.AuditEvents()[^1].GetProperty("principal").GetProperty("backend").GetString());
         Assert.DoesNotContain("rt-", AuditFiles.RawText(host.AuditDirectory) + host.DiagnosticLog, StringComparison.Ordinal);

@@ -29,6 +29,7 @@ public sealed class JiraOptionsTests
     [InlineData("Jira:BaseUrl", "https://user:pw@x", "Jira:BaseUrl must be an absolute http(s) URL")]
     [InlineData("Jira:Projects", "", "Jira:Projects (or JIRA_PROJECTS) is required")]
     [InlineData("Jira:Projects", "ops", "'ops' is not a project key")]
+    [InlineData("Jira:SiteUrl", "not a url", "Jira:SiteUrl must be an absolute http(s) URL")]
     [InlineData("Jira:Flavor", "Server2", "Jira:Flavor must be Auto, Cloud or DataCenter")]
     [InlineData("Jira:Email", "", "needs the account e-mail in JIRA_EMAIL")]
     [InlineData("Jira:PersonalAccessToken", "pat", "not both")]

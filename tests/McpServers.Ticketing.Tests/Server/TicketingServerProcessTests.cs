@@ -76,4 +76,25 @@ public sealed class TicketingServerProcessTests
         Assert.Contains("Jira:OAuth:ClientId", process.Stderr, StringComparison.Ordinal);
         Assert.Empty(process.StdoutLines);
     }
+
+    [Fact]
+    public async Task Check_ReachesJiraOnceAndReportsFlavourAccountAndProjects()
+    {
+        await using FakeJira jira = await FakeJira.StartAsync(cloud: false, Ct);
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-ticketing"), ["--check"], new Dictionary<string, string?>
+        {
+            ["JIRA_URL"] = jira.BaseAddress.ToString(),
+            ["JIRA_PROJECTS"] = "OPS,SALES",
+            ["JIRA_PAT"] = TicketingToolTests.Token,
+        });
+
+        int exit = await process.CloseAndWaitAsync();
+        string output = string.Join('\n', process.StdoutLines) + process.Stderr;
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("reached Jira Data Center 9.12.0 as Jane Doe", output, StringComparison.Ordinal);
+        Assert.Contains("visible: OPS", output, StringComparison.Ordinal);
+        Assert.Contains("cannot see: SALES", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TicketingToolTests.Token, output, StringComparison.Ordinal);
+    }
 }
