@@ -1,0 +1,502 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using McpServers.Shared.Audit;
+using McpServers.Shared.Errors;
+using McpServers.Shared.Http;
+using McpServers.Shared.Text;
+using McpServers.Ticketing.Backend.OAuth;
+using McpServers.Ticketing.Options;
+using Microsoft.Extensions.Logging;
+
+namespace McpServers.Ticketing.Backend;
+
+/// <summary>
+/// Jira over its documented REST API, Cloud or Data Center (see <see cref="JiraDialect"/>). Every request carries the
+/// configured user's credentials, so Jira's own audit log names that person. Every issue touched is checked against
+/// the project allowlist, before the call (by key) and after it (an issue moved to another project keeps answering
+/// to its old key).
+/// </summary>
+internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditContext audit, ILogger<JiraGateway> logger,
+    OAuthSession? oauth = null) : IJiraGateway
+{
+    public const string HttpClientName = "Jira";
+
+    private const string System = "Jira";
+    private const int MaxErrorMessages = 5;
+
+    private static readonly string[] SearchFields = ["summary", "status", "issuetype", "priority", "assignee", "updated", "project"];
+    private static readonly string[] IssueFields =
+        ["summary", "status", "issuetype", "priority", "assignee", "reporter", "created", "updated", "labels", "description",
+         "project", "subtasks", "issuelinks", "parent"];
+
+    private readonly Lock _gate = new();
+    private Task<JiraDialect>? _dialect;
+    private Task<JiraUser>? _myself;
+
+    public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) =>
+        RunSearchAsync(Jql.Build(filter, options.Projects), maxResults, cursor, validate: false, cancellationToken);
+
+    public Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor,
+        CancellationToken cancellationToken)
+    {
+        if (!options.AllowRawJql)
+        {
+            throw new ToolInputException("Raw JQL is not enabled on this server (Jira:AllowRawJql); use jira_search_issues.");
+        }
+
+        return RunSearchAsync(Jql.WithRawCondition(condition, options.Projects, order, ascending), maxResults, cursor, validate: true, cancellationToken);
+    }
+
+    private async Task<SearchPage> RunSearchAsync(string jql, int? maxResults, string? cursor, bool validate, CancellationToken cancellationToken)
+    {
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        string scope = "jira_search_issues:" + dialect.Name + ":" + jql;
+        string? position = cursor is null ? null : OpaqueCursor.Decode(scope, cursor);
+        int limit = Math.Min(maxResults ?? options.DefaultMaxResults, options.MaxResults);
+        if (validate && position is null && dialect.ParsePath is { } parsePath)
+        {
+            await ValidateAsync(parsePath, jql, cancellationToken);
+        }
+
+        var body = dialect.SearchRequest(jql, limit, SearchFields, position);
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.SearchPath)
+        {
+            Content = Json(body, JiraJsonContext.Default.JiraSearchRequest),
+        };
+        // A search sent as POST changes nothing: safe to retry.
+        request.MarkIdempotent();
+        JiraSearchResponse response = await SendAsync(request, JiraJsonContext.Default.JiraSearchResponse, "The search", cancellationToken);
+
+        IssueSummary[] issues = [.. (response.Issues ?? []).Take(limit).Select(Summary)];
+        string? next = dialect.NextPosition(response, position, issues.Length);
+        string? nextCursor = next is null ? null : OpaqueCursor.Encode(scope, next);
+        Truncation truncation = nextCursor is null
+            ? Truncation.None(issues.Length) with { Total = response.Total ?? (position is null ? issues.Length : null) }
+            : Truncation.Cut(issues.Length, response.Total, nextCursor, $"page size {limit}");
+        string notice = truncation.Notice();
+        return new SearchPage(jql, issues, issues.Length, truncation.Truncated, truncation.Total, nextCursor, notice.Length == 0 ? null : notice);
+    }
+
+    /// <summary>
+    /// Jira Cloud's JQL parser ("Parse JQL query", strict validation) checks the whole query, allowlist included,
+    /// before it runs. Data Center has no parse endpoint; its search validates strictly itself and answers 400.
+    /// </summary>
+    private async Task ValidateAsync(string parsePath, string jql, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["queries"] = new JsonArray(JsonValue.Create(jql)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, parsePath) { Content = Json(body) };
+        request.MarkIdempotent();
+        JiraParseResponse parsed = await SendAsync(request, JiraJsonContext.Default.JiraParseResponse, "The JQL parser", cancellationToken);
+        string[] errors = [.. (parsed.Queries ?? []).SelectMany(q => q.Errors ?? []).Select(e => TextHygiene.CleanAndTruncate(e, 200).ReplaceLineEndings(" "))];
+        if (errors.Length > 0)
+        {
+            throw new ToolInputException("Jira could not parse `jql`: " + string.Join("; ", errors.Take(MaxErrorMessages)));
+        }
+    }
+
+    public async Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        JiraIssue issue = await GetJsonAsync(dialect.Api + "issue/" + key.Value + "?fields=" + string.Join(',', IssueFields),
+            JiraJsonContext.Default.JiraIssue, NotFound(key), cancellationToken);
+        JiraFields f = issue.Fields ?? throw new BackendException(BackendErrorKind.Unavailable, "Jira returned an issue without fields.");
+        if (f.Project?.Key is not { } project || !options.Projects.Contains(project, StringComparer.Ordinal))
+        {
+            // The key redirected into a project outside the allowlist (the issue was moved).
+            throw new BackendException(BackendErrorKind.NotFound, NotVisible(NotFound(key)));
+        }
+
+        JiraCommentPage page = comments == 0
+            ? new JiraCommentPage([], 0)
+            : await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{dialect.Api}issue/{issue.Key}/comment?orderBy=-created&maxResults={Math.Min(comments, options.MaxComments)}"),
+                JiraJsonContext.Default.JiraCommentPage, NotFound(key), cancellationToken);
+
+        return new IssueDetail(
+            Clean(issue.Key), Browse(issue.Key), Clean(f.Summary), Clean(f.Status?.Name), Clean(f.Status?.StatusCategory?.Name),
+            Clean(f.IssueType?.Name), Clean(f.Priority?.Name), UserName(f.Assignee), UserName(f.Reporter), f.Created, f.Updated,
+            [.. (f.Labels ?? []).Select(Clean)],
+            f.Parent is { } parent ? Ref(parent) : null,
+            Text(dialect, f.Description),
+            [.. (f.Subtasks ?? []).Select(Ref)],
+            [.. (f.IssueLinks ?? []).Select(Link).OfType<IssueLinkInfo>()],
+            [.. (page.Comments ?? []).Select(c => new CommentInfo(UserName(c.Author), c.Created, Text(dialect, c.Body)))],
+            page.Total ?? page.Comments?.Count ?? 0);
+    }
+
+    public async Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken)
+    {
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        IReadOnlyList<JiraProject> all = await GetJsonAsync(dialect.Api + "project",
+            JiraJsonContext.Default.IReadOnlyListJiraProject, "The project list", cancellationToken);
+        ProjectInfo[] allowed = [.. all.Where(p => options.Projects.Contains(p.Key, StringComparer.Ordinal))
+            .Select(p => new ProjectInfo(p.Key, Clean(p.Name), Clean(p.ProjectTypeKey)))];
+        return new ProjectList(allowed, [.. options.Projects.Where(k => !allowed.Any(p => p.Key == k))]);
+    }
+
+    public async Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        return new TransitionList(key.Value, await TransitionsAsync(dialect, key, cancellationToken));
+    }
+
+    public async Task<WriteResult> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken)
+    {
+        if (!options.Projects.Contains(issue.Project, StringComparer.Ordinal))
+        {
+            throw new ToolInputException($"`project` must be one of the allowed projects: {string.Join(", ", options.Projects)}.");
+        }
+
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        var fields = new JsonObject
+        {
+            ["project"] = new JsonObject { ["key"] = issue.Project },
+            ["issuetype"] = new JsonObject { ["name"] = issue.Type },
+            ["summary"] = issue.Summary,
+        };
+        if (issue.Description is { Length: > 0 } description)
+        {
+            fields["description"] = dialect.Body(description);
+        }
+
+        if (issue.Priority is { } priority)
+        {
+            fields["priority"] = new JsonObject { ["name"] = priority };
+        }
+
+        if (issue.Labels.Count > 0)
+        {
+            fields["labels"] = new JsonArray([.. issue.Labels.Select(l => (JsonNode)JsonValue.Create(l))]);
+        }
+
+        if (issue.Assignee is { } assignee)
+        {
+            fields["assignee"] = dialect.User(await UserIdAsync(dialect, assignee, cancellationToken));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue") { Content = Json(new JsonObject { ["fields"] = fields }) };
+        JiraCreated created = await SendAsync(request, JiraJsonContext.Default.JiraCreated, $"Project {issue.Project}", cancellationToken);
+        return new WriteResult(created.Key, Browse(created.Key), $"Created {created.Key}.");
+    }
+
+    public async Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Value + "/comment")
+        {
+            Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
+        };
+        await SendAsync(request, NotFound(key), cancellationToken);
+        return new WriteResult(key.Value, Browse(key.Value), $"Comment added to {key.Value}.");
+    }
+
+    public async Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        IReadOnlyList<TransitionInfo> available = await TransitionsAsync(dialect, key, cancellationToken);
+        TransitionInfo chosen = available.FirstOrDefault(t => t.Id == transition)
+            ?? available.FirstOrDefault(t => string.Equals(t.Name, transition, StringComparison.OrdinalIgnoreCase))
+            ?? available.FirstOrDefault(t => string.Equals(t.ToStatus, transition, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ToolInputException(available.Count == 0
+                ? $"{key.Value} has no transitions available to the configured account right now."
+                : $"`transition` '{Clean(transition)}' is not available for {key.Value} now. Valid transitions: " +
+                  string.Join("; ", available.Select(t => $"{t.Name} (id {t.Id}) → {t.ToStatus}")) + ".");
+
+        var body = new JsonObject { ["transition"] = new JsonObject { ["id"] = chosen.Id } };
+        if (comment is { Length: > 0 })
+        {
+            body["update"] = new JsonObject
+            {
+                ["comment"] = new JsonArray(new JsonObject { ["add"] = new JsonObject { ["body"] = dialect.Body(comment) } }),
+            };
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Value + "/transitions") { Content = Json(body) };
+        await SendAsync(request, NotFound(key), cancellationToken);
+        return new WriteResult(key.Value, Browse(key.Value), $"{key.Value} moved with '{chosen.Name}' to {chosen.ToStatus}.");
+    }
+
+    public async Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        var fields = new JsonObject();
+        if (changes.Summary is { } summary)
+        {
+            fields["summary"] = summary;
+        }
+
+        if (changes.Description is { } description)
+        {
+            fields["description"] = dialect.Body(description);
+        }
+
+        if (changes.Labels is { } labels)
+        {
+            fields["labels"] = new JsonArray([.. labels.Select(l => (JsonNode)JsonValue.Create(l))]);
+        }
+
+        if (changes.Priority is { } priority)
+        {
+            fields["priority"] = new JsonObject { ["name"] = priority };
+        }
+
+        if (fields.Count == 0)
+        {
+            throw new ToolInputException("Give at least one of `summary`, `description`, `labels` or `priority` to change.");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Value) { Content = Json(new JsonObject { ["fields"] = fields }) };
+        await SendAsync(request, NotFound(key), cancellationToken);
+        return new WriteResult(key.Value, Browse(key.Value), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
+    }
+
+    public async Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Value + "/assignee") { Content = Json(dialect.User(id)) };
+        await SendAsync(request, NotFound(key), cancellationToken);
+        return new WriteResult(key.Value, Browse(key.Value), id is null ? $"{key.Value} is now unassigned." : $"{key.Value} assigned.");
+    }
+
+    public async Task<JiraCheck> CheckAsync(CancellationToken cancellationToken)
+    {
+        JiraServerInfo info = await GetJsonAsync("rest/api/2/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information", cancellationToken);
+        JiraDialect dialect = await DialectAsync(cancellationToken);
+        JiraUser me = await MyselfAsync(dialect, cancellationToken);
+        return new JiraCheck(dialect.Name, Clean(info.Version), UserName(me) ?? "(anonymous)");
+    }
+
+    private async Task<IReadOnlyList<TransitionInfo>> TransitionsAsync(JiraDialect dialect, IssueKey key, CancellationToken cancellationToken)
+    {
+        JiraTransitions transitions = await GetJsonAsync(dialect.Api + "issue/" + key.Value + "/transitions",
+            JiraJsonContext.Default.JiraTransitions, NotFound(key), cancellationToken);
+        return [.. (transitions.Transitions ?? []).Select(t => new TransitionInfo(Clean(t.Id), Clean(t.Name), Clean(t.To?.Name)))];
+    }
+
+    private async Task<string> UserIdAsync(JiraDialect dialect, string assignee, CancellationToken cancellationToken) =>
+        assignee == "me"
+            ? dialect.UserId(await MyselfAsync(dialect, cancellationToken))
+                ?? throw new ToolInputException("The configured Jira account has no user id; name the assignee explicitly.")
+            : assignee;
+
+    /// <summary>
+    /// The dialect, and (once per process, with credentials) the account the server acts as, so that every audit
+    /// event names the Jira user as well as the OS user.
+    /// </summary>
+    private async Task<JiraDialect> ReadyAsync(CancellationToken cancellationToken)
+    {
+        JiraDialect dialect = await DialectAsync(cancellationToken);
+        if (!options.Anonymous)
+        {
+            await MyselfAsync(dialect, cancellationToken);
+        }
+
+        return dialect;
+    }
+
+    private Task<JiraDialect> DialectAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_dialect is null || _dialect.IsFaulted || _dialect.IsCanceled)
+            {
+                _dialect = options.Flavor switch
+                {
+                    JiraFlavor.Cloud => Task.FromResult(JiraDialect.Cloud),
+                    JiraFlavor.DataCenter => Task.FromResult(JiraDialect.DataCenter),
+                    _ => DetectAsync(cancellationToken),
+                };
+            }
+
+            return _dialect;
+        }
+    }
+
+    private async Task<JiraDialect> DetectAsync(CancellationToken cancellationToken)
+    {
+        JiraServerInfo info = await GetJsonAsync("rest/api/2/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information", cancellationToken);
+        JiraDialect dialect = string.Equals(info.DeploymentType, "Cloud", StringComparison.OrdinalIgnoreCase) ? JiraDialect.Cloud : JiraDialect.DataCenter;
+        Log.FlavorDetected(logger, dialect.Name);
+        return dialect;
+    }
+
+    private Task<JiraUser> MyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_myself is null || _myself.IsFaulted || _myself.IsCanceled)
+            {
+                _myself = LoadMyselfAsync(dialect, cancellationToken);
+            }
+
+            return _myself;
+        }
+    }
+
+    private async Task<JiraUser> LoadMyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
+    {
+        JiraUser me = await GetJsonAsync(dialect.Api + "myself", JiraJsonContext.Default.JiraUser, "The configured account", cancellationToken);
+        audit.BackendIdentity = UserName(me) is { } name ? $"{name} ({dialect.UserId(me)})" : dialect.UserId(me);
+        return me;
+    }
+
+    private void Allowed(IssueKey key)
+    {
+        if (!options.Projects.Contains(key.Project, StringComparer.Ordinal))
+        {
+            throw new ToolInputException($"{key.Value} is in project {key.Project}, which this server may not use; allowed projects: {string.Join(", ", options.Projects)}.");
+        }
+    }
+
+    private async Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendAsync(request, type, what, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(request, what, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                ?? throw new BackendException(BackendErrorKind.Unavailable, "Jira gave an empty response.");
+        }
+        catch (JsonException e)
+        {
+            throw new BackendException(BackendErrorKind.Unavailable, "Jira gave a response this server could not read.", e);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        await AuthorizeAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw BackendHttpErrors.FromException(e, System);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
+            if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
+            {
+                // The access token was refused (revoked sign-in or app access removed): the next call refreshes.
+                oauth.Invalidate();
+                throw new BackendException(BackendErrorKind.Unauthorized,
+                    "Jira did not accept the signed-in user's access; if this repeats, run `mcp-ticketing login` to sign in again.");
+            }
+
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized => new BackendException(BackendErrorKind.Unauthorized,
+                    $"Jira did not accept the configured credentials ({options.AuthDescription}); they may be wrong, expired or revoked. An administrator should check {options.CredentialSettings}."),
+                HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
+                    "The configured Jira account does not have permission for this action."),
+                HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
+                HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
+                _ => BackendHttpErrors.ToException(response, System),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Jira's 400 body names what is wrong with the fields (e.g. "priority: Priority name 'Urgent' is not valid"),
+    /// which the model can act on. It is read as data: cleaned, capped, at most a few messages, never the raw body.
+    /// </summary>
+    private static async Task<string> RejectionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var messages = new List<string>();
+        try
+        {
+            JiraErrorBody? body = await response.Content.ReadFromJsonAsync(JiraJsonContext.Default.JiraErrorBody, cancellationToken);
+            messages.AddRange((body?.ErrorMessages ?? []).Select(m => TextHygiene.CleanAndTruncate(m, 200)));
+            messages.AddRange((body?.Errors ?? new Dictionary<string, string>()).Select(e =>
+                TextHygiene.CleanAndTruncate(e.Key, 60) + ": " + TextHygiene.CleanAndTruncate(e.Value, 200)));
+        }
+        catch (JsonException)
+        {
+        }
+
+        return messages.Count == 0
+            ? "Jira rejected the request as invalid; check the arguments."
+            : "Jira rejected the request: " + string.Join("; ", messages.Take(MaxErrorMessages).Select(m => m.ReplaceLineEndings(" "))) + ".";
+    }
+
+    private async Task AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (oauth is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await oauth.AccessTokenAsync(cancellationToken));
+        }
+        else if (options.ApiToken is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Email + ":" + token)));
+        }
+        else if (options.PersonalAccessToken is { } pat)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", pat);
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+    }
+
+    private static StringContent Json<T>(T value, JsonTypeInfo<T> type) =>
+        new(JsonSerializer.Serialize(value, type), Encoding.UTF8, "application/json");
+
+    private static StringContent Json(JsonNode node) => Json(node, JiraJsonContext.Default.JsonNode);
+
+    private string Text(JiraDialect dialect, JsonElement? body) =>
+        body is { } b ? TextHygiene.CleanAndTruncate(dialect.ToMarkdown(b), options.MaxTextChars) : "";
+
+    private IssueSummary Summary(JiraIssue issue)
+    {
+        JiraFields? f = issue.Fields;
+        return new IssueSummary(Clean(issue.Key), Clean(f?.Summary), Clean(f?.Status?.Name), Clean(f?.Status?.StatusCategory?.Name),
+            Clean(f?.IssueType?.Name), Clean(f?.Priority?.Name), UserName(f?.Assignee), f?.Updated, Browse(issue.Key));
+    }
+
+    private static IssueRef Ref(JiraIssue issue) => new(Clean(issue.Key), Clean(issue.Fields?.Summary), Clean(issue.Fields?.Status?.Name));
+
+    private static IssueLinkInfo? Link(JiraIssueLink link) => (link.OutwardIssue, link.InwardIssue) switch
+    {
+        ({ } outward, _) => new IssueLinkInfo(Clean(link.Type?.Outward ?? link.Type?.Name), Clean(outward.Key), Clean(outward.Fields?.Summary), Clean(outward.Fields?.Status?.Name)),
+        (_, { } inward) => new IssueLinkInfo(Clean(link.Type?.Inward ?? link.Type?.Name), Clean(inward.Key), Clean(inward.Fields?.Summary), Clean(inward.Fields?.Status?.Name)),
+        _ => null,
+    };
+
+    private static string? UserName(JiraUser? user) => user?.DisplayName is { } name ? Clean(name) : null;
+
+    private static string Clean(string? text) => TextHygiene.Clean(text);
+
+    private static string NotFound(IssueKey key) => $"Issue {key.Value}";
+
+    private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
+
+    private string Browse(string key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();
+}

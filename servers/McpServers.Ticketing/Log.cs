@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpServers.Ticketing;
+
+/// <summary>Source-generated log messages. Never log credentials, JQL values, request or response bodies.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Jira flavour detected: {Flavor}")]
+    public static partial void FlavorDetected(ILogger logger, string flavor);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Jira answered HTTP {Status} to {Method} {Path}")]
+    public static partial void JiraError(ILogger logger, int status, string method, string path);
+}

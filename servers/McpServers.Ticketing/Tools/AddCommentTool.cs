@@ -1,0 +1,19 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using McpServers.Ticketing.Backend;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Ticketing.Tools;
+
+public sealed class AddCommentTool(IJiraGateway gateway)
+{
+    [McpServerTool(Name = "jira_add_comment", Title = "Add comment", ReadOnly = false, Destructive = false, Idempotent = false,
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
+    [Description("Adds a comment (Markdown, converted to Jira's format) to an issue in an allowed project, as the configured user.")]
+    public async Task<CallToolResult> AddComment(
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
+        [Description("Comment text in Markdown."), StringLength(32000, MinimumLength = 1)] string body,
+        CancellationToken cancellationToken = default) =>
+        ResultFormat.Write(await gateway.AddCommentAsync(IssueKey.Parse(issue_key), body, cancellationToken));
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using McpServers.Ticketing.Backend;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Ticketing.Tools;
+
+public sealed class AssignIssueTool(IJiraGateway gateway)
+{
+    [McpServerTool(Name = "jira_assign_issue", Title = "Assign issue", ReadOnly = false, Destructive = true, Idempotent = true,
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
+    [Description("Assigns an issue to \"me\" (the configured account), to a user by account id (Cloud) or user name (Data Center), or unassigns it with \"unassigned\".")]
+    public async Task<CallToolResult> AssignIssue(
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
+        [Description("\"me\", \"unassigned\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string assignee,
+        CancellationToken cancellationToken = default) =>
+        ResultFormat.Write(await gateway.AssignAsync(IssueKey.Parse(issue_key), assignee == "unassigned" ? null : assignee, cancellationToken));
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using McpServers.Shared.Pipeline;
+using McpServers.Ticketing.Backend;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Ticketing.Tools;
+
+public sealed class CreateIssueTool(IJiraGateway gateway)
+{
+    [McpServerTool(Name = "jira_create_issue", Title = "Create issue", ReadOnly = false, Destructive = false, Idempotent = false,
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
+    [RequiresConfirmation]
+    [Description("Creates a Jira issue in an allowed project as the configured user. The description is Markdown (headings, lists, bold, italic, code, links), converted to Jira's format. Returns the new key and URL.")]
+    public async Task<CallToolResult> CreateIssue(
+        [Description("Project key, one of the allowed projects (see jira_list_projects)."), RegularExpression("^[A-Z][A-Z0-9_]+$")] string project,
+        [Description("Issue type name, e.g. Bug, Task, Story."), StringLength(60, MinimumLength = 1)] string issue_type,
+        [Description("One-line summary."), StringLength(255, MinimumLength = 1)] string summary,
+        [Description("Description in Markdown."), StringLength(32000)] string? description = null,
+        [Description("Priority name, e.g. High."), StringLength(60, MinimumLength = 1)] string? priority = null,
+        [Description("Labels (no spaces).")] IReadOnlyList<string>? labels = null,
+        [Description("\"me\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? assignee = null,
+        CancellationToken cancellationToken = default) =>
+        ResultFormat.Write(await gateway.CreateIssueAsync(
+            new NewIssue(project, issue_type, summary, description, priority, IssueInput.Labels(labels), assignee), cancellationToken));
+}

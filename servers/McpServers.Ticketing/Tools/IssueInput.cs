@@ -1,0 +1,26 @@
+using McpServers.Shared.Errors;
+using McpServers.Ticketing.Backend;
+
+namespace McpServers.Ticketing.Tools;
+
+/// <summary>Checks shared by the write tools that the schema cannot express.</summary>
+internal static class IssueInput
+{
+    public static IReadOnlyList<string> Labels(IReadOnlyList<string>? labels)
+    {
+        foreach (string label in labels ?? [])
+        {
+            // Jira labels are single words; a space would silently split one label into two.
+            if (label.Length is 0 or > 255 || label.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                throw new ToolInputException("`labels` must be single words of 1 to 255 characters without spaces.");
+            }
+        }
+
+        return labels ?? [];
+    }
+
+    /// <summary>The schema allows only the <see cref="IssueOrder"/> names in lower case.</summary>
+    public static IssueOrder Order(string? orderBy) =>
+        orderBy is null ? IssueOrder.Updated : Enum.Parse<IssueOrder>(orderBy, ignoreCase: true);
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using McpServers.Shared.Errors;
+using McpServers.Ticketing.Backend;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Ticketing.Tools;
+
+public sealed class SearchIssuesTool(IJiraGateway gateway)
+{
+    private const string DatePattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
+    [McpServerTool(Name = "jira_search_issues", Title = "Search issues", ReadOnly = true, Destructive = false, Idempotent = true,
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(SearchPage))]
+    [Description("Finds Jira issues in the allowed projects from structured filters (all must hold); the server builds the JQL. Returns key, summary, status, type, priority, assignee and updated time per issue, newest updated first by default. Results are paged; when cut, next_cursor fetches the next page.")]
+    public async Task<CallToolResult> SearchIssues(
+        [Description("Only these project keys (must be allowed ones; see jira_list_projects). Default: all allowed projects.")] IReadOnlyList<string>? projects = null,
+        [Description("Status names, e.g. [\"In Progress\", \"Blocked\"].")] IReadOnlyList<string>? statuses = null,
+        [Description("Status category: to_do, in_progress or done (works across workflows)."), AllowedValues("to_do", "in_progress", "done")] string? status_category = null,
+        [Description("\"me\", \"unassigned\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? assignee = null,
+        [Description("\"me\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? reporter = null,
+        [Description("Issue type names, e.g. [\"Bug\"].")] IReadOnlyList<string>? types = null,
+        [Description("Priority names, e.g. [\"High\", \"Highest\"].")] IReadOnlyList<string>? priorities = null,
+        [Description("Labels (any of them).")] IReadOnlyList<string>? labels = null,
+        [Description("Words to find in summary, description and comments."), StringLength(200, MinimumLength = 1)] string? text = null,
+        [Description("Created on or after this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? created_from = null,
+        [Description("Created before this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? created_before = null,
+        [Description("Updated on or after this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? updated_from = null,
+        [Description("Updated before this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? updated_before = null,
+        [Description("Sort field (default updated)."), AllowedValues("updated", "created", "priority", "key", "status", "duedate")] string? order_by = null,
+        [Description("Sort ascending instead of descending.")] bool? ascending = null,
+        [Description("Issues per page (default 25; the server caps it)."), Range(1, 1000)] int? max_results = null,
+        [Description("next_cursor from a previous call with the same filters, for the next page."), StringLength(4096)] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var filter = new IssueFilter
+        {
+            Projects = projects ?? [],
+            Statuses = statuses ?? [],
+            StatusCategory = status_category switch
+            {
+                "to_do" => StatusCategory.ToDo,
+                "in_progress" => StatusCategory.InProgress,
+                "done" => StatusCategory.Done,
+                _ => null,
+            },
+            Assignee = assignee,
+            Reporter = reporter,
+            Types = types ?? [],
+            Priorities = priorities ?? [],
+            Labels = labels ?? [],
+            Text = text,
+            CreatedFrom = Date(created_from, nameof(created_from)),
+            CreatedBefore = Date(created_before, nameof(created_before)),
+            UpdatedFrom = Date(updated_from, nameof(updated_from)),
+            UpdatedBefore = Date(updated_before, nameof(updated_before)),
+            OrderBy = IssueInput.Order(order_by),
+            Ascending = ascending ?? false,
+        };
+        return ResultFormat.Search(await gateway.SearchAsync(filter, max_results, cursor, cancellationToken));
+    }
+
+    private static DateOnly? Date(string? text, string parameterName) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date) ? date
+        : throw new ToolInputException($"`{parameterName}` must be a real calendar date like 2026-07-01.");
+}
