@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Tests.Service;
@@ -76,20 +75,11 @@ public sealed class InternalApiServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Check_ReportsSkippedOperations_AndReachesTheService()
     {
-        ProcessStartInfo info = StdioMcpProcess.StartInfo(ServerExecutable.Resolve("mcp-internal-api"));
-        foreach (string argument in (string[])["--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--check"])
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var (exitCode, stdout, stderr) = await StdioMcpProcess.RunOnceAsync(ServerExecutable.Resolve("mcp-internal-api"),
+            ["--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--check"], cancellationToken: TestContext.Current.CancellationToken);
+        string output = stdout + stderr;
 
-        using Process process = Process.Start(info)!;
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        string output = await stdout + await stderr;
-
-        Assert.True(process.ExitCode == 0, output);
+        Assert.True(exitCode == 0, output);
         Assert.Contains("8 operations served as tools, 1 skipped", output, StringComparison.Ordinal);
         Assert.Contains("GET /reports/{host} (getReport)", output, StringComparison.Ordinal);
         Assert.Contains("/api", Assert.Single(_service.Requests).Path, StringComparison.Ordinal);
