@@ -79,9 +79,9 @@ public static class DatabaseServer
         {
             DatabaseOptions options = sp.GetRequiredService<DatabaseOptions>();
             AuditContext audit = sp.GetRequiredService<AuditContext>();
-            IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options, Environment(configuration),
+            IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options,
                 sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), audit.AddWarning);
-            audit.Downstream = ConnectionResolver.Resolve(options, Environment(configuration)).Describe();
+            audit.Downstream = ConnectionResolver.Resolve(options).Describe();
             return gateway;
         });
         services.AddSingleton<IServerCheck, DatabaseCheck>();
@@ -95,7 +95,7 @@ public static class DatabaseServer
         try
         {
             options = DatabaseOptions.FromConfiguration(configuration);
-            ConnectionResolver.Resolve(options, Environment(configuration));
+            ConnectionResolver.Resolve(options);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
@@ -105,17 +105,6 @@ public static class DatabaseServer
         IReadOnlyList<string> problems = DatabaseOptionsValidator.Check(options);
         return problems.Count == 0 ? options : throw new OptionsValidationException("Database", typeof(DatabaseOptions), problems);
     }
-
-    /// <summary>
-    /// The connection resolver reads vendor names; the shared configuration already merged them (with _FILE
-    /// support), so it is answered from configuration, and from the process environment otherwise.
-    /// </summary>
-    private static Func<string, string?> Environment(IConfiguration configuration) => name => name switch
-    {
-        "DATABASE_URL" => configuration["ConnectionString"],
-        "PGPASSWORD" => configuration["Password"],
-        _ => System.Environment.GetEnvironmentVariable(name),
-    };
 }
 
 /// <summary>The administrator-declared query tools, loaded and checked once at start.</summary>

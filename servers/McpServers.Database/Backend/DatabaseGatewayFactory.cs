@@ -6,7 +6,7 @@ namespace McpServers.Database.Backend;
 /// <summary>Picks the gateway for the configured connection. Creating one never connects (connections open on first use).</summary>
 public static class DatabaseGatewayFactory
 {
-    public static IDatabaseGateway Create(DatabaseOptions options, Func<string, string?> environment, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
+    public static IDatabaseGateway Create(DatabaseOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
         Action<string>? onRoleWarning = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -16,7 +16,7 @@ public static class DatabaseGatewayFactory
             throw new InvalidOperationException("Invalid database settings: " + string.Join(" ", problems));
         }
 
-        DatabaseConnection connection = ConnectionResolver.Resolve(options, environment);
+        DatabaseConnection connection = ConnectionResolver.Resolve(options);
         return connection.Kind switch
         {
             DatabaseBackendKind.PostgreSql => new PostgresGateway(options, connection.PostgresConnectionString!, loggerFactory?.CreateLogger<PostgresGateway>(), timeProvider, onRoleWarning),

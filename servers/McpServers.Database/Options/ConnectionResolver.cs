@@ -32,15 +32,15 @@ public sealed record DatabaseConnection(DatabaseBackendKind Kind, string? Postgr
 }
 
 /// <summary>
-/// Resolves the connection from options and the customary environment: <c>DATABASE_URL</c> (a postgres URI),
-/// <c>PGPASSWORD</c>, and <c>&lt;NAME&gt;_FILE</c> variants for secrets (a path to a file holding the value).
+/// Turns the options into a connection. The environment (<c>MCP_DATABASE__ConnectionString</c>, <c>DATABASE_URL</c>,
+/// <c>PGPASSWORD</c> and their <c>_FILE</c> variants) is already merged into the options by the shared configuration,
+/// which also registers those values with the secret redactor: one source of truth, read in one place.
 /// </summary>
 public static class ConnectionResolver
 {
-    public static DatabaseConnection Resolve(DatabaseOptions options, Func<string, string?> environment)
+    public static DatabaseConnection Resolve(DatabaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(environment);
         if (options.Demo)
         {
             return new DatabaseConnection(DatabaseBackendKind.Demo, null, null);
@@ -51,9 +51,7 @@ public static class ConnectionResolver
             return new DatabaseConnection(DatabaseBackendKind.Sqlite, null, Path.GetFullPath(options.SqlitePath));
         }
 
-        string? raw = options.ConnectionString
-            ?? ReadSecret(environment, DatabaseOptions.EnvironmentPrefix + "ConnectionString")
-            ?? ReadSecret(environment, "DATABASE_URL");
+        string? raw = options.ConnectionString;
         if (string.IsNullOrWhiteSpace(raw))
         {
             throw new InvalidOperationException(
@@ -61,9 +59,9 @@ public static class ConnectionResolver
         }
 
         NpgsqlConnectionStringBuilder builder = IsUri(raw) ? FromUri(raw) : ParseKeywords(raw);
-        if (string.IsNullOrEmpty(builder.Password) && ReadSecret(environment, "PGPASSWORD") is { } password)
+        if (string.IsNullOrEmpty(builder.Password) && !string.IsNullOrEmpty(options.Password))
         {
-            builder.Password = password;
+            builder.Password = options.Password;
         }
 
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -72,30 +70,6 @@ public static class ConnectionResolver
         }
 
         return new DatabaseConnection(DatabaseBackendKind.PostgreSql, builder.ConnectionString, null);
-    }
-
-    /// <summary>Reads NAME, or the file named by NAME_FILE (trailing newline trimmed).</summary>
-    public static string? ReadSecret(Func<string, string?> environment, string name)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        string? value = environment(name);
-        if (!string.IsNullOrEmpty(value))
-        {
-            return value;
-        }
-
-        string? file = environment(name + "_FILE");
-        if (string.IsNullOrEmpty(file))
-        {
-            return null;
-        }
-
-        if (!File.Exists(file))
-        {
-            throw new InvalidOperationException($"{name}_FILE points to a file that does not exist.");
-        }
-
-        return File.ReadAllText(file).TrimEnd('\r', '\n');
     }
 
     private static bool IsUri(string value) =>

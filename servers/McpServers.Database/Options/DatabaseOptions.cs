@@ -14,6 +14,9 @@ public sealed record DatabaseOptions
     /// <summary>PostgreSQL connection string (Npgsql keywords) or a <c>postgres://</c> URI. See <see cref="ConnectionResolver"/>.</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>Password when the connection string has none (<c>PGPASSWORD</c>, <c>MCP_DATABASE__Password</c>, or their <c>_FILE</c>).</summary>
+    public string? Password { get; init; }
+
     /// <summary>Serve a generated sample database (SQLite) instead of a real one.</summary>
     public bool Demo { get; init; }
 
@@ -58,7 +61,7 @@ public sealed record DatabaseOptions
 
     /// <summary>For logs and diagnostics: the connection string can hold a password, so it is never printed.</summary>
     public override string ToString() =>
-        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
+        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
         $"AllowedSchemas = [{string.Join(", ", AllowedSchemas)}], DeniedTables = [{string.Join(", ", DeniedTables)}], " +
         $"DeniedColumns = [{string.Join(", ", DeniedColumns)}], MaxQueryCost = {MaxQueryCost}, StatementTimeout = {StatementTimeout}, " +
         $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole} }}";
@@ -71,6 +74,7 @@ public sealed record DatabaseOptions
         return new DatabaseOptions
         {
             ConnectionString = configuration[nameof(ConnectionString)],
+            Password = configuration[nameof(Password)],
             Demo = ReadBool(configuration, nameof(Demo), defaults.Demo),
             SqlitePath = configuration[nameof(SqlitePath)],
             AllowedSchemas = ReadList(configuration, nameof(AllowedSchemas)) ?? defaults.AllowedSchemas,

@@ -102,9 +102,9 @@ public sealed class DatabaseOptionsTests
     [Fact]
     public void Resolve_DatabaseUrl_BecomesNpgsqlKeywords()
     {
-        var env = new Dictionary<string, string?> { ["DATABASE_URL"] = "postgresql://rep%40corp:p%3Ass@db.internal:6543/sales?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=claude" };
+        const string url = "postgresql://rep%40corp:p%3Ass@db.internal:6543/sales?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=claude";
 
-        DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions(), k => env.GetValueOrDefault(k));
+        DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = url });
 
         var builder = new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString);
         Assert.Equal(DatabaseBackendKind.PostgreSql, connection.Kind);
@@ -121,42 +121,29 @@ public sealed class DatabaseOptionsTests
     }
 
     [Fact]
-    public void Resolve_PasswordFromPgPasswordFile_WhenTheConnectionStringHasNone()
+    public void Resolve_PasswordSetting_FillsAConnectionStringWithoutOne()
     {
-        string file = Path.GetTempFileName();
-        File.WriteAllText(file, "s3cret\n");
-        try
+        // PGPASSWORD and PGPASSWORD_FILE reach `Password` through the shared configuration (an environment alias).
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            var env = new Dictionary<string, string?> { ["PGPASSWORD_FILE"] = file };
+            ["ConnectionString"] = "Host=db;Username=reader;Database=sales",
+            ["Password"] = "s3cret",
+        }).Build();
 
-            DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = "Host=db;Username=reader;Database=sales" }, k => env.GetValueOrDefault(k));
+        DatabaseOptions options = DatabaseOptions.FromConfiguration(configuration);
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString);
 
-            Assert.Equal("s3cret", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).Password);
-            Assert.Equal("mcp-database", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).ApplicationName);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal("s3cret", builder.Password);
+        Assert.Equal("mcp-database", builder.ApplicationName);
+        Assert.DoesNotContain("s3cret", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Resolve_ConnectionStringFile_IsRead()
+    public void Resolve_PasswordInTheConnectionString_Wins()
     {
-        string file = Path.GetTempFileName();
-        File.WriteAllText(file, "postgres://u:p@h/d\n");
-        try
-        {
-            var env = new Dictionary<string, string?> { [DatabaseOptions.EnvironmentPrefix + "ConnectionString_FILE"] = file };
+        var options = new DatabaseOptions { ConnectionString = "postgres://u:inline@h/d", Password = "other" };
 
-            DatabaseConnection connection = ConnectionResolver.Resolve(new DatabaseOptions(), k => env.GetValueOrDefault(k));
-
-            Assert.Equal("h", new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).Host);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal("inline", new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString).Password);
     }
 
     [Theory]
@@ -164,7 +151,7 @@ public sealed class DatabaseOptionsTests
     [InlineData("postgres://h/d?target_session_attrs=any", "not supported")]
     public void Resolve_BadUri_NamesTheProblemWithoutEchoingSecrets(string url, string message)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = url }, _ => null));
+        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = url }));
 
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
@@ -172,7 +159,7 @@ public sealed class DatabaseOptionsTests
     [Fact]
     public void Resolve_NothingConfigured_SaysWhatToSet()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions(), _ => null));
+        var ex = Assert.Throws<InvalidOperationException>(() => ConnectionResolver.Resolve(new DatabaseOptions()));
 
         Assert.Contains("DATABASE_URL", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Demo", ex.Message, StringComparison.Ordinal);
@@ -181,8 +168,8 @@ public sealed class DatabaseOptionsTests
     [Fact]
     public async Task Factory_PicksTheBackend_WithoutConnecting()
     {
-        await using IDatabaseGateway demo = DatabaseGatewayFactory.Create(new DatabaseOptions { Demo = true }, _ => null);
-        await using IDatabaseGateway postgres = DatabaseGatewayFactory.Create(new DatabaseOptions(), _ => "postgres://nobody@192.0.2.1/nowhere");
+        await using IDatabaseGateway demo = DatabaseGatewayFactory.Create(new DatabaseOptions { Demo = true });
+        await using IDatabaseGateway postgres = DatabaseGatewayFactory.Create(new DatabaseOptions { ConnectionString = "postgres://nobody@192.0.2.1/nowhere" });
 
         Assert.IsType<SqliteGateway>(demo);
         Assert.IsType<PostgresGateway>(postgres);

@@ -202,7 +202,7 @@ public sealed class DatabaseStartupTests
     public async Task Check_RequireReadOnlyRole_IsNotTrippedByWarningsAboutOtherThings()
     {
         var options = new McpServers.Database.Options.DatabaseOptions { Demo = true, RequireReadOnlyRole = true, DeniedTables = ["*"] };
-        await using IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options, _ => null, timeProvider: DemoClock.Provider);
+        await using IDatabaseGateway gateway = DatabaseGatewayFactory.Create(options, timeProvider: DemoClock.Provider);
 
         CheckReport report = await gateway.CheckAsync([], TestContext.Current.CancellationToken);
 

@@ -37,6 +37,27 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
     }
 
     [Fact]
+    public async Task SecretsFromFiles_ConnectionStringAndPgPassword_AreUsedAndNeverPrinted()
+    {
+        source.RequireAvailable();
+        string folder = Directory.CreateTempSubdirectory("mcp-db-secrets-").FullName;
+        string connectionFile = Path.Combine(folder, "connection");
+        string passwordFile = Path.Combine(folder, "password");
+        await File.WriteAllTextAsync(connectionFile, source.ReaderConnectionString + "\n", Ct);
+        await File.WriteAllTextAsync(passwordFile, Password + "\n", Ct);
+
+        var (code, stdout, stderr) = await RunAsync(["--check"], new()
+        {
+            ["MCP_DATABASE__ConnectionString_FILE"] = connectionFile,
+            ["PGPASSWORD_FILE"] = passwordFile,
+        });
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("reached postgresql:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_AsTheOwner_WarnsAboutPrivileges_AndRequireReadOnlyRoleFails()
     {
         source.RequireAvailable();
