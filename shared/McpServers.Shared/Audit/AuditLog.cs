@@ -34,23 +34,18 @@ public sealed class AuditLog : IDisposable
         var config = new LoggerConfiguration().MinimumLevel.Information();
         if (o.Path == "-")
         {
-            Target = "stderr";
             config.WriteTo.Sink(new StderrSink());
         }
         else
         {
             string path = string.IsNullOrWhiteSpace(o.Path) ? DefaultPath(identity.Name) : o.Path;
             CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            Target = path;
             config.WriteTo.File(new LineFormatter(), path, rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: o.RetainedFiles, shared: true);
         }
 
         _logger = config.CreateLogger();
     }
-
-    /// <summary>Where events go: a file path (before the daily date suffix) or "stderr".</summary>
-    public string Target { get; }
 
     /// <summary>The default location: the user's local application-data folder, e.g. ~/.local/share/McpServers/audit.</summary>
     public static string DefaultPath(string server) => Path.Combine(

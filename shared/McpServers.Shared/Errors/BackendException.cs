@@ -18,12 +18,10 @@ public sealed class BackendException : Exception
 
     public BackendException() : this(BackendErrorKind.Unavailable) { }
 
-    public BackendException(string message) : this(BackendErrorKind.Unavailable, null, new InvalidOperationException(message)) { }
+    // The standard exception constructors: the message is for the diagnostic log only, like every Message here.
+    public BackendException(string message) : base(message) => Kind = BackendErrorKind.Unavailable;
 
-    public BackendException(string message, Exception innerException) : this(BackendErrorKind.Unavailable, null, innerException)
-    {
-        _ = message;
-    }
+    public BackendException(string message, Exception innerException) : base(message, innerException) => Kind = BackendErrorKind.Unavailable;
 
     public BackendErrorKind Kind { get; }
 

@@ -28,15 +28,14 @@ public sealed class McpServerHostBuilder
     private readonly ServerIdentity _identity;
     private readonly CommandLine? _commandLine;
     private readonly Exception? _startupError;
-    private readonly TextWriter _out;
-    private readonly TextWriter _err;
+    // Only the non-serving modes (--help, --version, --print-tools, --check) write to stdout.
+    private readonly TextWriter _out = Console.Out;
+    private readonly TextWriter _err = Console.Error;
 
-    internal McpServerHostBuilder(string[] args, ServerIdentity identity, TextWriter? stdout = null, TextWriter? stderr = null)
+    internal McpServerHostBuilder(string[] args, ServerIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(args);
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
-        _out = stdout ?? Console.Out;
-        _err = stderr ?? Console.Error;
         _builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
             ApplicationName = identity.Name,

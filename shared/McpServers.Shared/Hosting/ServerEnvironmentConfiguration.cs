@@ -9,11 +9,10 @@ namespace McpServers.Shared.Hosting;
 /// file holding the value (Docker/Kubernetes secrets). A <c>_FILE</c> that cannot be read is a configuration error
 /// naming the variable, not a silent fallback.
 /// </summary>
-internal sealed class ServerEnvironmentConfigurationSource(ServerIdentity identity, IDictionary? environment = null)
-    : IConfigurationSource
+internal sealed class ServerEnvironmentConfigurationSource(ServerIdentity identity) : IConfigurationSource
 {
     public IConfigurationProvider Build(IConfigurationBuilder builder) =>
-        new Provider(identity, environment ?? Environment.GetEnvironmentVariables());
+        new Provider(identity, Environment.GetEnvironmentVariables());
 
     private sealed class Provider(ServerIdentity identity, IDictionary environment) : ConfigurationProvider
     {
