@@ -60,7 +60,10 @@ internal sealed record JiraComment(
 
 internal sealed record JiraTransitions(IReadOnlyList<JiraTransition>? Transitions);
 
-internal sealed record JiraTransition(string Id, string Name, JiraStatus? To);
+internal sealed record JiraTransition(
+    [property: JsonConverter(typeof(Lenient<string>))] string? Id,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Name,
+    [property: JsonConverter(typeof(Lenient<JiraStatus>))] JiraStatus? To);
 
 internal sealed record JiraServerInfo(string? DeploymentType, string? Version, string? BaseUrl);
 

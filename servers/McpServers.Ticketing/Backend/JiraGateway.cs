@@ -340,7 +340,11 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         JiraTransitions transitions = await GetJsonAsync(dialect.Api + "issue/" + key.Segment + "/transitions",
             JiraJsonContext.Default.JiraTransitions, NotFound(key), cancellationToken);
-        return [.. (transitions.Transitions ?? []).Take(MaxRelated).Select(t => new TransitionInfo(Name(t.Id), Name(t.Name), Name(t.To?.Name)))];
+        // A transition id is sent back to Jira to apply it: only Jira's numeric ids are offered.
+        return [.. (transitions.Transitions ?? [])
+            .Where(t => t.Id is { Length: > 0 and <= 18 } id && id.All(char.IsAsciiDigit))
+            .Take(MaxRelated)
+            .Select(t => new TransitionInfo(t.Id!, Name(t.Name), Name(t.To?.Name)))];
     }
 
     private async Task<string> UserIdAsync(JiraDialect dialect, string assignee, CancellationToken cancellationToken) =>

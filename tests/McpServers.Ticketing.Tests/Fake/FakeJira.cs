@@ -91,7 +91,7 @@ public sealed class FakeJira : IAsyncDisposable
                 ["body"] = Body("Seen *again* on {{prod}}", "Seen again on prod"),
             }),
         }));
-        routes.MapGet($"/rest/api/{v}/issue/{{key}}/transitions", () => Json(new JsonObject
+        routes.MapGet($"/rest/api/{v}/issue/{{key}}/transitions", () => TransitionsOverride is { } raw ? Results.Content(raw, "application/json") : Json(new JsonObject
         {
             ["transitions"] = new JsonArray(Transition("11", "Start Progress", "In Progress"), Transition("31", "Done", "Done")),
         }));
@@ -124,6 +124,9 @@ public sealed class FakeJira : IAsyncDisposable
 
     /// <summary>Raw JSON answered to every search instead of the generated page.</summary>
     public string? SearchOverride { get; set; }
+
+    /// <summary>Raw JSON answered for every issue's transitions.</summary>
+    public string? TransitionsOverride { get; set; }
 
     /// <summary>The key the create endpoint answers with.</summary>
     public string CreatedKey { get; set; } = "OPS-42";

@@ -213,6 +213,22 @@ public sealed class TicketingUntrustedJiraTests
     }
 
     [Fact]
+    public async Task Transitions_WithIdsThatAreNotJiraIds_AreNotOffered()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true, j => j.TransitionsOverride = """
+            {"transitions":[{"id":"../../x","name":"Forged","to":{"name":"Done"}},{"id":21,"name":"Numeric JSON","to":{"name":"Done"}},{"id":"31","name":"Done","to":{"name":"Done"}}]}
+            """);
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_transitions", Args("""{"issue_key":"OPS-1"}"""), cancellationToken: Ct);
+
+        Assert.True(result.IsError != true, Text(result));
+        JsonElement offered = Assert.Single(result.StructuredContent!.Value.GetProperty("transitions").EnumerateArray());
+        Assert.Equal("31", offered.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task ToolSchemas_CapIssueKeysAndEveryList()
     {
         var (jira, host, client) = await StartAsync(cloud: true);
