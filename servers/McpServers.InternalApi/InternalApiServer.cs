@@ -40,7 +40,7 @@ public static class InternalApiServer
             new SettingHelp("ToolPrefix", "Prefix of generated tool names.", "api_"),
             new SettingHelp("MaxResponseBytes", "Response bodies above this size are cut, with a notice.", "262144"),
             new SettingHelp("ToolWarningThreshold", "Warn at start-up when more tools than this are served.", "40"),
-            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer or ClientCredentials.", "None"),
+            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer or ClientCredentials; inferred when exactly one credential is set.", "None"),
             new SettingHelp("Auth:ApiKey", "API key (Auth:Mode=ApiKey).", Secret: true),
             new SettingHelp("Auth:ApiKeyName", "Header or query parameter carrying the API key.", "X-API-Key"),
             new SettingHelp("Auth:ApiKeyIn", "Header or Query.", "Header"),
@@ -161,12 +161,23 @@ internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOpti
             await authenticator.ApplyAsync(request, cancellationToken);
             using HttpResponseMessage response = await clients.CreateClient(HttpApiGateway.HttpClientName).SendAsync(request, cancellationToken);
             int status = (int)response.StatusCode;
-            results.Add(new CheckResult("service", status is 401 or 403 or >= 500 ? CheckStatus.Failed : CheckStatus.Ok,
-                $"{baseUrl.Authority} answered HTTP {status} at the base URL"));
+            string answered = $"{baseUrl.Authority} answered HTTP {status} at the base URL";
+            results.Add(status switch
+            {
+                401 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the credentials were refused; check {options.Auth.CredentialSettings}"),
+                403 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the configured credentials may not use it; check {options.Auth.CredentialSettings}"),
+                >= 500 => new CheckResult("service", CheckStatus.Failed, $"{answered}; check BaseUrl (--base-url) or try again later"),
+                _ => new CheckResult("service", CheckStatus.Ok, answered),
+            });
+        }
+        catch (McpServers.Shared.Errors.BackendException e) when (e.Kind == McpServers.Shared.Errors.BackendErrorKind.Unauthorized)
+        {
+            // The token endpoint refused the client credentials.
+            results.Add(new CheckResult("service", CheckStatus.Failed, $"{e.SafeMessage} Check {options.Auth.CredentialSettings}."));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or McpServers.Shared.Errors.BackendException)
         {
-            results.Add(new CheckResult("service", CheckStatus.Failed, $"{baseUrl.Authority} could not be reached ({e.GetType().Name})"));
+            results.Add(new CheckResult("service", CheckStatus.Failed, $"{baseUrl.Authority} could not be reached ({e.GetType().Name}); check BaseUrl (--base-url) and Http:Proxy"));
         }
 
         return results;

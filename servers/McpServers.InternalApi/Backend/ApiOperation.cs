@@ -32,6 +32,9 @@ public sealed record ApiOperation
 
     public required bool Idempotent { get; init; }
 
+    /// <summary>False when the operation's own <c>security</c> is empty (<c>security: []</c>): no credentials are sent.</summary>
+    public bool SendCredentials { get; init; } = true;
+
     /// <summary>"GET /items/{id}" for messages and logs.</summary>
     public string Display => $"{Method.Method} {PathTemplate}";
 }

@@ -33,7 +33,11 @@ public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, Reque
             request.MarkIdempotent();
         }
 
-        await authenticator.ApplyAsync(request, cancellationToken);
+        if (operation.SendCredentials)
+        {
+            await authenticator.ApplyAsync(request, cancellationToken);
+        }
+
         HttpClient client = httpClients.CreateClient(HttpClientName);
         HttpResponseMessage response;
         try

@@ -62,7 +62,9 @@ public sealed class OperationCatalog
                 try
                 {
                     string name = naming.Next(operation.OperationId, method, path);
-                    operations.Add(Override(Describe(name, method, path, item, operation, translator, apiKeyHeader), options.Operations));
+                    bool credentials = SendsCredentials(operation.Security ?? document.Security, options.Auth);
+                    ApiOperation described = Describe(name, method, path, item, operation, translator, apiKeyHeader) with { SendCredentials = credentials };
+                    operations.Add(Override(described, options.Operations));
                 }
                 catch (SchemaTranslationException e)
                 {
@@ -76,6 +78,46 @@ public sealed class OperationCatalog
             .Select(key => $"Operations:{key}: no served operation has this operationId or tool name; the override has no effect.")];
         return new OperationCatalog(operations, skipped, warnings);
     }
+
+    /// <summary>
+    /// The operation's own <c>security</c> (else the document's). Absent: the configured credentials are sent. Empty
+    /// (<c>security: []</c>): the operation is public and gets none. Otherwise one alternative must be met by the
+    /// configured <c>Auth</c> (an empty alternative <c>{}</c> makes credentials optional), or the operation is
+    /// skipped: it could only ever answer 401.
+    /// </summary>
+    private static bool SendsCredentials(IList<OpenApiSecurityRequirement>? requirements, AuthOptions auth)
+    {
+        if (requirements is null)
+        {
+            return true;
+        }
+
+        if (requirements.Count == 0)
+        {
+            return false;
+        }
+
+        if (requirements.Any(r => r.Count == 0 || r.Keys.All(scheme => Provides(auth, scheme))))
+        {
+            return true;
+        }
+
+        string wanted = string.Join(" or ", requirements.Select(r => string.Join(" + ", r.Keys.Select(scheme => $"'{scheme.Reference.Id}' ({scheme.Type})"))));
+        throw new SchemaTranslationException($"it requires the security scheme {wanted}, which the configured Auth:Mode={auth.Mode} does not provide");
+    }
+
+    private static bool Provides(AuthOptions auth, OpenApiSecuritySchemeReference scheme) => scheme.Type switch
+    {
+        SecuritySchemeType.ApiKey => auth.Mode == AuthMode.ApiKey && scheme.In switch
+        {
+            ParameterLocation.Header => auth.ApiKeyIn == ApiKeyLocation.Header && string.Equals(scheme.Name, auth.ApiKeyName, StringComparison.OrdinalIgnoreCase),
+            ParameterLocation.Query => auth.ApiKeyIn == ApiKeyLocation.Query && string.Equals(scheme.Name, auth.ApiKeyName, StringComparison.Ordinal),
+            _ => false,
+        },
+        SecuritySchemeType.Http => string.Equals(scheme.Scheme, "bearer", StringComparison.OrdinalIgnoreCase) && auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials,
+        SecuritySchemeType.OAuth2 or SecuritySchemeType.OpenIdConnect => auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials,
+        _ => false,
+    };
 
     /// <summary>The administrator's word on annotations; a read-only operation is never destructive.</summary>
     private static ApiOperation Override(ApiOperation operation, Dictionary<string, OperationOverrides> overrides)

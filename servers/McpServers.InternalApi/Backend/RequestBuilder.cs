@@ -56,9 +56,11 @@ public sealed class RequestBuilder
             if (arguments.TryGetValue(parameter.Name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
             {
                 string text = Scalar(value);
-                if (text.Any(char.IsControl))
+                // HTTP header values are ASCII: .NET refuses anything else at send time, which would look like an
+                // unreachable service (and be retried). Control characters would split the header.
+                if (text.Any(c => c > '\u007E' || char.IsControl(c)))
                 {
-                    throw new ToolInputException($"`{parameter.Name}` is a header value and must not contain control characters or line breaks.");
+                    throw new ToolInputException($"`{parameter.Name}` is a header value: only printable ASCII characters are allowed (no line breaks, control or non-ASCII characters).");
                 }
 
                 request.Headers.TryAddWithoutValidation(parameter.Name, text);
@@ -180,12 +182,51 @@ public sealed class RequestBuilder
         query.Append(name).Append('=').Append(value);
     }
 
+    /// <summary>
+    /// A JSON number as a service reads it from a path or query string. JSON (and the validator, for "type":
+    /// "integer") accepts <c>1e1</c> and <c>10.0</c> for the integer 10, which a service would not parse as one: an
+    /// integral value is written as plain digits. Other numbers are sent as written.
+    /// </summary>
+    public static string Number(string raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        int e = raw.IndexOfAny(['e', 'E']);
+        string mantissa = e < 0 ? raw : raw[..e];
+        long exponent = 0;
+        if (e >= 0 && !long.TryParse(raw.AsSpan(e + 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out exponent))
+        {
+            return raw;
+        }
+
+        bool negative = mantissa.StartsWith('-');
+        mantissa = negative ? mantissa[1..] : mantissa;
+        int dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        string integer = dot < 0 ? mantissa : mantissa[..dot];
+        string digits = (integer + (dot < 0 ? "" : mantissa[(dot + 1)..])).TrimEnd('0');
+        long point = integer.Length + exponent;
+        int leading = digits.Length - digits.TrimStart('0').Length;
+        digits = digits[leading..];
+        point -= leading;
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        // Integral when every digit stands before the decimal point; absurdly large values stay as written.
+        if (point < digits.Length || point > 1000)
+        {
+            return raw;
+        }
+
+        return (negative ? "-" : "") + digits + new string('0', (int)(point - digits.Length));
+    }
+
     private static string Scalar(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
-        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Number => Number(value.GetRawText()),
         JsonValueKind.Null => "",
         _ => throw new ToolInputException("Path, query and header arguments must be strings, numbers or booleans."),
     };

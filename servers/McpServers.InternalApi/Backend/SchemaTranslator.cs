@@ -9,6 +9,7 @@ namespace McpServers.InternalApi.Backend;
 /// they are JSON Schema 2020-12; 3.0's <c>nullable</c> is already a type union), component references become
 /// <c>$defs</c>, and OpenAPI-only annotations are dropped. Anything that would constrain a value in a way the
 /// validator does not enforce is left in, so that the validator refuses it and the operation is skipped (fail closed).
+/// Formats outside JSON Schema's own list (<c>snowflake</c>, <c>byte</c>, …) are annotations in 2020-12 and are dropped.
 /// </summary>
 public sealed class SchemaTranslator
 {
@@ -24,6 +25,14 @@ public sealed class SchemaTranslator
     private static readonly HashSet<string> SchemaKeywords = new(StringComparer.Ordinal) { "items", "additionalProperties", "not" };
     private static readonly HashSet<string> SchemaMapKeywords = new(StringComparer.Ordinal) { "properties", "$defs" };
     private static readonly HashSet<string> SchemaListKeywords = new(StringComparer.Ordinal) { "allOf", "anyOf", "oneOf", "prefixItems" };
+
+    // The formats JSON Schema 2020-12 defines (§7.3). Those the validator does not enforce (ipv4, hostname, …) stay in,
+    // so the operation is skipped rather than advertised with a check a client may rely on.
+    private static readonly HashSet<string> JsonSchemaFormats = new(StringComparer.Ordinal)
+    {
+        "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6",
+        "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+    };
 
     private readonly IDictionary<string, IOpenApiSchema> _components;
 
@@ -175,7 +184,9 @@ public sealed class SchemaTranslator
 
     /// <summary>
     /// OpenAPI's numeric formats: int32/int64 become the range they imply (enforced); float/double and password
-    /// are annotations. Other formats stay, and the validator refuses those it does not enforce.
+    /// are annotations. JSON Schema's own formats stay, and the validator refuses those it does not enforce; any
+    /// other format (a vendor's, e.g. Discord's snowflake, usually beside a pattern that does constrain the value)
+    /// is only an annotation in 2020-12 and is dropped, so the rest of the schema is advertised and enforced.
     /// </summary>
     private static void TranslateFormat(JsonObject schema)
     {
@@ -199,7 +210,10 @@ public sealed class SchemaTranslator
             case "float" or "double" or "password":
                 schema.Remove("format");
                 break;
+            case var known when JsonSchemaFormats.Contains(known):
+                break;
             default:
+                schema.Remove("format");
                 break;
         }
     }

@@ -45,6 +45,13 @@ public sealed class InternalApiOptions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new InternalApiOptions();
         configuration.Bind(options);
+        if (string.IsNullOrWhiteSpace(configuration["Auth:Mode"]) && options.Auth.CredentialModes() is [AuthMode only])
+        {
+            // One credential and no mode: that credential is what the administrator means. (Several stay None and
+            // are refused by the validator, which names them; a credential is never silently ignored.)
+            options.Auth.Mode = only;
+        }
+
         return options;
     }
 
@@ -89,6 +96,37 @@ public sealed class AuthOptions
 
     /// <summary>Space-separated scopes to request, if any.</summary>
     public string? Scope { get; set; }
+
+    /// <summary>The modes whose credential settings are given (secrets or the client-credentials settings).</summary>
+    public IReadOnlyList<AuthMode> CredentialModes()
+    {
+        var modes = new List<AuthMode>();
+        if (!string.IsNullOrEmpty(ApiKey))
+        {
+            modes.Add(AuthMode.ApiKey);
+        }
+
+        if (!string.IsNullOrEmpty(BearerToken))
+        {
+            modes.Add(AuthMode.Bearer);
+        }
+
+        if (!string.IsNullOrEmpty(ClientSecret) || !string.IsNullOrEmpty(ClientId) || !string.IsNullOrEmpty(TokenUrl))
+        {
+            modes.Add(AuthMode.ClientCredentials);
+        }
+
+        return modes;
+    }
+
+    /// <summary>The settings that hold the credential of <see cref="Mode"/>, named in "fix this" messages.</summary>
+    public string CredentialSettings => Mode switch
+    {
+        AuthMode.ApiKey => $"Auth:ApiKey ({InternalApiOptions.EnvironmentPrefix}Auth__ApiKey or its _FILE)",
+        AuthMode.Bearer => "INTERNAL_API_TOKEN (Auth:BearerToken)",
+        AuthMode.ClientCredentials => $"Auth:ClientId / Auth:ClientSecret ({InternalApiOptions.EnvironmentPrefix}Auth__ClientSecret) and Auth:TokenUrl",
+        _ => "Auth:Mode (no credentials are configured; e.g. INTERNAL_API_TOKEN for a bearer token)",
+    };
 }
 
 public enum AuthMode

@@ -52,6 +52,19 @@ public static class InternalApiOptionsValidator
 
     private static IEnumerable<string> CheckAuth(AuthOptions auth)
     {
+        // A credential the mode does not use would be silently ignored: the service then sees anonymous calls.
+        AuthMode[] unused = [.. auth.CredentialModes().Where(m => m != auth.Mode)];
+        if (unused.Length > 0)
+        {
+            string given = string.Join(", ", unused.Select(Setting));
+            yield return (auth.Mode, unused.Length) switch
+            {
+                (AuthMode.None, 1) => $"Auth:Mode is None, but {given} is set: set Auth:Mode={unused[0]} (or leave Auth:Mode unset to infer it), or remove the credential.",
+                (AuthMode.None, _) => $"Auth:Mode: credentials for more than one mode are set ({given}); set Auth:Mode to the one to use (ApiKey, Bearer or ClientCredentials) and remove the others.",
+                _ => $"Auth:Mode is {auth.Mode}, which does not use {given}; remove it, or set Auth:Mode to match.",
+            };
+        }
+
         switch (auth.Mode)
         {
             case AuthMode.ApiKey:
@@ -89,6 +102,13 @@ public static class InternalApiOptionsValidator
                 break;
         }
     }
+
+    private static string Setting(AuthMode mode) => mode switch
+    {
+        AuthMode.ApiKey => "Auth:ApiKey",
+        AuthMode.Bearer => "Auth:BearerToken (INTERNAL_API_TOKEN)",
+        _ => "Auth:ClientId/ClientSecret/TokenUrl",
+    };
 
     private static bool IsSnakePrefix(string prefix) =>
         prefix[0] is >= 'a' and <= 'z' && prefix.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_');

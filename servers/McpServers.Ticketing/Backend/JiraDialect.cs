@@ -16,6 +16,9 @@ internal abstract class JiraDialect
 
     public abstract string SearchPath { get; }
 
+    /// <summary>The paginated project search, where there is one (Cloud); Data Center lists all projects at <c>project</c>.</summary>
+    public abstract string? ProjectSearchPath { get; }
+
     /// <summary>The JQL parse endpoint, where there is one (Cloud).</summary>
     public abstract string? ParsePath { get; }
 
@@ -42,6 +45,9 @@ internal abstract class JiraDialect
 
         // The enhanced search endpoint; /rest/api/3/search (startAt) is deprecated on Cloud.
         public override string SearchPath => "rest/api/3/search/jql";
+
+        // "Get projects paginated"; the un-paginated GET /rest/api/3/project is deprecated on Cloud.
+        public override string? ProjectSearchPath => "rest/api/3/project/search";
 
         public override string? ParsePath => "rest/api/3/jql/parse?validation=strict";
 
@@ -72,6 +78,8 @@ internal abstract class JiraDialect
         public override string Api => "rest/api/2/";
 
         public override string SearchPath => "rest/api/2/search";
+
+        public override string? ProjectSearchPath => null;
 
         public override string? ParsePath => null;
 

@@ -1,28 +1,34 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace McpServers.Ticketing.Backend;
 
 // Jira REST response shapes, only the fields this server reads ("The Jira Cloud platform REST API v3" and
 // "Jira Server platform REST API 2", developer.atlassian.com). Bodies are JsonElement: ADF objects on Cloud, strings on DC.
 
-internal sealed record JiraIssue(string Key, JiraFields? Fields);
+// Fields that are only displayed are read with Lenient<T>: a value of an unexpected type (a custom field scheme, a
+// proxy, a hostile server) drops that one field instead of failing the whole search or issue.
+
+internal sealed record JiraIssue(
+    [property: JsonConverter(typeof(Lenient<string>))] string? Key,
+    [property: JsonConverter(typeof(Lenient<JiraFields>))] JiraFields? Fields);
 
 internal sealed record JiraFields(
-    string? Summary,
-    JiraStatus? Status,
-    [property: JsonPropertyName("issuetype")] JiraNamed? IssueType,
-    JiraNamed? Priority,
-    JiraUser? Assignee,
-    JiraUser? Reporter,
-    string? Created,
-    string? Updated,
-    IReadOnlyList<string>? Labels,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Summary,
+    [property: JsonConverter(typeof(Lenient<JiraStatus>))] JiraStatus? Status,
+    [property: JsonPropertyName("issuetype"), JsonConverter(typeof(Lenient<JiraNamed>))] JiraNamed? IssueType,
+    [property: JsonConverter(typeof(Lenient<JiraNamed>))] JiraNamed? Priority,
+    [property: JsonConverter(typeof(Lenient<JiraUser>))] JiraUser? Assignee,
+    [property: JsonConverter(typeof(Lenient<JiraUser>))] JiraUser? Reporter,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Created,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Updated,
+    [property: JsonConverter(typeof(Lenient<IReadOnlyList<string>>))] IReadOnlyList<string>? Labels,
     JsonElement? Description,
-    JiraProject? Project,
-    IReadOnlyList<JiraIssue>? Subtasks,
-    [property: JsonPropertyName("issuelinks")] IReadOnlyList<JiraIssueLink>? IssueLinks,
-    JiraIssue? Parent);
+    [property: JsonConverter(typeof(Lenient<JiraProject>))] JiraProject? Project,
+    [property: JsonConverter(typeof(Lenient<IReadOnlyList<JiraIssue>>))] IReadOnlyList<JiraIssue>? Subtasks,
+    [property: JsonPropertyName("issuelinks"), JsonConverter(typeof(Lenient<IReadOnlyList<JiraIssueLink>>))] IReadOnlyList<JiraIssueLink>? IssueLinks,
+    [property: JsonConverter(typeof(Lenient<JiraIssue>))] JiraIssue? Parent);
 
 internal sealed record JiraNamed(string? Id, string? Name);
 
@@ -36,22 +42,32 @@ internal sealed record JiraIssueLink(JiraLinkType? Type, JiraIssue? InwardIssue,
 
 internal sealed record JiraLinkType(string? Name, string? Inward, string? Outward);
 
-internal sealed record JiraProject(string? Id, string Key, string? Name, string? ProjectTypeKey);
+internal sealed record JiraProject(string? Id, string? Key, string? Name, string? ProjectTypeKey);
+
+/// <summary>Cloud "Get projects paginated" (<c>/rest/api/3/project/search</c>).</summary>
+internal sealed record JiraProjectPage(IReadOnlyList<JiraProject>? Values, bool? IsLast, int? StartAt, int? MaxResults, long? Total);
 
 /// <summary>Cloud <c>/search/jql</c> (nextPageToken, isLast) and DC <c>/search</c> (startAt, total) in one shape.</summary>
 internal sealed record JiraSearchResponse(IReadOnlyList<JiraIssue>? Issues, string? NextPageToken, bool? IsLast, int? StartAt, int? Total);
 
 internal sealed record JiraCommentPage(IReadOnlyList<JiraComment>? Comments, int? Total);
 
-internal sealed record JiraComment(string? Id, JiraUser? Author, JsonElement? Body, string? Created);
+internal sealed record JiraComment(
+    string? Id,
+    [property: JsonConverter(typeof(Lenient<JiraUser>))] JiraUser? Author,
+    JsonElement? Body,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Created);
 
 internal sealed record JiraTransitions(IReadOnlyList<JiraTransition>? Transitions);
 
-internal sealed record JiraTransition(string Id, string Name, JiraStatus? To);
+internal sealed record JiraTransition(
+    [property: JsonConverter(typeof(Lenient<string>))] string? Id,
+    [property: JsonConverter(typeof(Lenient<string>))] string? Name,
+    [property: JsonConverter(typeof(Lenient<JiraStatus>))] JiraStatus? To);
 
-internal sealed record JiraServerInfo(string? DeploymentType, string? Version);
+internal sealed record JiraServerInfo(string? DeploymentType, string? Version, string? BaseUrl);
 
-internal sealed record JiraCreated(string? Id, string Key);
+internal sealed record JiraCreated(string? Id, string? Key);
 
 /// <summary>Jira's error body: general messages plus messages per field.</summary>
 internal sealed record JiraErrorBody(IReadOnlyList<string>? ErrorMessages, IReadOnlyDictionary<string, string>? Errors);
@@ -68,6 +84,7 @@ internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyLi
 [JsonSerializable(typeof(JiraCommentPage))]
 [JsonSerializable(typeof(JiraTransitions))]
 [JsonSerializable(typeof(IReadOnlyList<JiraProject>))]
+[JsonSerializable(typeof(JiraProjectPage))]
 [JsonSerializable(typeof(JiraServerInfo))]
 [JsonSerializable(typeof(JiraCreated))]
 [JsonSerializable(typeof(JiraUser))]
@@ -76,3 +93,24 @@ internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyLi
 [JsonSerializable(typeof(JiraParseResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class JiraJsonContext : JsonSerializerContext;
+
+/// <summary>Reads a value as <typeparamref name="T"/>, or as null when Jira sent something of another shape.</summary>
+internal sealed class Lenient<T> : JsonConverter<T>
+    where T : class
+{
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using JsonDocument document = JsonDocument.ParseValue(ref reader);
+        try
+        {
+            return document.RootElement.Deserialize((JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+}

@@ -30,6 +30,15 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private const string System = "Jira";
     private const int MaxErrorMessages = 5;
 
+    // Caps on what one reply can carry from Jira, whatever Jira sends: text fields are cut (Jira's own summary limit
+    // is 255), lists are shortened. A 5 MB summary must not become a 10 MB MCP message that clients drop.
+    private const int MaxSummaryChars = 1000;
+    private const int MaxNameChars = 200;
+    private const int MaxLabels = 100;
+    private const int MaxRelated = 100;
+    private const int ProjectPageSize = 50;
+    private const int MaxProjectPages = 20;
+
     private static readonly string[] SearchFields = ["summary", "status", "issuetype", "priority", "assignee", "updated", "project"];
     private static readonly string[] IssueFields =
         ["summary", "status", "issuetype", "priority", "assignee", "reporter", "created", "updated", "labels", "description",
@@ -73,7 +82,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         request.MarkIdempotent();
         JiraSearchResponse response = await SendAsync(request, JiraJsonContext.Default.JiraSearchResponse, "The search", cancellationToken);
 
-        IssueSummary[] issues = [.. (response.Issues ?? []).Take(limit).Select(Summary)];
+        // Issues outside the allowlist (or with a malformed key) cannot be in an answer to an allowlisted JQL: drop them.
+        IssueSummary[] issues = [.. (response.Issues ?? []).Take(limit).Select(Summary).OfType<IssueSummary>()];
         string? next = dialect.NextPosition(response, position, issues.Length);
         string? nextCursor = next is null ? null : OpaqueCursor.Encode(scope, next);
         Truncation truncation = nextCursor is null
@@ -104,41 +114,74 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
-        JiraIssue issue = await GetJsonAsync(dialect.Api + "issue/" + key.Value + "?fields=" + string.Join(',', IssueFields),
+        JiraIssue issue = await GetJsonAsync(dialect.Api + "issue/" + key.Segment + "?fields=" + string.Join(',', IssueFields),
             JiraJsonContext.Default.JiraIssue, NotFound(key), cancellationToken);
         JiraFields f = issue.Fields ?? throw new BackendException(BackendErrorKind.Unavailable, "Jira returned an issue without fields.");
-        if (f.Project?.Key is not { } project || !options.Projects.Contains(project, StringComparer.Ordinal))
+        if (Trusted(issue.Key) is not { } returned || f.Project?.Key is not { } project || project != returned.Project)
         {
-            // The key redirected into a project outside the allowlist (the issue was moved).
+            // The key redirected into a project outside the allowlist (the issue was moved), or Jira answered with
+            // a key that is not one: nothing of it is shown, and the key is never reused in a URL.
             throw new BackendException(BackendErrorKind.NotFound, NotVisible(NotFound(key)));
         }
 
-        JiraCommentPage page = comments == 0
+        int limit = Math.Min(comments, options.MaxComments);
+        JiraCommentPage page = limit == 0
             ? new JiraCommentPage([], 0)
             : await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{dialect.Api}issue/{issue.Key}/comment?orderBy=-created&maxResults={Math.Min(comments, options.MaxComments)}"),
+                $"{dialect.Api}issue/{returned.Segment}/comment?orderBy=-created&maxResults={limit}"),
                 JiraJsonContext.Default.JiraCommentPage, NotFound(key), cancellationToken);
 
         return new IssueDetail(
-            Clean(issue.Key), Browse(issue.Key), Clean(f.Summary), Clean(f.Status?.Name), Clean(f.Status?.StatusCategory?.Name),
-            Clean(f.IssueType?.Name), Clean(f.Priority?.Name), UserName(f.Assignee), UserName(f.Reporter), f.Created, f.Updated,
-            [.. (f.Labels ?? []).Select(Clean)],
+            returned.Value, Browse(returned), Line(f.Summary, MaxSummaryChars), Name(f.Status?.Name), Name(f.Status?.StatusCategory?.Name),
+            Name(f.IssueType?.Name), Name(f.Priority?.Name), UserName(f.Assignee), UserName(f.Reporter), Optional(f.Created), Optional(f.Updated),
+            [.. (f.Labels ?? []).Take(MaxLabels).Select(Name)],
             f.Parent is { } parent ? Ref(parent) : null,
             Text(dialect, f.Description),
-            [.. (f.Subtasks ?? []).Select(Ref)],
-            [.. (f.IssueLinks ?? []).Select(Link).OfType<IssueLinkInfo>()],
-            [.. (page.Comments ?? []).Select(c => new CommentInfo(UserName(c.Author), c.Created, Text(dialect, c.Body)))],
+            [.. (f.Subtasks ?? []).Select(Ref).OfType<IssueRef>().Take(MaxRelated)],
+            [.. (f.IssueLinks ?? []).Select(Link).OfType<IssueLinkInfo>().Take(MaxRelated)],
+            [.. (page.Comments ?? []).Take(limit).Select(c => new CommentInfo(UserName(c.Author), Optional(c.Created), Text(dialect, c.Body)))],
             page.Total ?? page.Comments?.Count ?? 0);
     }
 
     public async Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken)
     {
         JiraDialect dialect = await ReadyAsync(cancellationToken);
-        IReadOnlyList<JiraProject> all = await GetJsonAsync(dialect.Api + "project",
-            JiraJsonContext.Default.IReadOnlyListJiraProject, "The project list", cancellationToken);
-        ProjectInfo[] allowed = [.. all.Where(p => options.Projects.Contains(p.Key, StringComparer.Ordinal))
-            .Select(p => new ProjectInfo(p.Key, Clean(p.Name), Clean(p.ProjectTypeKey)))];
+        IReadOnlyList<JiraProject> all = dialect.ProjectSearchPath is { } searchPath
+            ? await SearchProjectsAsync(searchPath, cancellationToken)
+            : await GetJsonAsync(dialect.Api + "project", JiraJsonContext.Default.IReadOnlyListJiraProject, "The project list", cancellationToken);
+        ProjectInfo[] allowed = [.. all.Where(p => p.Key is { } k && options.Projects.Contains(k, StringComparer.Ordinal))
+            .DistinctBy(p => p.Key)
+            .Select(p => new ProjectInfo(p.Key!, Name(p.Name), Name(p.ProjectTypeKey)))];
         return new ProjectList(allowed, [.. options.Projects.Where(k => !allowed.Any(p => p.Key == k))]);
+    }
+
+    /// <summary>
+    /// Cloud's "Get projects paginated", asking only for the allowed keys (<c>keys=OPS&amp;keys=WEB</c>, at most 50 a
+    /// request) and following <c>startAt</c> until <c>isLast</c>. The un-paginated <c>/project</c> is deprecated on Cloud.
+    /// </summary>
+    private async Task<IReadOnlyList<JiraProject>> SearchProjectsAsync(string searchPath, CancellationToken cancellationToken)
+    {
+        var projects = new List<JiraProject>();
+        foreach (string[] keys in options.Projects.Chunk(ProjectPageSize))
+        {
+            string filter = string.Concat(keys.Select(k => "&keys=" + Uri.EscapeDataString(k)));
+            int start = 0;
+            for (int pages = 0; pages < MaxProjectPages; pages++)
+            {
+                JiraProjectPage page = await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{searchPath}?startAt={start}&maxResults={ProjectPageSize}{filter}"), JiraJsonContext.Default.JiraProjectPage, "The project list", cancellationToken);
+                IReadOnlyList<JiraProject> values = page.Values ?? [];
+                projects.AddRange(values);
+                if (page.IsLast != false || values.Count == 0)
+                {
+                    break;
+                }
+
+                start += values.Count;
+            }
+        }
+
+        return projects;
     }
 
     public async Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken)
@@ -184,19 +227,26 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue") { Content = Json(new JsonObject { ["fields"] = fields }) };
         JiraCreated created = await SendAsync(request, JiraJsonContext.Default.JiraCreated, $"Project {issue.Project}", cancellationToken);
-        return new WriteResult(created.Key, Browse(created.Key), $"Created {created.Key}.");
+        if (Trusted(created.Key) is not { } key || key.Project != issue.Project)
+        {
+            // Never echo (or link to) a key Jira should not have returned; the issue itself may exist, so say where to look.
+            throw new BackendException(BackendErrorKind.Unavailable,
+                $"Jira reported the issue as created but returned a key this server does not accept; look for it in project {issue.Project} before trying again.");
+        }
+
+        return new WriteResult(key.Value, Browse(key), $"Created {key.Value}.");
     }
 
     public async Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Value + "/comment")
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Segment + "/comment")
         {
             Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
         };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key.Value), $"Comment added to {key.Value}.");
+        return new WriteResult(key.Value, Browse(key), $"Comment added to {key.Value}.");
     }
 
     public async Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
@@ -221,9 +271,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             };
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Value + "/transitions") { Content = Json(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Segment + "/transitions") { Content = Json(body) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key.Value), $"{key.Value} moved with '{chosen.Name}' to {chosen.ToStatus}.");
+        return new WriteResult(key.Value, Browse(key), $"{key.Value} moved with '{chosen.Name}' to {chosen.ToStatus}.");
     }
 
     public async Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
@@ -256,9 +306,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             throw new ToolInputException("Give at least one of `summary`, `description`, `labels` or `priority` to change.");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Value) { Content = Json(new JsonObject { ["fields"] = fields }) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment) { Content = Json(new JsonObject { ["fields"] = fields }) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key.Value), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
+        return new WriteResult(key.Value, Browse(key), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
     }
 
     public async Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
@@ -266,24 +316,35 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
         string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Value + "/assignee") { Content = Json(dialect.User(id)) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment + "/assignee") { Content = Json(dialect.User(id)) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key.Value), id is null ? $"{key.Value} is now unassigned." : $"{key.Value} assigned.");
+        return new WriteResult(key.Value, Browse(key), id is null ? $"{key.Value} is now unassigned." : $"{key.Value} assigned.");
     }
 
     public async Task<JiraCheck> CheckAsync(CancellationToken cancellationToken)
     {
         JiraServerInfo info = await GetJsonAsync("rest/api/2/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information", cancellationToken);
+        if (info.Version is null && info.DeploymentType is null && info.BaseUrl is null)
+        {
+            // Some JSON, but nothing a Jira server says about itself: the URL points at something else.
+            throw new BackendException(BackendErrorKind.NotFound, "The address answered, but not as Jira does.");
+        }
+
         JiraDialect dialect = await DialectAsync(cancellationToken);
-        JiraUser me = await MyselfAsync(dialect, cancellationToken);
-        return new JiraCheck(dialect.Name, Clean(info.Version), UserName(me) ?? "(anonymous)");
+        // An anonymous visitor has no /myself (Jira answers 401 to it).
+        string account = options.Anonymous && oauth is null ? "(anonymous)" : UserName(await MyselfAsync(dialect, cancellationToken)) ?? "(no display name)";
+        return new JiraCheck(dialect.Name, Name(info.Version), account);
     }
 
     private async Task<IReadOnlyList<TransitionInfo>> TransitionsAsync(JiraDialect dialect, IssueKey key, CancellationToken cancellationToken)
     {
-        JiraTransitions transitions = await GetJsonAsync(dialect.Api + "issue/" + key.Value + "/transitions",
+        JiraTransitions transitions = await GetJsonAsync(dialect.Api + "issue/" + key.Segment + "/transitions",
             JiraJsonContext.Default.JiraTransitions, NotFound(key), cancellationToken);
-        return [.. (transitions.Transitions ?? []).Select(t => new TransitionInfo(Clean(t.Id), Clean(t.Name), Clean(t.To?.Name)))];
+        // A transition id is sent back to Jira to apply it: only Jira's numeric ids are offered.
+        return [.. (transitions.Transitions ?? [])
+            .Where(t => t.Id is { Length: > 0 and <= 18 } id && id.All(char.IsAsciiDigit))
+            .Take(MaxRelated)
+            .Select(t => new TransitionInfo(t.Id!, Name(t.Name), Name(t.To?.Name)))];
     }
 
     private async Task<string> UserIdAsync(JiraDialect dialect, string assignee, CancellationToken cancellationToken) =>
@@ -328,9 +389,35 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private async Task<JiraDialect> DetectAsync(CancellationToken cancellationToken)
     {
         JiraServerInfo info = await GetJsonAsync("rest/api/2/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information", cancellationToken);
-        JiraDialect dialect = string.Equals(info.DeploymentType, "Cloud", StringComparison.OrdinalIgnoreCase) ? JiraDialect.Cloud : JiraDialect.DataCenter;
+        JiraDialect dialect = info.DeploymentType is { } deployment
+            ? string.Equals(deployment, "Cloud", StringComparison.OrdinalIgnoreCase) ? JiraDialect.Cloud : JiraDialect.DataCenter
+            : await CloudWithoutDeploymentTypeAsync(cancellationToken) ? JiraDialect.Cloud : JiraDialect.DataCenter;
         Log.FlavorDetected(logger, dialect.Name);
         return dialect;
+    }
+
+    /// <summary>
+    /// serverInfo's deploymentType is optional in Cloud's own schema (Atlassian's example response omits it), so
+    /// its absence says nothing. Cloud sites live on atlassian.net (or behind api.atlassian.com with OAuth); any
+    /// other host is asked for REST v3, which only Cloud has (Data Center answers 404).
+    /// </summary>
+    private async Task<bool> CloudWithoutDeploymentTypeAsync(CancellationToken cancellationToken)
+    {
+        string host = options.BaseUrl.Host;
+        if (host.EndsWith(".atlassian.net", StringComparison.OrdinalIgnoreCase) || host.Equals("api.atlassian.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        try
+        {
+            await GetJsonAsync("rest/api/3/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information (REST v3)", cancellationToken);
+            return true;
+        }
+        catch (BackendException e) when (e.Kind == BackendErrorKind.NotFound)
+        {
+            return false;
+        }
     }
 
     private Task<JiraUser> MyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
@@ -471,32 +558,77 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     private static StringContent Json(JsonNode node) => Json(node, JiraJsonContext.Default.JsonNode);
 
-    private string Text(JiraDialect dialect, JsonElement? body) =>
-        body is { } b ? TextHygiene.CleanAndTruncate(dialect.ToMarkdown(b), options.MaxTextChars) : "";
-
-    private IssueSummary Summary(JiraIssue issue)
+    /// <summary>A rich-text body as cleaned, capped Markdown; a body of a shape the converter cannot read is left out.</summary>
+    private string Text(JiraDialect dialect, JsonElement? body)
     {
-        JiraFields? f = issue.Fields;
-        return new IssueSummary(Clean(issue.Key), Clean(f?.Summary), Clean(f?.Status?.Name), Clean(f?.Status?.StatusCategory?.Name),
-            Clean(f?.IssueType?.Name), Clean(f?.Priority?.Name), UserName(f?.Assignee), f?.Updated, Browse(issue.Key));
+        if (body is not { } b)
+        {
+            return "";
+        }
+
+        try
+        {
+            return TextHygiene.CleanAndTruncate(dialect.ToMarkdown(b), options.MaxTextChars);
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
+        }
     }
 
-    private static IssueRef Ref(JiraIssue issue) => new(Clean(issue.Key), Clean(issue.Fields?.Summary), Clean(issue.Fields?.Status?.Name));
+    /// <summary>An issue key from Jira, if it is one and its project is allowed; everything else is untrusted.</summary>
+    private IssueKey? Trusted(string? raw) =>
+        IssueKey.TryParse(raw, out IssueKey? key) && options.Projects.Contains(key.Project, StringComparer.Ordinal) ? key : null;
 
-    private static IssueLinkInfo? Link(JiraIssueLink link) => (link.OutwardIssue, link.InwardIssue) switch
+    private IssueSummary? Summary(JiraIssue issue)
     {
-        ({ } outward, _) => new IssueLinkInfo(Clean(link.Type?.Outward ?? link.Type?.Name), Clean(outward.Key), Clean(outward.Fields?.Summary), Clean(outward.Fields?.Status?.Name)),
-        (_, { } inward) => new IssueLinkInfo(Clean(link.Type?.Inward ?? link.Type?.Name), Clean(inward.Key), Clean(inward.Fields?.Summary), Clean(inward.Fields?.Status?.Name)),
+        JiraFields? f = issue.Fields;
+        if (Trusted(issue.Key) is not { } key || (f?.Project?.Key is { } project && project != key.Project))
+        {
+            return null;
+        }
+
+        return new IssueSummary(key.Value, Line(f?.Summary, MaxSummaryChars), Name(f?.Status?.Name), Name(f?.Status?.StatusCategory?.Name),
+            Name(f?.IssueType?.Name), Name(f?.Priority?.Name), UserName(f?.Assignee), Optional(f?.Updated), Browse(key));
+    }
+
+    /// <summary>
+    /// A related issue (parent, subtask, link): its key when it has the key format; its summary and status only
+    /// when it is in an allowed project, so that get_issue never shows content of projects the server may not use.
+    /// </summary>
+    private IssueRef? Ref(JiraIssue issue)
+    {
+        if (!IssueKey.TryParse(issue.Key, out IssueKey? key))
+        {
+            return null;
+        }
+
+        return options.Projects.Contains(key.Project, StringComparer.Ordinal)
+            ? new IssueRef(key.Value, Line(issue.Fields?.Summary, MaxSummaryChars), Name(issue.Fields?.Status?.Name))
+            : new IssueRef(key.Value, null, null);
+    }
+
+    private IssueLinkInfo? Link(JiraIssueLink link) => (link.OutwardIssue, link.InwardIssue) switch
+    {
+        ({ } outward, _) => Ref(outward) is { } r ? new IssueLinkInfo(Name(link.Type?.Outward ?? link.Type?.Name), r.Key, r.Summary, r.Status) : null,
+        (_, { } inward) => Ref(inward) is { } r ? new IssueLinkInfo(Name(link.Type?.Inward ?? link.Type?.Name), r.Key, r.Summary, r.Status) : null,
         _ => null,
     };
 
-    private static string? UserName(JiraUser? user) => user?.DisplayName is { } name ? Clean(name) : null;
+    private static string? UserName(JiraUser? user) => user?.DisplayName is { } name ? Name(name) : null;
 
     private static string Clean(string? text) => TextHygiene.Clean(text);
+
+    /// <summary>A short single-line value from Jira (a name, a status, a date): cleaned, one line, capped.</summary>
+    private static string Name(string? text) => Line(text, MaxNameChars);
+
+    private static string? Optional(string? text) => text is null ? null : Name(text);
+
+    private static string Line(string? text, int maxChars) => TextHygiene.CleanAndTruncate(text, maxChars).ReplaceLineEndings(" ");
 
     private static string NotFound(IssueKey key) => $"Issue {key.Value}";
 
     private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
 
-    private string Browse(string key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();
+    private string Browse(IssueKey key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + key.Segment).ToString();
 }

@@ -12,8 +12,8 @@ public sealed class AddCommentTool(IJiraGateway gateway)
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
     [Description("Adds a comment (Markdown, converted to Jira's format) to an issue in an allowed project, as the configured user.")]
     public async Task<CallToolResult> AddComment(
-        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern), StringLength(IssueKey.MaxLength)] string issue_key,
         [Description("Comment text in Markdown."), StringLength(32000, MinimumLength = 1)] string body,
         CancellationToken cancellationToken = default) =>
-        ResultFormat.Write(await gateway.AddCommentAsync(IssueKey.Parse(issue_key), body, cancellationToken));
+        ResultFormat.Write(await gateway.AddCommentAsync(IssueKey.Parse(issue_key), IssueInput.Comment(body, nameof(body)), cancellationToken));
 }

@@ -12,7 +12,7 @@ public sealed class AssignIssueTool(IJiraGateway gateway)
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
     [Description("Assigns an issue to \"me\" (the configured account), to a user by account id (Cloud) or user name (Data Center), or unassigns it with \"unassigned\".")]
     public async Task<CallToolResult> AssignIssue(
-        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern), StringLength(IssueKey.MaxLength)] string issue_key,
         [Description("\"me\", \"unassigned\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string assignee,
         CancellationToken cancellationToken = default) =>
         ResultFormat.Write(await gateway.AssignAsync(IssueKey.Parse(issue_key), assignee == "unassigned" ? null : assignee, cancellationToken));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
@@ -9,6 +10,7 @@ namespace McpServers.Ticketing.Tools;
 
 public sealed class CreateIssueTool(IJiraGateway gateway)
 {
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = IssueInput.MaxLengthJustification)]
     [McpServerTool(Name = "jira_create_issue", Title = "Create issue", ReadOnly = false, Destructive = false, Idempotent = false,
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
     [RequiresConfirmation]
@@ -16,12 +18,12 @@ public sealed class CreateIssueTool(IJiraGateway gateway)
     public async Task<CallToolResult> CreateIssue(
         [Description("Project key, one of the allowed projects (see jira_list_projects)."), RegularExpression("^[A-Z][A-Z0-9_]+$")] string project,
         [Description("Issue type name, e.g. Bug, Task, Story."), StringLength(60, MinimumLength = 1)] string issue_type,
-        [Description("One-line summary."), StringLength(255, MinimumLength = 1)] string summary,
+        [Description("One-line summary."), StringLength(255, MinimumLength = 1), RegularExpression(IssueInput.SingleLinePattern)] string summary,
         [Description("Description in Markdown."), StringLength(32000)] string? description = null,
         [Description("Priority name, e.g. High."), StringLength(60, MinimumLength = 1)] string? priority = null,
-        [Description("Labels (no spaces).")] IReadOnlyList<string>? labels = null,
+        [Description("Labels (no spaces)."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? labels = null,
         [Description("\"me\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? assignee = null,
         CancellationToken cancellationToken = default) =>
         ResultFormat.Write(await gateway.CreateIssueAsync(
-            new NewIssue(project, issue_type, summary, description, priority, IssueInput.Labels(labels), assignee), cancellationToken));
+            new NewIssue(project, issue_type, IssueInput.Summary(summary), IssueInput.Text(description), priority, IssueInput.Labels(labels), assignee), cancellationToken));
 }

@@ -12,7 +12,7 @@ public sealed class ListTransitionsTool(IJiraGateway gateway)
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(TransitionList))]
     [Description("Lists the workflow transitions the configured account can apply to an issue now (id, name, target status). Use before jira_transition_issue.")]
     public async Task<CallToolResult> ListTransitions(
-        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern), StringLength(IssueKey.MaxLength)] string issue_key,
         CancellationToken cancellationToken = default) =>
         ResultFormat.Transitions(await gateway.ListTransitionsAsync(IssueKey.Parse(issue_key), cancellationToken));
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using McpServers.Shared.Errors;
 using McpServers.Ticketing.Backend;
@@ -12,18 +13,19 @@ public sealed class SearchIssuesTool(IJiraGateway gateway)
 {
     private const string DatePattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = IssueInput.MaxLengthJustification)]
     [McpServerTool(Name = "jira_search_issues", Title = "Search issues", ReadOnly = true, Destructive = false, Idempotent = true,
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(SearchPage))]
     [Description("Finds Jira issues in the allowed projects from structured filters (all must hold); the server builds the JQL. Returns key, summary, status, type, priority, assignee and updated time per issue, newest updated first by default. Results are paged; when cut, next_cursor fetches the next page.")]
     public async Task<CallToolResult> SearchIssues(
-        [Description("Only these project keys (must be allowed ones; see jira_list_projects). Default: all allowed projects.")] IReadOnlyList<string>? projects = null,
-        [Description("Status names, e.g. [\"In Progress\", \"Blocked\"].")] IReadOnlyList<string>? statuses = null,
+        [Description("Only these project keys (must be allowed ones; see jira_list_projects). Default: all allowed projects."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? projects = null,
+        [Description("Status names, e.g. [\"In Progress\", \"Blocked\"]."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? statuses = null,
         [Description("Status category: to_do, in_progress or done (works across workflows)."), AllowedValues("to_do", "in_progress", "done")] string? status_category = null,
         [Description("\"me\", \"unassigned\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? assignee = null,
         [Description("\"me\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? reporter = null,
-        [Description("Issue type names, e.g. [\"Bug\"].")] IReadOnlyList<string>? types = null,
-        [Description("Priority names, e.g. [\"High\", \"Highest\"].")] IReadOnlyList<string>? priorities = null,
-        [Description("Labels (any of them).")] IReadOnlyList<string>? labels = null,
+        [Description("Issue type names, e.g. [\"Bug\"]."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? types = null,
+        [Description("Priority names, e.g. [\"High\", \"Highest\"]."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? priorities = null,
+        [Description("Labels (any of them)."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? labels = null,
         [Description("Words to find in summary, description and comments."), StringLength(200, MinimumLength = 1)] string? text = null,
         [Description("Created on or after this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? created_from = null,
         [Description("Created before this date (YYYY-MM-DD)."), RegularExpression(DatePattern)] string? created_before = null,

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -8,16 +9,17 @@ namespace McpServers.Ticketing.Tools;
 
 public sealed class UpdateIssueTool(IJiraGateway gateway)
 {
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = IssueInput.MaxLengthJustification)]
     [McpServerTool(Name = "jira_update_issue", Title = "Update issue", ReadOnly = false, Destructive = true, Idempotent = true,
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
     [Description("Changes an issue's summary, description (Markdown), labels (replaces them all) or priority; only these fields can be changed. Omitted fields stay as they are.")]
     public async Task<CallToolResult> UpdateIssue(
-        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern)] string issue_key,
-        [Description("New one-line summary."), StringLength(255, MinimumLength = 1)] string? summary = null,
+        [Description("Issue key, e.g. OPS-123."), RegularExpression(IssueKey.Pattern), StringLength(IssueKey.MaxLength)] string issue_key,
+        [Description("New one-line summary."), StringLength(255, MinimumLength = 1), RegularExpression(IssueInput.SingleLinePattern)] string? summary = null,
         [Description("New description in Markdown (replaces the old one)."), StringLength(32000)] string? description = null,
-        [Description("New labels, replacing the current ones (no spaces).")] IReadOnlyList<string>? labels = null,
+        [Description("New labels, replacing the current ones (no spaces)."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? labels = null,
         [Description("New priority name, e.g. High."), StringLength(60, MinimumLength = 1)] string? priority = null,
         CancellationToken cancellationToken = default) =>
         ResultFormat.Write(await gateway.UpdateIssueAsync(IssueKey.Parse(issue_key),
-            new IssueChanges(summary, description, labels is null ? null : IssueInput.Labels(labels), priority), cancellationToken));
+            new IssueChanges(summary is null ? null : IssueInput.Summary(summary), IssueInput.Text(description), labels is null ? null : IssueInput.Labels(labels), priority), cancellationToken));
 }

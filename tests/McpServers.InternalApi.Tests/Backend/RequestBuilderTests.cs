@@ -84,4 +84,18 @@ public sealed class RequestBuilderTests
         ApiParameter header = new("X-Trace", ParameterIn.Header, false, QueryStyle.Form, false);
         Assert.Throws<ToolInputException>(() => Builder.Build(Operation("GET", "/items", header), Args(new Dictionary<string, string> { ["X-Trace"] = "a\r\nHost: evil" })));
     }
+
+    [Theory]
+    [InlineData("10", "10")]
+    [InlineData("1e1", "10")]
+    [InlineData("10.0", "10")]
+    [InlineData("-2.50e1", "-25")]
+    [InlineData("100e-2", "1")]
+    [InlineData("0.000", "0")]
+    [InlineData("-0", "0")]
+    [InlineData("1.5", "1.5")]
+    [InlineData("1e-1", "1e-1")]
+    [InlineData("0.10", "0.10")]
+    public void Number_IntegralValuesAreWrittenAsPlainDigits_OthersAsSent(string raw, string expected) =>
+        Assert.Equal(expected, RequestBuilder.Number(raw));
 }

@@ -24,9 +24,42 @@ public sealed class FakeJira : IAsyncDisposable
         Cloud = cloud;
         string v = cloud ? "3" : "2";
         var routes = _server.Routes;
-        routes.MapGet("/rest/api/2/serverInfo", () => Json(new JsonObject { ["deploymentType"] = cloud ? "Cloud" : "Server", ["version"] = cloud ? "1001.0.0" : "9.12.0" }));
+        // Cloud answers serverInfo on v2 and v3; Data Center has no REST v3 (404). deploymentType is optional in
+        // Cloud's schema and missing from Atlassian's example response (OmitDeploymentType).
+        routes.MapGet("/rest/api/2/serverInfo", () => ServerInfoOverride?.Invoke() ?? Json(ServerInfo()));
+        if (cloud)
+        {
+            routes.MapGet("/rest/api/3/serverInfo", () => Json(ServerInfo()));
+        }
+
         routes.MapGet($"/rest/api/{v}/myself", () => Json(new JsonObject { ["accountId"] = "acc-me", ["name"] = "jdoe", ["displayName"] = "Jane Doe" }));
-        routes.MapGet($"/rest/api/{v}/project", () => Json(new JsonArray(Project("OPS", "Operations"), Project("WEB", "Website"), Project("HR", "People"))));
+        if (cloud)
+        {
+            // "Get projects paginated": keys=A&keys=B filter, startAt/maxResults paging, isLast. The un-paginated
+            // GET /rest/api/3/project is deprecated on Cloud and deliberately not served here.
+            routes.MapGet("/rest/api/3/project/search", (HttpRequest request) =>
+            {
+                string[] keys = [.. request.Query["keys"].Select(k => k!)];
+                int start = int.Parse(request.Query["startAt"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
+                int max = Math.Min(ProjectPageSize, int.Parse(request.Query["maxResults"].FirstOrDefault() ?? "50", CultureInfo.InvariantCulture));
+                JsonObject[] all = [.. AllProjects().Where(p => keys.Length == 0 || keys.Contains(p["key"]!.GetValue<string>()))];
+                JsonObject[] page = [.. all.Skip(start).Take(max)];
+                return Json(new JsonObject
+                {
+                    ["self"] = "x",
+                    ["maxResults"] = max,
+                    ["startAt"] = start,
+                    ["total"] = all.Length,
+                    ["isLast"] = start + page.Length >= all.Length,
+                    ["values"] = new JsonArray([.. page]),
+                });
+            });
+        }
+        else
+        {
+            routes.MapGet("/rest/api/2/project", () => Json(new JsonArray([.. AllProjects()])));
+        }
+
         routes.MapPost(cloud ? "/rest/api/3/search/jql" : "/rest/api/2/search", SearchAsync);
         // Cloud "Parse JQL query": one result per query, with errors for a field Jira does not know.
         routes.MapPost("/rest/api/3/jql/parse", async (HttpRequest request) =>
@@ -40,7 +73,7 @@ public sealed class FakeJira : IAsyncDisposable
 
             return Json(new JsonObject { ["queries"] = new JsonArray(new JsonObject { ["query"] = query, ["errors"] = errors }) });
         });
-        routes.MapGet($"/rest/api/{v}/issue/{{key}}", (string key) => key switch
+        routes.MapGet($"/rest/api/{v}/issue/{{key}}", (string key) => IssueOverrides.TryGetValue(key, out string? raw) ? Results.Content(raw, "application/json") : key switch
         {
             "OPS-404" => Error(404, "Issue does not exist or you do not have permission to see it."),
             "OPS-77" => Json(Issue("HR-3", "Salary review", detailed: true)),
@@ -58,7 +91,7 @@ public sealed class FakeJira : IAsyncDisposable
                 ["body"] = Body("Seen *again* on {{prod}}", "Seen again on prod"),
             }),
         }));
-        routes.MapGet($"/rest/api/{v}/issue/{{key}}/transitions", () => Json(new JsonObject
+        routes.MapGet($"/rest/api/{v}/issue/{{key}}/transitions", () => TransitionsOverride is { } raw ? Results.Content(raw, "application/json") : Json(new JsonObject
         {
             ["transitions"] = new JsonArray(Transition("11", "Start Progress", "In Progress"), Transition("31", "Done", "Done")),
         }));
@@ -71,11 +104,32 @@ public sealed class FakeJira : IAsyncDisposable
             JsonNode body = (await JsonNode.ParseAsync(request.Body))!;
             return body["fields"]?["summary"]?.GetValue<string>() == "reject me"
                 ? Results.Content("""{"errorMessages":[],"errors":{"priority":"Priority name 'Urgent' is not valid."}}""", "application/json", statusCode: 400)
-                : Results.Json(new { id = "10042", key = "OPS-42", self = "x" }, statusCode: 201);
+                : Results.Json(new { id = "10042", key = CreatedKey, self = "x" }, statusCode: 201);
         });
     }
 
     public bool Cloud { get; }
+
+    /// <summary>Projects per page of the Cloud project search (Jira's default is 50).</summary>
+    public int ProjectPageSize { get; set; } = 50;
+
+    /// <summary>Leave deploymentType out of serverInfo, as Atlassian's Cloud example response does.</summary>
+    public bool OmitDeploymentType { get; set; }
+
+    /// <summary>Answers serverInfo instead (a non-Jira page, a server error).</summary>
+    public Func<IResult>? ServerInfoOverride { get; set; }
+
+    /// <summary>Raw JSON answered for an issue key (hostile or odd responses).</summary>
+    public Dictionary<string, string> IssueOverrides { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Raw JSON answered to every search instead of the generated page.</summary>
+    public string? SearchOverride { get; set; }
+
+    /// <summary>Raw JSON answered for every issue's transitions.</summary>
+    public string? TransitionsOverride { get; set; }
+
+    /// <summary>The key the create endpoint answers with.</summary>
+    public string CreatedKey { get; set; } = "OPS-42";
 
     public Uri BaseAddress => _server.BaseAddress;
 
@@ -123,6 +177,11 @@ public sealed class FakeJira : IAsyncDisposable
             return Results.Text("""{"errorMessages":["Rate limit exceeded."]}""", "application/json", statusCode: 429) is var r
                 ? new WithHeader(r, "Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))
                 : r;
+        }
+
+        if (SearchOverride is { } raw)
+        {
+            return Results.Content(raw, "application/json");
         }
 
         JsonNode body = (await JsonNode.ParseAsync(request.Body))!;
@@ -204,6 +263,26 @@ public sealed class FakeJira : IAsyncDisposable
               {"type":"paragraph","content":[{"type":"text","text":"See "},{"type":"text","text":"runbook","marks":[{"type":"link","attrs":{"href":"https://wiki.example/run"}}]}]}]}
             """)!;
     }
+
+    private JsonObject ServerInfo()
+    {
+        var info = new JsonObject
+        {
+            ["baseUrl"] = BaseAddress.ToString().TrimEnd('/'),
+            ["version"] = Cloud ? "1001.0.0" : "9.12.0",
+            ["versionNumbers"] = Cloud ? new JsonArray(1001, 0, 0) : new JsonArray(9, 12, 0),
+            ["buildNumber"] = 100000,
+            ["serverTitle"] = "Jira",
+        };
+        if (!OmitDeploymentType)
+        {
+            info["deploymentType"] = Cloud ? "Cloud" : "Server";
+        }
+
+        return info;
+    }
+
+    private static IEnumerable<JsonObject> AllProjects() => [Project("OPS", "Operations"), Project("WEB", "Website"), Project("HR", "People")];
 
     private static JsonObject Project(string key, string name) => new() { ["id"] = "1", ["key"] = key, ["name"] = name, ["projectTypeKey"] = "software" };
 
