@@ -54,6 +54,7 @@ public sealed class CommandLine
         var mode = HostMode.Serve;
         string? configFile = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        bool readOnly = false, allowWrites = false;
 
         for (int i = 0; i < args.Count; i++)
         {
@@ -99,9 +100,11 @@ public sealed class CommandLine
                     configFile = Value();
                     break;
                 case "--read-only":
+                    readOnly = true;
                     settings["Policy:ReadOnly"] = "true";
                     break;
                 case "--allow-writes":
+                    allowWrites = true;
                     settings["Policy:ReadOnly"] = "false";
                     break;
                 case "--tools":
@@ -135,19 +138,38 @@ public sealed class CommandLine
             }
         }
 
+        // Whichever came last used to win, so a wrapper script adding --allow-writes silently overrode --read-only.
+        if (readOnly && allowWrites)
+        {
+            throw new ConfigurationException("--read-only and --allow-writes contradict each other: give one of them (read-only is the default).");
+        }
+
         return new CommandLine(mode, configFile, settings);
     }
 
-    private static string RefuseSecret(string key, ServerIdentity identity)
+    /// <summary>True when <paramref name="args"/> ask for <c>--check</c>, even if they cannot be parsed.</summary>
+    internal static bool AsksForCheck(IReadOnlyList<string> args) => args.Contains("--check", StringComparer.Ordinal);
+
+    /// <summary>Secret settings: declared secret by the server, or named like one (password, token, connection string…).</summary>
+    internal static bool IsSecretSetting(string key, ServerIdentity identity) =>
+        SecretNames.IsSecret(key) || identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Where a secret setting may come from: <c>MCP_X__Key</c>, a vendor name such as <c>PGPASSWORD</c>, or their <c>_FILE</c>.</summary>
+    internal static string SecretSources(string key, ServerIdentity identity)
     {
-        bool declaredSecret = identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
-        if (declaredSecret || SecretNames.IsSecret(key))
+        string env = identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
+        string sources = $"the environment variable {env} or {env}_FILE";
+        foreach (EnvironmentAlias alias in identity.EnvironmentAliases.Where(a => string.Equals(a.ConfigKey, key, StringComparison.OrdinalIgnoreCase)))
         {
-            string env = identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
-            throw new ConfigurationException(
-                $"'{key}' is a secret and is not accepted on the command line (other users can read command lines). Set the environment variable {env} or {env}_FILE instead.");
+            sources += $" (or {alias.Variable} / {alias.Variable}_FILE)";
         }
 
-        return key;
+        return sources;
     }
+
+    private static string RefuseSecret(string key, ServerIdentity identity) =>
+        IsSecretSetting(key, identity)
+            ? throw new ConfigurationException(
+                $"'{key}' is a secret and is not accepted on the command line (other users can read command lines). Set {SecretSources(key, identity)} instead.")
+            : key;
 }

@@ -33,6 +33,11 @@ public static class McpSuiteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StderrLoggerProvider>(
             sp => new StderrLoggerProvider(sp.GetRequiredService<SecretRedactor>())));
 
+        // The shared sections' keys are known settings; anything else under them is refused as a typo.
+        services.AddSettingsSection<PolicyOptions>("Policy");
+        services.AddSettingsSection<RateLimitOptions>("RateLimits");
+        services.AddSettingsSection<ConfirmationOptions>("Confirmation");
+        services.AddSettingsSection<AuditOptions>("Audit");
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Policy")).ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
             .Validate(o => o.ReadPerMinute is >= 1 and <= 100_000 && o.WritePerMinute is >= 1 and <= 100_000 && o.Tools.Values.All(v => v is >= 1 and <= 100_000),
