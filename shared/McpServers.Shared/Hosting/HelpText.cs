@@ -46,7 +46,7 @@ internal static class HelpText
         text.AppendLine();
         text.AppendLine($"Settings: environment {identity.EnvironmentPrefix}<Key> (nest with __, e.g. {identity.EnvironmentPrefix}Policy__ReadOnly),");
         text.AppendLine("--set Key=Value, or the --config JSON file. Any environment setting X can instead be read from a file named by X_FILE.");
-        text.AppendLine("Secret settings are accepted only from the environment or a _FILE, never from the command line.");
+        text.AppendLine("Secret settings are accepted only from the environment or a _FILE, never from the command line or a --config file.");
         AppendSettings(text, identity.Settings);
         text.AppendLine();
         text.AppendLine("Common settings:");

@@ -107,6 +107,7 @@ public sealed class McpServerHostBuilder
             case HostMode.PrintTools:
                 // The manifest is change control of the tool definitions: it must not need a reachable backend or
                 // credentials, so options validation (backend settings) is skipped; the tool set is still built.
+                _builder.Services.AddSingleton(new ToolManifestOnly());
                 using (IHost? host = await StartUpAsync(validateOptions: false))
                 {
                     if (host is null)

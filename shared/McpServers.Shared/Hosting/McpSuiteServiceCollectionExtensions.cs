@@ -55,9 +55,22 @@ public static class McpSuiteServiceCollectionExtensions
         services.AddSingleton<AuditContext>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConfirmationStore>();
-        services.AddSingleton(sp => new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
-            sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
-            sp.GetRequiredService<IOptions<RateLimitOptions>>()));
+        services.AddSingleton(sp =>
+        {
+            // A server's own settings are checked before any tool is listed, by whatever host serves it; only the
+            // manifest (--print-tools) is built without them, since it needs neither a backend nor credentials.
+            if (sp.GetService<ToolManifestOnly>() is null)
+            {
+                foreach (StartupValidation validation in sp.GetServices<StartupValidation>())
+                {
+                    validation.Validate(sp);
+                }
+            }
+
+            return new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
+                sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
+                sp.GetRequiredService<IOptions<RateLimitOptions>>());
+        });
         services.AddSingleton<AuditFilter>();
         services.AddSingleton<PolicyFilter>();
         services.AddSingleton<RateLimitFilter>();

@@ -30,9 +30,10 @@ public static class SettingsSectionServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Resolves <typeparamref name="T"/> (a server's options, read and checked by its factory) when the server starts
-    /// and under <c>--check</c>, so a bad setting fails start-up with its message rather than the first tool call. Not
-    /// under <c>--print-tools</c>: the manifest needs neither backend settings nor credentials.
+    /// Resolves <typeparamref name="T"/> (a server's options, read and checked by its factory) before the tool set is
+    /// built and under <c>--check</c>, so a bad setting fails start-up with its message rather than the first tool
+    /// call, even when no tool needs <typeparamref name="T"/> to be listed. Not under <c>--print-tools</c>: the
+    /// manifest needs neither backend settings nor credentials.
     /// </summary>
     public static IServiceCollection AddStartupValidation<T>(this IServiceCollection services)
         where T : class
@@ -41,6 +42,9 @@ public static class SettingsSectionServiceCollectionExtensions
         return services.AddSingleton(new StartupValidation(sp => sp.GetRequiredService<T>()));
     }
 }
+
+/// <summary>Registered by the host under <c>--print-tools</c>: build the tool set without the server's own settings checks.</summary>
+internal sealed class ToolManifestOnly;
 
 /// <summary>A server's options resolved at start-up (see <see cref="SettingsSectionServiceCollectionExtensions.AddStartupValidation{T}"/>).</summary>
 public sealed class StartupValidation(Func<IServiceProvider, object> resolve)

@@ -30,6 +30,17 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Help_SaysWhatTheToolSetDependsOnAndThatUnknownKeysAndSecretsInFilesAreRefused()
+    {
+        var (code, stdout, _) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("The tool set (--print-tools) depends on Policy:ReadOnly", stdout, StringComparison.Ordinal);
+        Assert.Contains("Unknown setting keys (command line, environment, --config file) are refused", stdout, StringComparison.Ordinal);
+        Assert.Contains("never from the command line or a --config file", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Version_PrintsNameAndVersion()
     {
         var (code, stdout, _) = await RunAsync(["--version"]);
