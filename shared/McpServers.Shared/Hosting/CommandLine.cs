@@ -30,6 +30,8 @@ public sealed class CommandLine
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
+    private static readonly string[] ReferenceSuffixes = ["File", "Path", "Variable", "Name", "In", "Mode", "Endpoint"];
+
     /// <summary>The switches every server accepts, for <c>--help</c>.</summary>
     public static IReadOnlyList<(string Switch, string Help)> CommonSwitches { get; } =
     [
@@ -150,9 +152,21 @@ public sealed class CommandLine
     /// <summary>True when <paramref name="args"/> ask for <c>--check</c>, even if they cannot be parsed.</summary>
     internal static bool AsksForCheck(IReadOnlyList<string> args) => args.Contains("--check", StringComparer.Ordinal);
 
-    /// <summary>Secret settings: declared secret by the server, or named like one (password, token, connection string…).</summary>
-    internal static bool IsSecretSetting(string key, ServerIdentity identity) =>
-        SecretNames.IsSecret(key) || identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Secret settings: declared secret by the server, or named like one (password, token, connection string…) unless
+    /// the name says it holds where a secret is or how it is sent rather than the secret itself
+    /// (<c>Jira:OAuth:TokenFile</c>, <c>Auth:ApiKeyName</c>, <c>Http:ClientCertificatePasswordVariable</c>).
+    /// </summary>
+    internal static bool IsSecretSetting(string key, ServerIdentity identity)
+    {
+        if (identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        string last = key[(key.LastIndexOf(':') + 1)..];
+        return SecretNames.IsSecret(key) && !ReferenceSuffixes.Any(suffix => last.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>Where a secret setting may come from: <c>MCP_X__Key</c>, a vendor name such as <c>PGPASSWORD</c>, or their <c>_FILE</c>.</summary>
     internal static string SecretSources(string key, ServerIdentity identity)
