@@ -49,6 +49,7 @@ public static class DatabaseServer
             new SettingHelp("RequireReadOnlyRole", "Refuse to serve when the role can write, create or is superuser.", "false"),
             new SettingHelp("DeclaredToolsFile", "JSON file of administrator-declared query tools.", null),
         ],
+        ToolSetSettings = ["DeclaredToolsFile"],
         Switches =
         [
             new ServerSwitch("--demo", "Demo", "Serve a generated sample database (zero set-up)."),
@@ -72,8 +73,11 @@ public static class DatabaseServer
     public static IMcpServerBuilder AddDatabaseServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSettingsSection<DatabaseOptions>("");
         services.AddSingleton(_ => ValidatedOptions(configuration));
-        services.AddSingleton(sp => new DeclaredQueryList(sp.GetRequiredService<DatabaseOptions>()));
+        services.AddStartupValidation<DatabaseOptions>();
+        // The tool set needs only the declared-tools file, not a database: --print-tools works without one.
+        services.AddSingleton(_ => new DeclaredQueryList(configuration[nameof(DatabaseOptions.DeclaredToolsFile)]));
         // Created on first use: nothing connects before the first tool call or --check.
         services.AddSingleton(sp =>
         {
@@ -108,10 +112,14 @@ public static class DatabaseServer
 }
 
 /// <summary>The administrator-declared query tools, loaded and checked once at start.</summary>
-public sealed class DeclaredQueryList(DatabaseOptions options)
+public sealed class DeclaredQueryList(string? declaredToolsFile)
 {
+    public DeclaredQueryList(DatabaseOptions options) : this(options?.DeclaredToolsFile)
+    {
+    }
+
     public IReadOnlyList<DeclaredQuery> Queries { get; } =
-        string.IsNullOrWhiteSpace(options.DeclaredToolsFile) ? [] : LoadChecked(options.DeclaredToolsFile);
+        string.IsNullOrWhiteSpace(declaredToolsFile) ? [] : LoadChecked(declaredToolsFile);
 
     private static IReadOnlyList<DeclaredQuery> LoadChecked(string path)
     {

@@ -61,6 +61,7 @@ public static class InternalApiServer
             new ServerSwitch("--include", "Include", "Operations to serve (selectors, comma-separated).", "selectors"),
             new ServerSwitch("--exclude", "Exclude", "Operations never to serve (selectors, comma-separated).", "selectors"),
         ],
+        ToolSetSettings = ["Document", "Include", "Exclude", "ToolPrefix", "Operations"],
         EnvironmentAliases = [new EnvironmentAlias("INTERNAL_API_TOKEN", "Auth:BearerToken")],
     };
 
@@ -73,7 +74,9 @@ public static class InternalApiServer
     public static IMcpServerBuilder AddInternalApiServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSettingsSection<InternalApiOptions>("");
         services.AddSingleton(_ => ValidatedOptions(configuration));
+        services.AddStartupValidation<InternalApiOptions>();
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);
         services.AddSingleton(sp => new RequestBuilder(new Uri(sp.GetRequiredService<InternalApiOptions>().BaseUrl!)));
         services.AddSingleton(sp =>
@@ -83,7 +86,7 @@ public static class InternalApiServer
                 sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IApiGateway, HttpApiGateway>();
-        services.AddSingleton(sp => LoadCatalog(sp));
+        services.AddSingleton(sp => LoadCatalog(sp, configuration));
         services.AddSingleton<IServerCheck, InternalApiCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
     }
@@ -106,16 +109,30 @@ public static class InternalApiServer
 
     /// <summary>
     /// The document is read once, when the tool list is first needed. A file costs nothing on the network; a URL
-    /// document is fetched once from the service (with the configured credentials and timeouts).
+    /// document is fetched once from the service (with the configured credentials and timeouts). Serving has validated
+    /// every setting by now; <c>--print-tools</c> has not, and needs only the document and the selection settings: no
+    /// document means no tools, and a document file needs neither the base URL nor credentials.
     /// </summary>
-    private static OperationCatalog LoadCatalog(IServiceProvider services)
+    private static OperationCatalog LoadCatalog(IServiceProvider services, IConfiguration configuration)
     {
-        InternalApiOptions options = services.GetRequiredService<InternalApiOptions>();
+        InternalApiOptions options = InternalApiOptions.FromConfiguration(configuration);
+        if (string.IsNullOrWhiteSpace(options.Document))
+        {
+            return OperationCatalog.Build(new OpenApiDocument(), options);
+        }
+
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(InternalApiServer).FullName!) ?? NullLogger.Instance;
-        services.GetRequiredService<AuditContext>().Downstream = new Uri(options.BaseUrl!).Authority;
+        if (Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out Uri? baseUrl))
+        {
+            services.GetRequiredService<AuditContext>().Downstream = baseUrl.Authority;
+        }
+
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName);
-        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document!, http,
-            services.GetRequiredService<ApiAuthenticator>(), CancellationToken.None).GetAwaiter().GetResult();
+        bool remote = Uri.TryCreate(options.Document, UriKind.Absolute, out Uri? location) && location.Scheme is "http" or "https";
+        // A document file is read without the network, so it needs no credentials.
+        using var fileOnly = new ApiAuthenticator(new AuthOptions(), () => http, services.GetRequiredService<SecretRedactor>(), TimeProvider.System);
+        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document, http,
+            remote ? services.GetRequiredService<ApiAuthenticator>() : fileOnly, CancellationToken.None).GetAwaiter().GetResult();
         OperationCatalog catalog = OperationCatalog.Build(document, options);
         foreach (string skipped in catalog.Skipped)
         {

@@ -9,6 +9,7 @@ using McpServers.Ticketing.Options;
 using McpServers.Ticketing.Tools;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace McpServers.Ticketing;
@@ -54,6 +55,7 @@ public static class TicketingServer
             new SettingHelp("Jira:MaxTextChars", "Descriptions and comments are cut above this length.", "20000"),
             new SettingHelp("Jira:Http:Proxy", "HTTP proxy URL (also Jira:Http:ExtraCaBundle, Jira:Http:ClientCertificate, Jira:Http:MaxRetries).", null),
         ],
+        ToolSetSettings = ["Jira:AllowRawJql"],
         EnvironmentAliases =
         [
             new EnvironmentAlias("JIRA_URL", "Jira:BaseUrl"),
@@ -83,7 +85,11 @@ public static class TicketingServer
     public static IMcpServerBuilder AddTicketingServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSettingsSection<JiraOptions>(JiraOptions.Section);
         services.AddSingleton(_ => JiraOptions.FromConfiguration(configuration));
+        services.AddStartupValidation<JiraOptions>();
+        // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.
+        services.TryAddSingleton(configuration);
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
         // Created on first use: nothing reaches Jira before the first tool call or --check.
         services.AddSingleton<IJiraGateway>(sp =>

@@ -1,3 +1,4 @@
+using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Pipeline;
 using McpServers.TestServer.Tools;
@@ -24,6 +25,7 @@ public static class TestServer
         [
             new SettingHelp("ApiKey", "A pretend backend credential (used to prove secrets never leak).", Secret: true),
             new SettingHelp("FailCheck", "Make --check report a failure.", "false"),
+            new SettingHelp("CheckThrows", "Make --check throw: Backend, Unauthorized, Http, Timeout or Bug.", "None"),
         ],
         Switches = [new ServerSwitch("--fail-check", "FailCheck", "Make --check report a failure.")],
         EnvironmentAliases = [new EnvironmentAlias("TESTSERVER_API_KEY", "ApiKey")],
@@ -40,7 +42,9 @@ public static class TestServer
     {
         services.AddSingleton<CallRecorder>();
         services.AddSingleton<ITestBackend, TestBackend>();
-        services.AddSingleton(new TestServerSettings(configuration["ApiKey"], configuration.GetValue<bool>("FailCheck")));
+        services.AddSettingsSection<TestServerSettings>("");
+        services.AddSingleton(_ => TestServerSettings.FromConfiguration(configuration));
+        services.AddStartupValidation<TestServerSettings>();
         services.AddSingleton<IServerCheck, TestServerCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools);
     }
@@ -56,12 +60,69 @@ public sealed class CallRecorder
     public void Record() => Interlocked.Increment(ref _calls);
 }
 
-public sealed record TestServerSettings(string? ApiKey, bool FailCheck);
+/// <summary>The test server's settings, at the configuration root; the host knows its keys from these properties.</summary>
+public sealed record TestServerSettings
+{
+    public string? ApiKey { get; init; }
+
+    public bool FailCheck { get; init; }
+
+    /// <summary>Make the --check throw instead of returning a verdict (each way a real check can fail).</summary>
+    public CheckFailure CheckThrows { get; init; }
+
+    public PretendBackendSettings Backend { get; init; } = new();
+
+    /// <summary>Reads the settings; a bad <c>Backend:Region</c> stands for a backend setting a real server refuses at start.</summary>
+    public static TestServerSettings FromConfiguration(IConfiguration configuration)
+    {
+        string region = configuration["Backend:Region"] ?? "local";
+        if (region.Length == 0 || !region.All(c => char.IsAsciiLetterLower(c) || c == '-'))
+        {
+            throw new ConfigurationException("Backend:Region must be lower-case letters and dashes, e.g. eu-west.");
+        }
+
+        return new TestServerSettings
+        {
+            ApiKey = configuration["ApiKey"],
+            FailCheck = bool.TryParse(configuration["FailCheck"], out bool fail) && fail,
+            CheckThrows = Enum.TryParse(configuration["CheckThrows"], ignoreCase: true, out CheckFailure failure) ? failure : CheckFailure.None,
+            Backend = new PretendBackendSettings { Region = region },
+        };
+    }
+}
+
+/// <summary>A nested settings object, so tests cover keys of nested option types (<c>Backend:Region</c>).</summary>
+public sealed record PretendBackendSettings
+{
+    public string Region { get; init; } = "local";
+}
+
+public enum CheckFailure
+{
+    None,
+    Backend,
+    Unauthorized,
+    Http,
+    Timeout,
+    Bug,
+}
 
 internal sealed class TestServerCheck(TestServerSettings settings) : IServerCheck
 {
-    public Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CheckResult>>(settings.FailCheck
-            ? [new CheckResult("backend", CheckStatus.Failed, "pretend backend unreachable; fix TestServer:FailCheck")]
-            : [new CheckResult("backend", CheckStatus.Ok, "pretend backend reachable")]);
+    public Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken) => settings.CheckThrows switch
+    {
+        CheckFailure.Backend => throw new BackendException(BackendErrorKind.Unavailable, "The pretend backend cannot be reached right now.",
+            new HttpRequestException("Connection refused (pretend.invalid:9)")),
+        CheckFailure.Unauthorized => throw new BackendException(BackendErrorKind.Unauthorized),
+        CheckFailure.Http => throw new HttpRequestException("Name or service not known (pretend.invalid:443)"),
+        CheckFailure.Timeout => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 1 seconds elapsing.",
+            new TimeoutException("A task was canceled.")),
+        CheckFailure.Bug => throw new InvalidCastException($"pretend bug while checking with key={settings.ApiKey}"),
+        _ => Task.FromResult<IReadOnlyList<CheckResult>>(settings.FailCheck
+            ? [new CheckResult("backend", CheckStatus.Failed, "pretend backend unreachable", "FailCheck")]
+            : [new CheckResult("backend", CheckStatus.Ok, $"pretend backend reachable in region {settings.Backend.Region}")]),
+    };
+
+    /// <summary>Only the pretend network failures have a setting to name; a refused key falls back to the host's default.</summary>
+    public string? SettingToFix(Exception failure) => failure is HttpRequestException ? "Backend:Region" : null;
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -26,7 +27,8 @@ public sealed class SearchJqlTool(IJiraGateway gateway)
 
     /// <summary>The tool, or nothing when raw JQL is not enabled.</summary>
     internal static IEnumerable<McpServerTool> WhenEnabled(IServiceProvider services) =>
-        services.GetRequiredService<Options.JiraOptions>().AllowRawJql
+        // Read from the configuration, not the validated options: --print-tools needs no Jira URL or credentials.
+        bool.TryParse(services.GetRequiredService<IConfiguration>()["Jira:AllowRawJql"], out bool allowed) && allowed
             ? [McpServerTool.Create(typeof(SearchJqlTool).GetMethod(nameof(SearchJql))!,
                 static request => ActivatorUtilities.CreateInstance<SearchJqlTool>(request.Services ?? throw new InvalidOperationException("No request services.")),
                 new McpServerToolCreateOptions { Services = services, SerializerOptions = services.GetRequiredService<ServerJson>().Options })]

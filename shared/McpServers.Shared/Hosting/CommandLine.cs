@@ -30,16 +30,18 @@ public sealed class CommandLine
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
+    private static readonly string[] ReferenceSuffixes = ["File", "Path", "Variable", "Name", "In", "Mode", "Endpoint"];
+
     /// <summary>The switches every server accepts, for <c>--help</c>.</summary>
     public static IReadOnlyList<(string Switch, string Help)> CommonSwitches { get; } =
     [
         ("--help, -h", "Show this help and exit."),
         ("--version", "Print the server name and version and exit."),
-        ("--config <file.json>", "Read settings from a JSON file (command line > environment > this file > defaults)."),
-        ("--print-tools", "Print the exact tools/list result as JSON (the reviewable tool manifest) and exit."),
-        ("--check", "Validate the configuration, reach the backend once, print a verdict; exit code 0 (ok) or 1."),
+        ("--config <file.json>", "Read settings from a JSON file (command line > environment > this file > defaults); no secrets in it."),
+        ("--print-tools", "Print the exact tools/list result as JSON (the reviewable tool manifest) and exit; needs no backend or credentials."),
+        ("--check", "Validate the configuration, reach the backend once, print a verdict; exit code 0 (ready) or 1 (any problem)."),
         ("--read-only", "Serve read-only tools only (the default). Write tools are hidden and refused."),
-        ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation)."),
+        ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation). Not with --read-only."),
         ("--tools <a,b>", "Serve only these tools (Policy:Tools)."),
         ("--exclude-tools <c,d>", "Never serve these tools (Policy:ExcludeTools). Read-only > exclude > include."),
         ("--audit-log <path|->", "Audit log file (rolled daily); '-' writes it to stderr. Default: the user's local app-data folder."),
@@ -54,6 +56,7 @@ public sealed class CommandLine
         var mode = HostMode.Serve;
         string? configFile = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        bool readOnly = false, allowWrites = false;
 
         for (int i = 0; i < args.Count; i++)
         {
@@ -99,9 +102,11 @@ public sealed class CommandLine
                     configFile = Value();
                     break;
                 case "--read-only":
+                    readOnly = true;
                     settings["Policy:ReadOnly"] = "true";
                     break;
                 case "--allow-writes":
+                    allowWrites = true;
                     settings["Policy:ReadOnly"] = "false";
                     break;
                 case "--tools":
@@ -135,19 +140,50 @@ public sealed class CommandLine
             }
         }
 
+        // Whichever came last used to win, so a wrapper script adding --allow-writes silently overrode --read-only.
+        if (readOnly && allowWrites)
+        {
+            throw new ConfigurationException("--read-only and --allow-writes contradict each other: give one of them (read-only is the default).");
+        }
+
         return new CommandLine(mode, configFile, settings);
     }
 
-    private static string RefuseSecret(string key, ServerIdentity identity)
+    /// <summary>True when <paramref name="args"/> ask for <c>--check</c>, even if they cannot be parsed.</summary>
+    internal static bool AsksForCheck(IReadOnlyList<string> args) => args.Contains("--check", StringComparer.Ordinal);
+
+    /// <summary>
+    /// Secret settings: declared secret by the server, or named like one (password, token, connection string…) unless
+    /// the name says it holds where a secret is or how it is sent rather than the secret itself
+    /// (<c>Jira:OAuth:TokenFile</c>, <c>Auth:ApiKeyName</c>, <c>Http:ClientCertificatePasswordVariable</c>).
+    /// </summary>
+    internal static bool IsSecretSetting(string key, ServerIdentity identity)
     {
-        bool declaredSecret = identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
-        if (declaredSecret || SecretNames.IsSecret(key))
+        if (identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))
         {
-            string env = identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
-            throw new ConfigurationException(
-                $"'{key}' is a secret and is not accepted on the command line (other users can read command lines). Set the environment variable {env} or {env}_FILE instead.");
+            return true;
         }
 
-        return key;
+        string last = key[(key.LastIndexOf(':') + 1)..];
+        return SecretNames.IsSecret(key) && !ReferenceSuffixes.Any(suffix => last.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Where a secret setting may come from: <c>MCP_X__Key</c>, a vendor name such as <c>PGPASSWORD</c>, or their <c>_FILE</c>.</summary>
+    internal static string SecretSources(string key, ServerIdentity identity)
+    {
+        string env = identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
+        string sources = $"the environment variable {env} or {env}_FILE";
+        foreach (EnvironmentAlias alias in identity.EnvironmentAliases.Where(a => string.Equals(a.ConfigKey, key, StringComparison.OrdinalIgnoreCase)))
+        {
+            sources += $" (or {alias.Variable} / {alias.Variable}_FILE)";
+        }
+
+        return sources;
+    }
+
+    private static string RefuseSecret(string key, ServerIdentity identity) =>
+        IsSecretSetting(key, identity)
+            ? throw new ConfigurationException(
+                $"'{key}' is a secret and is not accepted on the command line (other users can read command lines). Set {SecretSources(key, identity)} instead.")
+            : key;
 }

@@ -1,11 +1,12 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 
 namespace McpServers.Shared.Hosting;
 
 /// <summary>The <c>--help</c> page: common switches, the server's own switches and settings, and where settings come from.</summary>
 internal static class HelpText
 {
-    private static readonly SettingHelp[] CommonSettings =
+    internal static readonly SettingHelp[] CommonSettings =
     [
         new("Policy:ReadOnly", "Serve read-only tools only; write tools are hidden and refused.", "true"),
         new("Policy:Tools", "Comma-separated allowlist of tools (empty: all).", ""),
@@ -45,11 +46,15 @@ internal static class HelpText
         text.AppendLine();
         text.AppendLine($"Settings: environment {identity.EnvironmentPrefix}<Key> (nest with __, e.g. {identity.EnvironmentPrefix}Policy__ReadOnly),");
         text.AppendLine("--set Key=Value, or the --config JSON file. Any environment setting X can instead be read from a file named by X_FILE.");
-        text.AppendLine("Secret settings are accepted only from the environment or a _FILE, never from the command line.");
+        text.AppendLine("Secret settings are accepted only from the environment or a _FILE, never from the command line or a --config file.");
         AppendSettings(text, identity.Settings);
         text.AppendLine();
         text.AppendLine("Common settings:");
         AppendSettings(text, CommonSettings);
+        text.AppendLine();
+        text.AppendLine("The tool set (--print-tools) depends on Policy:ReadOnly, Policy:Tools, Policy:ExcludeTools and Confirmation:Require/Disable" +
+            (identity.ToolSetSettings.Count > 0 ? $", and on {string.Join(", ", identity.ToolSetSettings)}." : "; not on the backend or credentials."));
+        text.AppendLine("Unknown setting keys (command line, environment, --config file) are refused, with the closest valid name.");
         if (identity.EnvironmentAliases.Count > 0)
         {
             text.AppendLine();
@@ -62,6 +67,13 @@ internal static class HelpText
 
         return text.ToString();
     }
+
+    /// <summary>The server's tool-set settings with whether each is set, for the note <c>--print-tools</c> writes to stderr.</summary>
+    public static string ToolSetSettings(ServerIdentity identity, IConfiguration configuration) =>
+        string.Join(", ", identity.ToolSetSettings.Select(key =>
+            configuration.GetSection(key) is { } section && (section.Value is not null || section.GetChildren().Any())
+                ? $"{key} (set)"
+                : $"{key} (not set)"));
 
     private static void AppendSettings(StringBuilder text, IEnumerable<SettingHelp> settings)
     {

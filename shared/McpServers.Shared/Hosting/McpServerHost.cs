@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using McpServers.Shared.Errors;
 using McpServers.Shared.Pipeline;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,10 +27,14 @@ public static class McpServerHost
 /// </summary>
 public sealed class McpServerHostBuilder
 {
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);
     private readonly HostApplicationBuilder _builder;
     private readonly ServerIdentity _identity;
     private readonly CommandLine? _commandLine;
+    private readonly bool _checkRequested;
     private readonly Exception? _startupError;
+    // The configuration sources this host reads for the user, each with how to name where a key came from.
+    private readonly List<(IConfigurationProvider Provider, Func<string, string> Where)> _ownSources = [];
     // Only the non-serving modes (--help, --version, --print-tools, --check) write to stdout.
     private readonly TextWriter _out = Console.Out;
     private readonly TextWriter _err = Console.Error;
@@ -36,6 +43,7 @@ public sealed class McpServerHostBuilder
     {
         ArgumentNullException.ThrowIfNull(args);
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        _checkRequested = CommandLine.AsksForCheck(args);
         _builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
             ApplicationName = identity.Name,
@@ -48,17 +56,12 @@ public sealed class McpServerHostBuilder
             _commandLine = CommandLine.Parse(args, identity);
             if (_commandLine.ConfigFile is { } file)
             {
-                string path = Path.GetFullPath(file);
-                if (!File.Exists(path))
-                {
-                    throw new ConfigurationException($"--config: the file '{file}' does not exist.");
-                }
-
-                _builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+                AddConfigFile(file);
             }
 
-            ((IConfigurationBuilder)_builder.Configuration).Add(new ServerEnvironmentConfigurationSource(identity));
-            _builder.Configuration.AddInMemoryCollection(_commandLine.Settings);
+            AddOwnSource(new ServerEnvironmentConfigurationSource(identity),
+                key => "environment variable " + identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal));
+            AddOwnSource(new MemoryConfigurationSource { InitialData = _commandLine.Settings }, _ => "--set");
             _builder.Logging.SetMinimumLevel(ParseLevel(_builder.Configuration["Logging:Level"]));
             _builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             _builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
@@ -75,12 +78,18 @@ public sealed class McpServerHostBuilder
 
     public ILoggingBuilder Logging => _builder.Logging;
 
-    public HostMode Mode => _commandLine?.Mode ?? HostMode.Serve;
+    public HostMode Mode => _commandLine?.Mode ?? (_checkRequested ? HostMode.Check : HostMode.Serve);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         if (_startupError is not null)
         {
+            // --check promises a verdict and exit code 1 for anything wrong, configuration included.
+            if (_checkRequested)
+            {
+                return await VerdictAsync([new CheckResult("configuration", CheckStatus.Failed, Describe(_startupError))]);
+            }
+
             await _err.WriteLineAsync($"{_identity.Name}: configuration error: {Describe(_startupError)}");
             return 2;
         }
@@ -94,13 +103,12 @@ public sealed class McpServerHostBuilder
                 await _out.WriteLineAsync($"{_identity.Name} {_identity.Version}");
                 return 0;
             case HostMode.Check:
-                using (IHost host = _builder.Build())
-                {
-                    return await CheckAsync(host.Services, cancellationToken);
-                }
-
+                return await CheckAsync(cancellationToken);
             case HostMode.PrintTools:
-                using (IHost? host = await StartUpAsync())
+                // The manifest is change control of the tool definitions: it must not need a reachable backend or
+                // credentials, so options validation (backend settings) is skipped; the tool set is still built.
+                _builder.Services.AddSingleton(new ToolManifestOnly());
+                using (IHost? host = await StartUpAsync(validateOptions: false))
                 {
                     if (host is null)
                     {
@@ -108,12 +116,17 @@ public sealed class McpServerHostBuilder
                     }
 
                     await _out.WriteLineAsync(ToolManifest(host.Services.GetRequiredService<ToolRegistry>()));
+                    if (_identity.ToolSetSettings.Count > 0)
+                    {
+                        await _err.WriteLineAsync($"{_identity.Name}: this tool set depends on {HelpText.ToolSetSettings(_identity, _builder.Configuration)}.");
+                    }
+
                     return 0;
                 }
 
             default:
                 _builder.Services.AddMcpServer().WithStdioServerTransport();
-                using (IHost? host = await StartUpAsync())
+                using (IHost? host = await StartUpAsync(validateOptions: true))
                 {
                     if (host is null)
                     {
@@ -127,22 +140,38 @@ public sealed class McpServerHostBuilder
     }
 
     /// <summary>
-    /// Everything that can be wrong before serving — settings, tool schemas, declared tools — fails here with a
-    /// message naming what to fix (exit code 2), never as a stack trace after a client has connected.
+    /// Everything that can be wrong before serving — unknown settings, option values, tool schemas, declared tools —
+    /// fails here with a message naming what to fix (exit code 2), never as a stack trace after a client has connected.
     /// </summary>
-    private async Task<IHost?> StartUpAsync()
+    private async Task<IHost?> StartUpAsync(bool validateOptions)
     {
         IHost? host = null;
         try
         {
             host = _builder.Build();
-            ValidateOptions(host.Services);
+            List<string> unknown = UnknownSettings(host.Services);
+            if (unknown.Count > 0)
+            {
+                host.Dispose();
+                foreach (string problem in unknown)
+                {
+                    await _err.WriteLineAsync($"{_identity.Name}: configuration error: {problem}");
+                }
+
+                return null;
+            }
+
+            if (validateOptions)
+            {
+                ValidateOptions(host.Services);
+            }
+
             _ = host.Services.GetRequiredService<ToolRegistry>();
             return host;
         }
-        catch (Exception e) when (e is OptionsValidationException or ConfigurationException or InvalidDataException
-            or FormatException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever a server's registration throws at start-up is reported as a message, not a stack trace.
             host?.Dispose();
             await _err.WriteLineAsync($"{_identity.Name}: cannot start: {Describe(e)}");
             return null;
@@ -158,46 +187,146 @@ public sealed class McpServerHostBuilder
         return JsonSerializer.Serialize(result, options.GetTypeInfo(typeof(ListToolsResult)));
     }
 
-    private async Task<int> CheckAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>--check</c> never throws: every problem, from an unknown setting to an unreachable host, is a FAIL line
+    /// naming what to fix, and the exit code is 1.
+    /// </summary>
+    private async Task<int> CheckAsync(CancellationToken cancellationToken)
     {
         var results = new List<CheckResult>();
+        IHost? host = null;
         try
         {
-            ValidateOptions(services);
-            ToolRegistry registry = services.GetRequiredService<ToolRegistry>();
-            int visible = registry.Visible.Count();
-            results.Add(new CheckResult("configuration", CheckStatus.Ok, "settings are valid"));
-            results.Add(new CheckResult("tools", CheckStatus.Ok,
-                $"{visible} of {registry.All.Count} tools served ({(registry.ReadOnlyMode ? "read-only mode" : "writes allowed")})"));
+            host = _builder.Build();
+            results.AddRange(UnknownSettings(host.Services).Select(p => new CheckResult("configuration", CheckStatus.Failed, p)));
+            if (results.Count == 0)
+            {
+                ValidateOptions(host.Services);
+                ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
+                int visible = registry.Visible.Count();
+                results.Add(new CheckResult("configuration", CheckStatus.Ok, "settings are valid"));
+                results.Add(new CheckResult("tools", CheckStatus.Ok,
+                    $"{visible} of {registry.All.Count} tools served ({(registry.ReadOnlyMode ? "read-only mode" : "writes allowed")})"));
+            }
         }
-        catch (Exception e) when (e is OptionsValidationException or ConfigurationException or InvalidOperationException)
+        catch (Exception e)
         {
             results.Add(new CheckResult("configuration", CheckStatus.Failed, Describe(e)));
         }
 
-        if (results.All(r => r.Status != CheckStatus.Failed))
+        try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
-            foreach (IServerCheck check in services.GetServices<IServerCheck>())
+            if (host is not null && results.All(r => r.Status != CheckStatus.Failed))
             {
-                try
-                {
-                    results.AddRange(await check.RunAsync(timeout.Token));
-                }
-                catch (OperationCanceledException)
-                {
-                    results.Add(new CheckResult("backend", CheckStatus.Failed, "no answer within 60 s"));
-                }
+                await RunChecksAsync(host.Services, results, cancellationToken);
+            }
+
+            return await VerdictAsync(results);
+        }
+        finally
+        {
+            host?.Dispose();
+        }
+    }
+
+    private async Task RunChecksAsync(IServiceProvider services, List<CheckResult> results, CancellationToken cancellationToken)
+    {
+        IServerCheck[] checks;
+        try
+        {
+            checks = [.. services.GetServices<IServerCheck>()];
+        }
+        catch (Exception e)
+        {
+            results.Add(new CheckResult("configuration", CheckStatus.Failed, Describe(e)));
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CheckTimeout);
+        foreach (IServerCheck check in checks)
+        {
+            try
+            {
+                results.AddRange(await check.RunAsync(timeout.Token));
+            }
+            catch (Exception e)
+            {
+                // A wrong URL, an unreachable host, a refused token: what --check exists to find, so a verdict line.
+                results.Add(new CheckResult("backend", CheckStatus.Failed, Failure(e, timeout.IsCancellationRequested), SettingToFix(check, e)));
+            }
+        }
+    }
+
+    private static string Failure(Exception e, bool timedOut) => e switch
+    {
+        OperationCanceledException when timedOut => $"no answer within {CheckTimeout.TotalSeconds:0} s",
+        BackendException b => (b.SafeMessage ?? Words(b.Kind)) + Details(b.InnerException),
+        HttpRequestException h => "could not reach the backend: " + Messages(h),
+        TimeoutException or OperationCanceledException => "the backend did not answer in time" + Details(e.InnerException),
+        _ => $"{Messages(e)} ({e.GetType().Name})",
+    };
+
+    private static string Words(BackendErrorKind kind) => kind switch
+    {
+        BackendErrorKind.NotFound => "the backend answered 'not found'",
+        BackendErrorKind.Forbidden => "the backend refused access",
+        BackendErrorKind.Unauthorized => "the backend refused the credentials",
+        BackendErrorKind.Conflict => "the backend reported a conflict",
+        BackendErrorKind.RateLimited => "the backend is rate limiting this client",
+        BackendErrorKind.TimedOut => "the backend did not answer in time",
+        BackendErrorKind.TooExpensive => "the backend refused the request as too expensive",
+        BackendErrorKind.Invalid => "the backend refused the request as invalid",
+        _ => "the backend could not be reached or failed",
+    };
+
+    /// <summary>The cause, for the administrator reading the verdict (redacted like every line).</summary>
+    private static string Details(Exception? inner) => inner is null ? string.Empty : $" ({Messages(inner)})";
+
+    private static string Messages(Exception e)
+    {
+        var messages = new List<string>();
+        for (Exception? current = e; current is not null && messages.Count < 4; current = current.InnerException)
+        {
+            if (!messages.Contains(current.Message, StringComparer.Ordinal))
+            {
+                messages.Add(current.Message);
             }
         }
 
-        SecretRedactor redactor = services.GetRequiredService<SecretRedactor>();
+        return string.Join(": ", messages);
+    }
+
+    /// <summary>The check's own answer; otherwise, for a refused sign-in, the server's secret (credential) settings.</summary>
+    private string? SettingToFix(IServerCheck check, Exception failure)
+    {
+        try
+        {
+            if (check.SettingToFix(failure) is { Length: > 0 } setting)
+            {
+                return setting;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The verdict must still be written; the failure line just names no setting.
+        }
+
+        bool refused = failure is BackendException { Kind: BackendErrorKind.Unauthorized or BackendErrorKind.Forbidden }
+            or HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden };
+        string[] credentials = [.. _identity.Settings.Where(s => s.Secret).Select(s => s.Key)];
+        return refused && credentials.Length > 0 ? "the credentials: " + string.Join(", ", credentials) : null;
+    }
+
+    private async Task<int> VerdictAsync(IReadOnlyList<CheckResult> results)
+    {
+        SecretRedactor redactor = SecretRedactor.FromConfiguration(_builder.Configuration, _identity);
         var text = new StringBuilder();
         foreach (CheckResult r in results)
         {
             string status = r.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warning => "warn", _ => "FAIL" };
-            text.Append(status).Append("  ").Append(r.Name).Append(": ").AppendLine(redactor.Redact(r.Message));
+            string fix = r.Status != CheckStatus.Ok && r.Setting is { Length: > 0 } setting ? $" (fix: {setting})" : string.Empty;
+            text.Append(status).Append("  ").Append(r.Name).Append(": ").AppendLine(redactor.Redact(r.Message + fix));
         }
 
         int failed = results.Count(r => r.Status == CheckStatus.Failed);
@@ -206,11 +335,108 @@ public sealed class McpServerHostBuilder
         return failed == 0 ? 0 : 1;
     }
 
-    private static void ValidateOptions(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
+    /// <summary>
+    /// Keys from the command line, the server's environment variables and the <c>--config</c> file that no options
+    /// type, <c>--help</c> entry, switch or alias knows: most likely typos, which would otherwise be ignored silently.
+    /// Other configuration sources (a test's, a server's own) are not ours to judge.
+    /// </summary>
+    private List<string> UnknownSettings(IServiceProvider services)
+    {
+        KnownSettings known = KnownSettings.For(_identity, services.GetServices<SettingsSection>());
+        var problems = new List<string>();
+        foreach (var (provider, where) in _ownSources)
+        {
+            foreach (var (key, value) in KnownSettings.Entries(provider))
+            {
+                if (known.Problem(key, value is not null) is { } problem)
+                {
+                    problems.Add($"{where(key)}: {problem}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private void AddOwnSource(IConfigurationSource source, Func<string, string> where)
+    {
+        // ConfigurationManager builds (loads) each provider as its source is added.
+        ((IConfigurationBuilder)_builder.Configuration).Add(source);
+        _ownSources.Add((((IConfigurationRoot)_builder.Configuration).Providers.Last(), where));
+    }
+
+    private void AddConfigFile(string file)
+    {
+        string path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new ConfigurationException($"--config: the file '{file}' does not exist.");
+        }
+
+        var source = new JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        try
+        {
+            AddOwnSource(source, _ => $"--config file '{file}'");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationException(ConfigFileProblem(file, e));
+        }
+
+        // --help promises that secrets come only from the environment or a _FILE: a settings file is copied, shared,
+        // committed and backed up far more readily than a secret file with owner-only permissions.
+        foreach (var (key, value) in KnownSettings.Entries(_ownSources[^1].Provider))
+        {
+            if (value is { Length: > 0 } && CommandLine.IsSecretSetting(key, _identity))
+            {
+                throw new ConfigurationException(
+                    $"--config file '{file}': '{key}' is a secret and is not accepted in a settings file. Remove it and set {CommandLine.SecretSources(key, _identity)} instead.");
+            }
+        }
+    }
+
+    /// <summary>Where a settings file stops being JSON, as the line and position an editor shows (1-based).</summary>
+    private static string ConfigFileProblem(string file, InvalidDataException e)
+    {
+        for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException { LineNumber: long line, BytePositionInLine: long position } json)
+            {
+                string reason = json.Message;
+                int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                if (reason.IndexOf(" Path:", StringComparison.Ordinal) is >= 0 and var path && (cut < 0 || path < cut))
+                {
+                    cut = path;
+                }
+
+                // The reader quotes the rest of a bad literal, line breaks included: keep the verdict on one line.
+                string oneLine = string.Join(' ', (cut > 0 ? reason[..cut] : reason).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                return $"--config: '{file}' is not valid JSON at line {line + 1}, position {position + 1}: {oneLine}";
+            }
+        }
+
+        return $"--config: '{file}' cannot be used: {e.InnerException?.Message ?? e.Message}";
+    }
+
+    private static void ValidateOptions(IServiceProvider services)
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+        foreach (StartupValidation validation in services.GetServices<StartupValidation>())
+        {
+            validation.Validate(services);
+        }
+    }
 
     private string Describe(Exception e)
     {
-        string message = e is OptionsValidationException o ? string.Join(" ", o.Failures) : e.Message;
+        string message = e switch
+        {
+            OptionsValidationException o => string.Join(" ", o.Failures),
+            ConfigurationException or InvalidDataException or FormatException or InvalidOperationException => e.Message,
+            // Not a type a server throws for a setting: name it, so the message is still useful.
+            _ => $"{e.Message} ({e.GetType().Name})",
+        };
         if (e.InnerException is { } inner && e is not OptionsValidationException)
         {
             message += " " + inner.Message;

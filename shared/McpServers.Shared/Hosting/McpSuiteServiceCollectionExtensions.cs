@@ -33,6 +33,11 @@ public static class McpSuiteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StderrLoggerProvider>(
             sp => new StderrLoggerProvider(sp.GetRequiredService<SecretRedactor>())));
 
+        // The shared sections' keys are known settings; anything else under them is refused as a typo.
+        services.AddSettingsSection<PolicyOptions>("Policy");
+        services.AddSettingsSection<RateLimitOptions>("RateLimits");
+        services.AddSettingsSection<ConfirmationOptions>("Confirmation");
+        services.AddSettingsSection<AuditOptions>("Audit");
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Policy")).ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
             .Validate(o => o.ReadPerMinute is >= 1 and <= 100_000 && o.WritePerMinute is >= 1 and <= 100_000 && o.Tools.Values.All(v => v is >= 1 and <= 100_000),
@@ -50,9 +55,22 @@ public static class McpSuiteServiceCollectionExtensions
         services.AddSingleton<AuditContext>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConfirmationStore>();
-        services.AddSingleton(sp => new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
-            sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
-            sp.GetRequiredService<IOptions<RateLimitOptions>>()));
+        services.AddSingleton(sp =>
+        {
+            // A server's own settings are checked before any tool is listed, by whatever host serves it; only the
+            // manifest (--print-tools) is built without them, since it needs neither a backend nor credentials.
+            if (sp.GetService<ToolManifestOnly>() is null)
+            {
+                foreach (StartupValidation validation in sp.GetServices<StartupValidation>())
+                {
+                    validation.Validate(sp);
+                }
+            }
+
+            return new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
+                sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
+                sp.GetRequiredService<IOptions<RateLimitOptions>>());
+        });
         services.AddSingleton<AuditFilter>();
         services.AddSingleton<PolicyFilter>();
         services.AddSingleton<RateLimitFilter>();

@@ -29,6 +29,12 @@ public sealed record ServerIdentity
     /// <summary>The server's own settings, listed by <c>--help</c>.</summary>
     public IReadOnlyList<SettingHelp> Settings { get; init; } = [];
 
+    /// <summary>
+    /// Settings the set of tools depends on besides <c>Policy:*</c> and <c>Confirmation:*</c> (e.g. a declared-tools file,
+    /// an OpenAPI document), named by <c>--help</c> and <c>--print-tools</c> so a reviewer knows what the manifest assumed.
+    /// </summary>
+    public IReadOnlyList<string> ToolSetSettings { get; init; } = [];
+
     /// <summary>The server's own command-line switches (e.g. <c>--demo</c>), each mapped to a setting.</summary>
     public IReadOnlyList<ServerSwitch> Switches { get; init; } = [];
 

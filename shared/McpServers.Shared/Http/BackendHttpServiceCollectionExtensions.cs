@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
+using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -37,6 +38,7 @@ public static class BackendHttpServiceCollectionExtensions
         var userAgent = new ProductInfoHeaderValue("McpServers-" + userAgentProduct, version);
 
         services.AddOptions<BackendHttpOptions>(name).Bind(section).ValidateOnStart();
+        services.AddSettingsSection<BackendHttpOptions>((section as IConfigurationSection)?.Path ?? "");
         services.AddSingleton<IValidateOptions<BackendHttpOptions>>(
             new BackendHttpOptionsValidator(name, (section as IConfigurationSection)?.Path ?? ""));
 

@@ -30,6 +30,17 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Help_SaysWhatTheToolSetDependsOnAndThatUnknownKeysAndSecretsInFilesAreRefused()
+    {
+        var (code, stdout, _) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("The tool set (--print-tools) depends on Policy:ReadOnly", stdout, StringComparison.Ordinal);
+        Assert.Contains("Unknown setting keys (command line, environment, --config file) are refused", stdout, StringComparison.Ordinal);
+        Assert.Contains("never from the command line or a --config file", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Version_PrintsNameAndVersion()
     {
         var (code, stdout, _) = await RunAsync(["--version"]);
@@ -166,5 +177,154 @@ public sealed class ServerProcessTests
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
         }
+    }
+
+    private static string ConfigFile(string json)
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("mcp-config-").FullName, "settings.json");
+        File.WriteAllText(file, json);
+        return file;
+    }
+
+    [Theory]
+    [InlineData("Backend", "The pretend backend cannot be reached right now. (Connection refused (pretend.invalid:9))", null)]
+    [InlineData("Unauthorized", "the backend refused the credentials", "(fix: the credentials: ApiKey)")]
+    [InlineData("Http", "could not reach the backend: Name or service not known", "(fix: Backend:Region)")]
+    [InlineData("Timeout", "the backend did not answer in time", null)]
+    [InlineData("Bug", "pretend bug while checking with key=*** (InvalidCastException)", null)]
+    public async Task Check_WhenTheCheckThrows_ReportsAFailLineNamingTheSettingAndExits1(string failure, string expected, string? fix)
+    {
+        var env = new Dictionary<string, string?> { ["TESTSERVER_API_KEY"] = TestSecrets.ApiKey };
+
+        var (code, stdout, stderr) = await RunAsync(["--check", "--set", "CheckThrows=" + failure], env);
+
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  backend: " + expected, stdout, StringComparison.Ordinal);
+        Assert.Contains("NOT ready", stdout, StringComparison.Ordinal);
+        if (fix is not null)
+        {
+            Assert.Contains(fix, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestSecrets.ApiKey, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--set RateLimits:ReadPerMinute=0", "RateLimits:ReadPerMinute")]
+    [InlineData("--bogus", "Unknown option '--bogus'")]
+    [InlineData("--set Backend:Region=EU!", "Backend:Region must be lower-case")]
+    [InlineData("--set FailChek=true", "did you mean 'FailCheck'?")]
+    [InlineData("--read-only --allow-writes", "contradict")]
+    public async Task Check_ConfigurationErrors_AreFailLinesWithExitCode1(string args, string expected)
+    {
+        var (code, stdout, stderr) = await RunAsync(["--check", .. args.Split(' ')]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  configuration: ", stdout, StringComparison.Ordinal);
+        Assert.Contains(expected, stdout, StringComparison.Ordinal);
+        Assert.Contains("NOT ready", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--set FailChek=true", null, null, "--set: unknown setting 'FailChek'; did you mean 'FailCheck'?")]
+    [InlineData("--set Policy:ReadOnlly=false", null, null, "did you mean 'Policy:ReadOnly'?")]
+    [InlineData("--set Backend:Regoin=eu", null, null, "did you mean 'Backend:Region'?")]
+    [InlineData("--set RateLimits:Tools:test_echo:Burst=5", null, null, "unknown setting 'RateLimits:Tools:test_echo:Burst'")]
+    [InlineData("--set Policy:Mode=x", null, null, "the settings under 'Policy' are: ExcludeTools, ReadOnly, Tools.")]
+    [InlineData("--print-tools", "MCP_TESTSERVER__Audit__MaxValueChar", "5",
+        "environment variable MCP_TESTSERVER__Audit__MaxValueChar: unknown setting 'Audit:MaxValueChar'; did you mean 'Audit:MaxValueChars'?")]
+    [InlineData("--print-tools", "MCP_TESTSERVER__Policy", "x", "'Policy' is a group of settings, not a setting")]
+    public async Task UnknownSettings_AreRefusedWithTheClosestValidName(string args, string? variable, string? value, string expected)
+    {
+        var env = variable is null ? null : new Dictionary<string, string?> { [variable] = value };
+
+        var (code, stdout, stderr) = await RunAsync(args.Split(' '), env);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stdout);
+    }
+
+    [Fact]
+    public async Task UnknownSettingInAConfigFile_IsRefusedNamingTheFile()
+    {
+        string file = ConfigFile("""{ "RateLimits": { "ReadPerMinut": 5 } }""");
+
+        var (code, _, stderr) = await RunAsync(["--print-tools", "--config", file]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--config file '{file}': unknown setting 'RateLimits:ReadPerMinut'; did you mean 'RateLimits:ReadPerMinute'?", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KnownSettings_FromTypesHelpAndDictionaries_AreAccepted()
+    {
+        string file = ConfigFile("""{ "Backend": { "Region": "eu-west" }, "RateLimits": { "Tools": { "test_echo": 5 } }, "Confirmation": { } }""");
+        var env = new Dictionary<string, string?>
+        {
+            ["MCP_TESTSERVER__Logging__Level"] = "Warning",
+            // Not this server's variables: never judged.
+            ["MCP_OTHER__Nonsense"] = "1",
+            ["FailChek"] = "1",
+        };
+
+        var (code, stdout, _) = await RunAsync(["--check", "--config", file, "--set", "Audit:RetainedFiles=3", "--fail-check"], env);
+
+        Assert.Equal(1, code);
+        Assert.Contains("ok    configuration: settings are valid", stdout, StringComparison.Ordinal);
+        Assert.Contains("FAIL  backend: pretend backend unreachable (fix: FailCheck)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadOnlyAndAllowWritesTogether_AreRefused()
+    {
+        var (code, stdout, stderr) = await RunAsync(["--print-tools", "--allow-writes", "--read-only"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--read-only and --allow-writes contradict each other", stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stdout);
+    }
+
+    [Fact]
+    public async Task MalformedConfigFile_NamesTheFileLineAndPosition()
+    {
+        string file = ConfigFile("{\n  \"Policy\": {\n    \"ReadOnly\": tru\n  }\n}\n");
+
+        var (code, _, stderr) = await RunAsync(["--print-tools", "--config", file]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--config: '{file}' is not valid JSON at line 3, position ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "ApiKey": "abc123456" }""", "'ApiKey' is a secret", "MCP_TESTSERVER__ApiKey_FILE (or TESTSERVER_API_KEY / TESTSERVER_API_KEY_FILE)")]
+    [InlineData("""{ "Backend": { "Password": "abc123456" } }""", "'Backend:Password' is a secret", "MCP_TESTSERVER__Backend__Password_FILE")]
+    public async Task SecretsInAConfigFile_AreRefusedPointingToTheEnvironment(string json, string expected, string instead)
+    {
+        string file = ConfigFile(json);
+
+        var (code, stdout, stderr) = await RunAsync(["--print-tools", "--config", file]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.Contains(instead, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123456", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrintTools_DoesNotNeedValidBackendSettings_ServingDoes()
+    {
+        var (printCode, manifest, _) = await RunAsync(["--print-tools", "--set", "Backend:Region=EU!"]);
+        var (serveCode, _, stderr) = await RunAsync(["--set", "Backend:Region=EU!"]);
+
+        Assert.Equal(0, printCode);
+        Assert.Contains("test_echo", ToolNames(manifest));
+        Assert.Equal(2, serveCode);
+        Assert.Contains("cannot start: Backend:Region must be lower-case letters", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }
