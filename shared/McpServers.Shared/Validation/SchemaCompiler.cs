@@ -138,16 +138,8 @@ internal sealed class SchemaCompiler
                     node.MaxLength = RequireCount(value, name, here);
                     break;
                 case "pattern":
+                    // Compiled after the loop: whether it may run on the backtracking engine depends on maxLength.
                     node.PatternText = RequireString(value, name, here);
-                    try
-                    {
-                        node.Pattern = EcmaRegex.Create(node.PatternText);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw new UnsupportedSchemaException(name, here, "the pattern cannot be compiled: " + ex.Message);
-                    }
-
                     break;
                 case "format":
                     if (!Formats.TryParseName(RequireString(value, name, here), out FormatKind format))
@@ -250,6 +242,18 @@ internal sealed class SchemaCompiler
                     break;
                 default:
                     throw new UnsupportedSchemaException(name, here, "this keyword is not enforced by the validator");
+            }
+        }
+
+        if (node.PatternText is { } pattern)
+        {
+            try
+            {
+                node.Pattern = EcmaRegex.Create(pattern, node.MaxLength);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UnsupportedSchemaException("pattern", at + "/pattern", $"the pattern {pattern} cannot be enforced exactly: {ex.Message}");
             }
         }
     }
@@ -397,8 +401,17 @@ internal sealed class SchemaCompiler
             ? value
             : throw new UnsupportedSchemaException(keyword, here, $"{keyword} must be a JSON {kind.ToString().ToLowerInvariant()}");
 
-    private static string RequireString(JsonElement value, string keyword, string here) =>
-        RequireKind(value, JsonValueKind.String, keyword, here).GetString()!;
+    private static string RequireString(JsonElement value, string keyword, string here)
+    {
+        try
+        {
+            return RequireKind(value, JsonValueKind.String, keyword, here).GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new UnsupportedSchemaException(keyword, here, $"{keyword} is not valid Unicode text (an unpaired UTF-16 surrogate)");
+        }
+    }
 
     private static JsonNumber RequireNumber(JsonElement value, string keyword, string here) =>
         JsonNumber.From(RequireKind(value, JsonValueKind.Number, keyword, here));
