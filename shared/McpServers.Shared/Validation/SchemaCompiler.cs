@@ -42,10 +42,18 @@ internal sealed class SchemaCompiler
     /// <summary>Compiles a schema that must outlive its document, so pass a cloned element.</summary>
     public static SchemaNode Compile(JsonElement root)
     {
-        var compiler = new SchemaCompiler(root);
-        SchemaNode node = compiler.GetOrCompile(root, "#", 0);
-        compiler.RejectInPlaceCycles();
-        return node;
+        try
+        {
+            var compiler = new SchemaCompiler(root);
+            SchemaNode node = compiler.GetOrCompile(root, "#", 0);
+            compiler.RejectInPlaceCycles();
+            return node;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode a name or string holding an unpaired surrogate escape.
+            throw new UnsupportedSchemaException("", "#", "the schema holds text that is not valid Unicode (an unpaired UTF-16 surrogate escape)");
+        }
     }
 
     private SchemaNode GetOrCompile(JsonElement schema, string location, int depth)
@@ -127,8 +135,14 @@ internal sealed class SchemaCompiler
                     break;
                 case "enum":
                     node.Enum = [.. RequireKind(value, JsonValueKind.Array, name, here).EnumerateArray()];
+                    foreach (JsonElement option in node.Enum)
+                    {
+                        RequireMatchable(option, name, here);
+                    }
+
                     break;
                 case "const":
+                    RequireMatchable(value, name, here);
                     node.Const = value;
                     break;
                 case "minLength":
@@ -360,6 +374,16 @@ internal sealed class SchemaCompiler
             }
 
             state[node] = true;
+        }
+    }
+
+    // An enum or const value that arguments could never equal (they are screened for repeated names, invalid Unicode,
+    // oversized numbers and depth) is a schema mistake, and comparing it later could fail; refuse it now.
+    private static void RequireMatchable(JsonElement value, string keyword, string here)
+    {
+        if (InstanceScreen.Check(value, string.Empty, new WorkMeter(long.MaxValue)) is { } problem)
+        {
+            throw new UnsupportedSchemaException(keyword, here, $"{keyword} holds a value no argument can match: {problem.Message}");
         }
     }
 

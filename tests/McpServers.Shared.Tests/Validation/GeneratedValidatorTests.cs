@@ -60,6 +60,46 @@ public sealed class GeneratedValidatorTests
         Assert.True(failures.Count == 0, $"{failures.Count} of {Cases} cases failed:\n" + string.Join("\n", failures.Take(20)));
     }
 
+    [Fact]
+    public void Generated_patterns_are_compiled_or_refused_cleanly_never_crash()
+    {
+        // OpenAPI documents bring arbitrary patterns: anything that is not a supported ECMA-262 pattern must be an
+        // UnsupportedSchemaException naming the keyword, and an accepted one must match without throwing.
+        string[] alphabet = [.. "ab0.|()[]^$\\dDwWsSpPbBkuxc{}1,-*+?=!<>:L".Select(c => c.ToString()), "😀"];
+        var random = new Random(Seed);
+        int accepted = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            var sb = new StringBuilder();
+            int length = random.Next(1, 12);
+            for (int j = 0; j < length; j++)
+            {
+                sb.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            string pattern = sb.ToString();
+            bool withMaxLength = random.Next(2) == 0;
+            string schema = "{\"pattern\":" + Json(pattern) + (withMaxLength ? ",\"maxLength\":20}" : "}");
+            using JsonDocument document = JsonDocument.Parse(schema);
+            JsonSchemaValidator validator;
+            try
+            {
+                validator = JsonSchemaValidator.Compile(document.RootElement);
+            }
+            catch (UnsupportedSchemaException ex)
+            {
+                Assert.Equal("pattern", ex.Keyword);
+                continue;
+            }
+
+            accepted++;
+            using JsonDocument value = JsonDocument.Parse(Json(Text(random, random.Next(0, 6))));
+            _ = validator.Validate(value.RootElement);
+        }
+
+        Assert.True(accepted > 100, $"only {accepted} generated patterns were accepted");
+    }
+
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private static string Text(Random random, int codePoints)

@@ -274,6 +274,20 @@ public sealed class ValidatorHardeningTests
         Assert.Equal("encoding", Assert.Single(Check("{}", """{"\udc00":1}""")).Keyword);
     }
 
+    [Theory]
+    [InlineData("""{"const":"\ud800"}""", "const")]
+    [InlineData("""{"enum":[1,{"a":1,"a":2}]}""", "enum")]
+    [InlineData("""{"properties":{"\udc00":{}}}""", "")]
+    [InlineData("""{"pattern":"\ud800"}""", "pattern")]
+    public void Schema_text_no_argument_could_match_is_refused_at_registration(string schema, string keyword)
+    {
+        using JsonDocument document = JsonDocument.Parse(schema);
+
+        var ex = Assert.Throws<UnsupportedSchemaException>(() => JsonSchemaValidator.Compile(document.RootElement));
+
+        Assert.Equal(keyword, ex.Keyword);
+    }
+
     [Fact]
     public void ValidateArguments_refuses_a_lone_surrogate_value()
     {
