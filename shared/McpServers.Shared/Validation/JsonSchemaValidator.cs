@@ -55,10 +55,34 @@ public sealed class JsonSchemaValidator
             throw new ArgumentException("The instance element has no value.", nameof(instance));
         }
 
-        List<SchemaError> errors = [];
-        SchemaEvaluator.Evaluate(_root, instance, string.Empty, errors, 0);
-        // allOf branches and $ref siblings can report the same rule twice.
-        return errors.Count <= 1 ? errors : errors.Distinct().ToList();
+        return Validate(instance, WorkMeter.DefaultLimit, out _);
+    }
+
+    /// <summary>As <see cref="Validate(JsonElement)"/>, with the work limit and the steps used (for tests and tuning).</summary>
+    internal IReadOnlyList<SchemaError> Validate(JsonElement instance, long workLimit, out long workUsed)
+    {
+        var meter = new WorkMeter(workLimit);
+        try
+        {
+            // Repeated names, invalid Unicode, oversized numbers and deep nesting are refused before any keyword runs.
+            if (InstanceScreen.Check(instance, string.Empty, meter) is { } refused)
+            {
+                return [refused];
+            }
+
+            List<SchemaError> errors = [];
+            new SchemaEvaluator(meter).Evaluate(_root, instance, string.Empty, errors, 0);
+            // allOf branches and $ref siblings can report the same rule twice.
+            return errors.Count <= 1 ? errors : errors.Distinct().ToList();
+        }
+        catch (ValidationAbortedException ex)
+        {
+            return [ex.Error];
+        }
+        finally
+        {
+            workUsed = meter.Used;
+        }
     }
 
     /// <summary>Validates the object made of the call's arguments (null means no arguments, i.e. {}).</summary>
@@ -75,14 +99,25 @@ public sealed class JsonSchemaValidator
                     throw new ArgumentException($"Argument '{name}' has no value.", nameof(arguments));
                 }
 
-                writer.WritePropertyName(name);
-                value.WriteTo(writer);
+                try
+                {
+                    writer.WritePropertyName(name);
+                    value.WriteTo(writer);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+                {
+                    // The writer refuses invalid UTF-16 (a lone surrogate escape): report it as the screen would.
+                    string path = ErrorText.Child(string.Empty, name);
+                    return [InstanceScreen.Check(value, path, new WorkMeter(WorkMeter.DefaultLimit))
+                        ?? new SchemaError(path, "encoding", $"the parameter name {ErrorText.Subject(path)} is not valid Unicode text; send valid names")];
+                }
             }
 
             writer.WriteEndObject();
         }
 
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+        // One level deeper than the arguments themselves, so their own depth is judged by the screen, not the parser.
+        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 256 });
         return Validate(document.RootElement);
     }
 

@@ -42,10 +42,18 @@ internal sealed class SchemaCompiler
     /// <summary>Compiles a schema that must outlive its document, so pass a cloned element.</summary>
     public static SchemaNode Compile(JsonElement root)
     {
-        var compiler = new SchemaCompiler(root);
-        SchemaNode node = compiler.GetOrCompile(root, "#", 0);
-        compiler.RejectInPlaceCycles();
-        return node;
+        try
+        {
+            var compiler = new SchemaCompiler(root);
+            SchemaNode node = compiler.GetOrCompile(root, "#", 0);
+            compiler.RejectInPlaceCycles();
+            return node;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode a name or string holding an unpaired surrogate escape.
+            throw new UnsupportedSchemaException("", "#", "the schema holds text that is not valid Unicode (an unpaired UTF-16 surrogate escape)");
+        }
     }
 
     private SchemaNode GetOrCompile(JsonElement schema, string location, int depth)
@@ -127,8 +135,14 @@ internal sealed class SchemaCompiler
                     break;
                 case "enum":
                     node.Enum = [.. RequireKind(value, JsonValueKind.Array, name, here).EnumerateArray()];
+                    foreach (JsonElement option in node.Enum)
+                    {
+                        RequireMatchable(option, name, here);
+                    }
+
                     break;
                 case "const":
+                    RequireMatchable(value, name, here);
                     node.Const = value;
                     break;
                 case "minLength":
@@ -138,16 +152,8 @@ internal sealed class SchemaCompiler
                     node.MaxLength = RequireCount(value, name, here);
                     break;
                 case "pattern":
+                    // Compiled after the loop: whether it may run on the backtracking engine depends on maxLength.
                     node.PatternText = RequireString(value, name, here);
-                    try
-                    {
-                        node.Pattern = EcmaRegex.Create(node.PatternText);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw new UnsupportedSchemaException(name, here, "the pattern cannot be compiled: " + ex.Message);
-                    }
-
                     break;
                 case "format":
                     if (!Formats.TryParseName(RequireString(value, name, here), out FormatKind format))
@@ -250,6 +256,18 @@ internal sealed class SchemaCompiler
                     break;
                 default:
                     throw new UnsupportedSchemaException(name, here, "this keyword is not enforced by the validator");
+            }
+        }
+
+        if (node.PatternText is { } pattern)
+        {
+            try
+            {
+                node.Pattern = EcmaRegex.Create(pattern, node.MaxLength);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UnsupportedSchemaException("pattern", at + "/pattern", $"the pattern {pattern} cannot be enforced exactly: {ex.Message}");
             }
         }
     }
@@ -359,6 +377,16 @@ internal sealed class SchemaCompiler
         }
     }
 
+    // An enum or const value that arguments could never equal (they are screened for repeated names, invalid Unicode,
+    // oversized numbers and depth) is a schema mistake, and comparing it later could fail; refuse it now.
+    private static void RequireMatchable(JsonElement value, string keyword, string here)
+    {
+        if (InstanceScreen.Check(value, string.Empty, new WorkMeter(long.MaxValue)) is { } problem)
+        {
+            throw new UnsupportedSchemaException(keyword, here, $"{keyword} holds a value no argument can match: {problem.Message}");
+        }
+    }
+
     private static JsonTypes ParseTypes(JsonElement value, string here)
     {
         if (value.ValueKind == JsonValueKind.String)
@@ -397,8 +425,17 @@ internal sealed class SchemaCompiler
             ? value
             : throw new UnsupportedSchemaException(keyword, here, $"{keyword} must be a JSON {kind.ToString().ToLowerInvariant()}");
 
-    private static string RequireString(JsonElement value, string keyword, string here) =>
-        RequireKind(value, JsonValueKind.String, keyword, here).GetString()!;
+    private static string RequireString(JsonElement value, string keyword, string here)
+    {
+        try
+        {
+            return RequireKind(value, JsonValueKind.String, keyword, here).GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new UnsupportedSchemaException(keyword, here, $"{keyword} is not valid Unicode text (an unpaired UTF-16 surrogate)");
+        }
+    }
 
     private static JsonNumber RequireNumber(JsonElement value, string keyword, string here) =>
         JsonNumber.From(RequireKind(value, JsonValueKind.Number, keyword, here));

@@ -6,21 +6,38 @@ using System.Text.RegularExpressions;
 namespace McpServers.Shared.Validation;
 
 /// <summary>
-/// Applies a compiled schema to a value and collects every failure. Stateless: all state lives on the call stack,
-/// so one compiled schema serves concurrent calls.
+/// Applies a compiled schema to a value and collects every failure. One instance per call (it holds the call's
+/// <see cref="WorkMeter"/> and memo), so one compiled schema serves concurrent calls.
+/// Cost is bounded: every step is charged to the meter; results of a schema node at an instance location are memoised
+/// (a recursive anyOf would otherwise re-check the same subtree once per branch, exponential in depth); cheap size
+/// keywords run first and an instance that fails one skips the expensive keywords; each error list is capped.
 /// </summary>
-internal static class SchemaEvaluator
+internal sealed class SchemaEvaluator(WorkMeter meter)
 {
+    /// <summary>Errors kept per list; beyond this the value is plainly wrong and more lines help nobody.</summary>
+    public const int MaxErrors = 50;
+
+    /// <summary>Steps charged for one match on the backtracking engine, so a call runs at most 100 of them.</summary>
+    public const long BacktrackingMatchCost = WorkMeter.DefaultLimit / 100;
+
     // Compile-time cycle detection already rules out endless recursion; this is a second, cheap line of defence.
     private const int MaxDepth = 512;
 
     private const int MaxAlternativesShown = 5;
 
-    public static void Evaluate(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
+    private readonly Dictionary<(SchemaNode Node, string Path), List<SchemaError>> _memo = [];
+
+    public void Evaluate(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
     {
+        if (errors.Count >= MaxErrors)
+        {
+            return;
+        }
+
+        meter.Charge(1);
         if (depth > MaxDepth)
         {
-            errors.Add(new(path, "$ref", $"{ErrorText.Subject(path)} is nested too deeply to be checked"));
+            Add(errors, new(path, "$ref", $"{ErrorText.Subject(path)} is nested too deeply to be checked"));
             return;
         }
 
@@ -28,12 +45,36 @@ internal static class SchemaEvaluator
         {
             if (!allowed)
             {
-                errors.Add(new(path, "false", $"{ErrorText.Subject(path)} is not allowed here"));
+                Add(errors, new(path, "false", $"{ErrorText.Subject(path)} is not allowed here"));
             }
 
             return;
         }
 
+        // The path names the instance location uniquely within one call, so (node, path) identifies the result.
+        if (!_memo.TryGetValue((node, path), out List<SchemaError>? result))
+        {
+            result = [];
+            EvaluateKeywords(node, instance, path, result, depth);
+            _memo[(node, path)] = result;
+        }
+
+        foreach (SchemaError error in result)
+        {
+            Add(errors, error);
+        }
+    }
+
+    private static void Add(List<SchemaError> errors, SchemaError error)
+    {
+        if (errors.Count < MaxErrors)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private void EvaluateKeywords(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
+    {
         if (node.Ref is not null)
         {
             Evaluate(node.Ref, instance, path, errors, depth + 1);
@@ -42,7 +83,7 @@ internal static class SchemaEvaluator
         if (node.Types != JsonTypes.None && (TypeOf(instance) & node.Types) == 0)
         {
             // The other keywords would only restate the wrong type, so stop here for a clearer message.
-            errors.Add(new(path, "type",
+            Add(errors, new(path, "type",
                 $"{ErrorText.Subject(path)} must be {ErrorText.Types(node.Types)} (got {ErrorText.Value(instance)})"));
             return;
         }
@@ -51,7 +92,9 @@ internal static class SchemaEvaluator
         switch (instance.ValueKind)
         {
             case JsonValueKind.String:
-                CheckString(node, instance.GetString() ?? string.Empty, path, errors);
+                string text = instance.GetString() ?? string.Empty;
+                meter.Charge(text.Length / 16);
+                CheckString(node, text, path, errors);
                 break;
             case JsonValueKind.Number:
                 CheckNumber(node, instance, path, errors);
@@ -67,7 +110,7 @@ internal static class SchemaEvaluator
         CheckApplicators(node, instance, path, errors, depth);
     }
 
-    private static JsonTypes TypeOf(JsonElement instance) => instance.ValueKind switch
+    private JsonTypes TypeOf(JsonElement instance) => instance.ValueKind switch
     {
         JsonValueKind.Null => JsonTypes.Null,
         JsonValueKind.True or JsonValueKind.False => JsonTypes.Boolean,
@@ -75,71 +118,87 @@ internal static class SchemaEvaluator
         JsonValueKind.Array => JsonTypes.Array,
         JsonValueKind.String => JsonTypes.String,
         // "integer" means a mathematical integer, so 1.0 is one (JSON Schema core §4.2.1).
-        JsonValueKind.Number => JsonNumber.From(instance).IsInteger ? JsonTypes.Number | JsonTypes.Integer : JsonTypes.Number,
+        JsonValueKind.Number => Number(instance).IsInteger ? JsonTypes.Number | JsonTypes.Integer : JsonTypes.Number,
         _ => JsonTypes.None,
     };
 
-    private static void CheckValue(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors)
+    private JsonNumber Number(JsonElement instance)
     {
-        if (node.Enum is { } options && !options.Any(option => JsonEquality.AreEqual(option, instance)))
+        string text = instance.GetRawText();
+        meter.Charge(text.Length);
+        return JsonNumber.Parse(text);
+    }
+
+    private void CheckValue(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors)
+    {
+        if (node.Enum is { } options && !options.Any(option => JsonEquality.AreEqual(option, instance, meter)))
         {
             string message = options.Count == 1
                 ? $"{ErrorText.Subject(path)} must be {ErrorText.Literal(options[0])} (got {ErrorText.Value(instance)})"
                 : $"{ErrorText.Subject(path)} must be one of: {ErrorText.List(options.Select(ErrorText.Literal))} (got {ErrorText.Value(instance)})";
-            errors.Add(new(path, "enum", message));
+            Add(errors, new(path, "enum", message));
         }
 
-        if (node.Const is { } expected && !JsonEquality.AreEqual(expected, instance))
+        if (node.Const is { } expected && !JsonEquality.AreEqual(expected, instance, meter))
         {
-            errors.Add(new(path, "const",
+            Add(errors, new(path, "const",
                 $"{ErrorText.Subject(path)} must be exactly {ErrorText.Literal(expected)} (got {ErrorText.Value(instance)})"));
         }
     }
 
-    private static void CheckString(SchemaNode node, string value, string path, List<SchemaError> errors)
+    private void CheckString(SchemaNode node, string value, string path, List<SchemaError> errors)
     {
         string subject = ErrorText.Subject(path);
         if (node.MinLength is not null || node.MaxLength is not null)
         {
             // JSON Schema counts characters as code points: an emoji is one character, not two UTF-16 units.
+            meter.Charge(value.Length);
             long length = CountCodePoints(value);
             if (length < node.MinLength)
             {
-                errors.Add(new(path, "minLength", $"{subject} must be at least {node.MinLength} characters long (got {length})"));
+                Add(errors, new(path, "minLength", $"{subject} must be at least {node.MinLength} characters long (got {length})"));
             }
 
             if (length > node.MaxLength)
             {
-                errors.Add(new(path, "maxLength", $"{subject} must be at most {node.MaxLength} characters long (got {length})"));
+                Add(errors, new(path, "maxLength", $"{subject} must be at most {node.MaxLength} characters long (got {length})"));
+                // Too long already: the pattern and format need not (and, for a backtracking pattern, must not) run.
+                return;
             }
         }
 
-        if (node.Pattern is not null)
+        if (node.Pattern is { } pattern)
         {
+            meter.Charge(pattern.Backtracking ? BacktrackingMatchCost : value.Length);
             try
             {
-                if (!node.Pattern.IsMatch(value))
+                if (!pattern.Regex.IsMatch(value))
                 {
-                    errors.Add(new(path, "pattern",
+                    Add(errors, new(path, "pattern",
                         $"{subject} must match the pattern {node.PatternText} (got {ErrorText.Quote(value, 40)})"));
                 }
             }
             catch (RegexMatchTimeoutException)
             {
-                // Fail closed: a value we could not check is not accepted.
-                errors.Add(new(path, "pattern",
+                // Fail closed: a value we could not check is not accepted, and the call stops here, so the (generous)
+                // timeout is paid at most once per call instead of once per array item.
+                throw new ValidationAbortedException(new(path, "pattern",
                     $"{subject} could not be checked against the pattern {node.PatternText} in time; send a shorter or simpler value"));
             }
         }
 
-        if (node.Format is FormatKind format && !Formats.IsValid(format, value))
+        if (node.Format is FormatKind format)
         {
-            errors.Add(new(path, "format",
-                $"{subject} must be {Formats.Describe(format)} (got {ErrorText.Quote(value, 40)})"));
+            meter.Charge(value.Length);
+            if (!Formats.IsValid(format, value))
+            {
+                Add(errors, new(path, "format",
+                    $"{subject} must be {Formats.Describe(format)} (got {ErrorText.Quote(value, 40)})"));
+            }
         }
     }
 
-    private static void CheckNumber(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors)
+    private void CheckNumber(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors)
     {
         if (node.Minimum is null && node.Maximum is null && node.ExclusiveMinimum is null && node.ExclusiveMaximum is null
             && node.MultipleOf is null)
@@ -147,46 +206,70 @@ internal static class SchemaEvaluator
             return;
         }
 
-        var value = JsonNumber.From(instance);
+        JsonNumber value = Number(instance);
         string subject = ErrorText.Subject(path);
         string got = ErrorText.Truncate(value.Text);
         if (node.Minimum is JsonNumber min && JsonNumber.Compare(value, min) < 0)
         {
-            errors.Add(new(path, "minimum", $"{subject} must be at least {min.Text} (got {got})"));
+            Add(errors, new(path, "minimum", $"{subject} must be at least {min.Text} (got {got})"));
         }
 
         if (node.Maximum is JsonNumber max && JsonNumber.Compare(value, max) > 0)
         {
-            errors.Add(new(path, "maximum", $"{subject} must be at most {max.Text} (got {got})"));
+            Add(errors, new(path, "maximum", $"{subject} must be at most {max.Text} (got {got})"));
         }
 
         if (node.ExclusiveMinimum is JsonNumber exMin && JsonNumber.Compare(value, exMin) <= 0)
         {
-            errors.Add(new(path, "exclusiveMinimum", $"{subject} must be greater than {exMin.Text} (got {got})"));
+            Add(errors, new(path, "exclusiveMinimum", $"{subject} must be greater than {exMin.Text} (got {got})"));
         }
 
         if (node.ExclusiveMaximum is JsonNumber exMax && JsonNumber.Compare(value, exMax) >= 0)
         {
-            errors.Add(new(path, "exclusiveMaximum", $"{subject} must be less than {exMax.Text} (got {got})"));
+            Add(errors, new(path, "exclusiveMaximum", $"{subject} must be less than {exMax.Text} (got {got})"));
         }
 
         if (node.MultipleOf is JsonNumber step && !JsonNumber.IsMultipleOf(value, step))
         {
-            errors.Add(new(path, "multipleOf", $"{subject} must be a multiple of {step.Text} (got {got})"));
+            Add(errors, new(path, "multipleOf", $"{subject} must be a multiple of {step.Text} (got {got})"));
         }
     }
 
-    private static void CheckObject(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
+    private void CheckObject(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
     {
         string word = ErrorText.MemberWord(path);
+        int count = instance.GetPropertyCount();
+        meter.Charge(count);
+        if (count < node.MinProperties)
+        {
+            Add(errors, new(path, "minProperties",
+                $"{ErrorText.Subject(path)} must have at least {node.MinProperties} {word}s (got {count})"));
+        }
+
+        if (count > node.MaxProperties)
+        {
+            Add(errors, new(path, "maxProperties",
+                $"{ErrorText.Subject(path)} must have at most {node.MaxProperties} {word}s (got {count})"));
+            // Too many members already: checking each of them is work the verdict does not need.
+            return;
+        }
+
         if (node.Required is { } required)
         {
+            // TryGetProperty scans the object, so the names are indexed once to keep this linear.
+            meter.Charge(required.Count);
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty property in instance.EnumerateObject())
+            {
+                present.Add(property.Name);
+            }
+
             foreach (string name in required)
             {
-                if (!instance.TryGetProperty(name, out _))
+                if (!present.Contains(name))
                 {
                     string child = ErrorText.Child(path, name);
-                    errors.Add(new(child, "required", $"missing required {word} `{child}`"));
+                    Add(errors, new(child, "required", $"missing required {word} `{child}`"));
                 }
             }
         }
@@ -195,6 +278,11 @@ internal static class SchemaEvaluator
         {
             foreach (JsonProperty property in instance.EnumerateObject())
             {
+                if (errors.Count >= MaxErrors)
+                {
+                    return;
+                }
+
                 string child = ErrorText.Child(path, property.Name);
                 if (node.PropertyLookup is not null && node.PropertyLookup.TryGetValue(property.Name, out SchemaNode? declared))
                 {
@@ -205,7 +293,7 @@ internal static class SchemaEvaluator
                     string allowed = node.Properties is { Count: > 0 }
                         ? "allowed: " + ErrorText.List(node.Properties.Select(p => p.Key))
                         : "no " + word + "s are allowed here";
-                    errors.Add(new(child, "additionalProperties", $"unexpected {word} `{child}` ({allowed})"));
+                    Add(errors, new(child, "additionalProperties", $"unexpected {word} `{child}` ({allowed})"));
                 }
                 else if (node.AdditionalProperties is not null)
                 {
@@ -213,41 +301,27 @@ internal static class SchemaEvaluator
                 }
             }
         }
-
-        if (node.MinProperties is not null || node.MaxProperties is not null)
-        {
-            int count = instance.GetPropertyCount();
-            if (count < node.MinProperties)
-            {
-                errors.Add(new(path, "minProperties",
-                    $"{ErrorText.Subject(path)} must have at least {node.MinProperties} {word}s (got {count})"));
-            }
-
-            if (count > node.MaxProperties)
-            {
-                errors.Add(new(path, "maxProperties",
-                    $"{ErrorText.Subject(path)} must have at most {node.MaxProperties} {word}s (got {count})"));
-            }
-        }
     }
 
-    private static void CheckArray(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
+    private void CheckArray(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
     {
         string subject = ErrorText.Subject(path);
         int length = instance.GetArrayLength();
         if (length < node.MinItems)
         {
-            errors.Add(new(path, "minItems", $"{subject} must have at least {node.MinItems} items (got {length})"));
+            Add(errors, new(path, "minItems", $"{subject} must have at least {node.MinItems} items (got {length})"));
         }
 
         if (length > node.MaxItems)
         {
-            errors.Add(new(path, "maxItems", $"{subject} must have at most {node.MaxItems} items (got {length})"));
+            Add(errors, new(path, "maxItems", $"{subject} must have at most {node.MaxItems} items (got {length})"));
+            // Too many items already: uniqueItems and the item schemas would only spend work on a refused value.
+            return;
         }
 
         if (node.UniqueItems && FindDuplicate(instance) is (int first, int second))
         {
-            errors.Add(new(path, "uniqueItems",
+            Add(errors, new(path, "uniqueItems",
                 $"{subject} must not contain duplicate items (items {first} and {second} are equal)"));
         }
 
@@ -260,6 +334,11 @@ internal static class SchemaEvaluator
         int index = 0;
         foreach (JsonElement item in instance.EnumerateArray())
         {
+            if (errors.Count >= MaxErrors)
+            {
+                return;
+            }
+
             if (index < prefix)
             {
                 Evaluate(node.PrefixItems![index], item, ErrorText.Index(path, index), errors, depth + 1);
@@ -267,7 +346,7 @@ internal static class SchemaEvaluator
             else if (node.Items is { IsFalse: true })
             {
                 string limit = prefix == 0 ? "must be empty" : $"must have at most {prefix} items";
-                errors.Add(new(path, "items", $"{subject} {limit} (got {length})"));
+                Add(errors, new(path, "items", $"{subject} {limit} (got {length})"));
                 break;
             }
             else if (node.Items is not null)
@@ -279,25 +358,39 @@ internal static class SchemaEvaluator
         }
     }
 
-    private static (int First, int Second)? FindDuplicate(JsonElement array)
+    // Linear on average: items are bucketed by a hash that respects JSON equality (1 == 1.0, any member order), and
+    // only items in the same bucket are compared. The earliest item with an equal predecessor is reported.
+    private (int First, int Second)? FindDuplicate(JsonElement array)
     {
-        // Quadratic, but arrays in tool arguments are small and JSON equality (1 == 1.0) defeats naive hashing.
-        JsonElement[] items = [.. array.EnumerateArray()];
-        for (int i = 0; i < items.Length; i++)
+        var buckets = new Dictionary<int, List<(int Index, JsonElement Item)>>();
+        int index = 0;
+        foreach (JsonElement item in array.EnumerateArray())
         {
-            for (int j = i + 1; j < items.Length; j++)
+            int hash = JsonEquality.Hash(item, meter);
+            if (buckets.TryGetValue(hash, out List<(int Index, JsonElement Item)>? bucket))
             {
-                if (JsonEquality.AreEqual(items[i], items[j]))
+                foreach ((int earlier, JsonElement other) in bucket)
                 {
-                    return (i, j);
+                    if (JsonEquality.AreEqual(other, item, meter))
+                    {
+                        return (earlier, index);
+                    }
                 }
+
+                bucket.Add((index, item));
             }
+            else
+            {
+                buckets[hash] = [(index, item)];
+            }
+
+            index++;
         }
 
         return null;
     }
 
-    private static void CheckApplicators(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
+    private void CheckApplicators(SchemaNode node, JsonElement instance, string path, List<SchemaError> errors, int depth)
     {
         if (node.AllOf is { } all)
         {
@@ -353,7 +446,7 @@ internal static class SchemaEvaluator
             }
             else if (matches.Count > 1)
             {
-                errors.Add(new(path, "oneOf",
+                Add(errors, new(path, "oneOf",
                     $"{ErrorText.Subject(path)} must match exactly one of the allowed alternatives, but it matches alternatives {string.Join(" and ", matches)}"));
             }
         }
@@ -364,7 +457,7 @@ internal static class SchemaEvaluator
             Evaluate(forbidden, instance, path, notErrors, depth + 1);
             if (notErrors.Count == 0)
             {
-                errors.Add(new(path, "not",
+                Add(errors, new(path, "not",
                     $"{ErrorText.Subject(path)} must not match the schema {ErrorText.Truncate(forbidden.SourceText)} (got {ErrorText.Value(instance)})"));
             }
         }
@@ -377,7 +470,11 @@ internal static class SchemaEvaluator
         var plausible = failures.Where(f => !f.Any(e => e.Keyword == "type" && e.Path == path)).ToList();
         if (plausible.Count == 1)
         {
-            errors.AddRange(plausible[0]);
+            foreach (SchemaError error in plausible[0])
+            {
+                Add(errors, error);
+            }
+
             return;
         }
 
@@ -402,7 +499,7 @@ internal static class SchemaEvaluator
             sb.Append(CultureInfo.InvariantCulture, $"; … ({failures.Count - MaxAlternativesShown} more alternatives)");
         }
 
-        errors.Add(new(path, keyword, sb.ToString()));
+        Add(errors, new(path, keyword, sb.ToString()));
     }
 
     private static long CountCodePoints(string value)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace McpServers.Shared.Validation;
 
@@ -40,7 +39,7 @@ internal sealed class SchemaNode(string location)
 
     public long? MaxLength { get; set; }
 
-    public Regex? Pattern { get; set; }
+    public EcmaPattern? Pattern { get; set; }
 
     public string? PatternText { get; set; }
 
