@@ -72,7 +72,8 @@ internal sealed class BackendResponseGuardHandler(string clientName, BackendHttp
         long limit = request.Options.TryGetValue(BackendHttp.TokenRequest, out bool token) && token
             ? options.MaxTokenResponseBytes
             : options.MaxResponseBytes;
-        if (response.Content.Headers.ContentLength > limit)
+        // A HEAD answer declares the length of a body it does not send.
+        if (current.Method != HttpMethod.Head && response.Content.Headers.ContentLength > limit)
         {
             response.Dispose();
             Log.ResponseTooLarge(logger, clientName, current.Method.Method, Host(current), Path(current), limit);
