@@ -1,8 +1,14 @@
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Tests.Service;
 using McpServers.Testing.Conformance;
+using McpServers.Testing.Hosting;
+using McpServers.Testing.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace McpServers.InternalApi.Tests.Server;
 
@@ -31,4 +37,47 @@ public sealed class InternalApiHttpBackend : IHttpBackendServer
 public sealed class InternalApiHttpConformanceTests : HttpBackendConformanceTests<InternalApiHttpBackend>
 {
     protected override InternalApiHttpBackend Server { get; } = new();
+}
+
+/// <summary>
+/// The client-credentials token endpoint is a backend too: redirected, the client secret must not travel with a
+/// 307/308, and another host's token (301/302/303) must not be used.
+/// </summary>
+public sealed class InternalApiTokenEndpointRedirectTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(302)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task RedirectedTokenEndpoint_IsRefused_AndTheOtherHostGetsNoSecret(int status)
+    {
+        await using var other = new LoopbackHttpServer();
+        other.MapEverywhere(() => Results.Json(new { access_token = "other-host-token", expires_in = 3600 }));
+        await other.StartAsync(Ct);
+        await using var service = new LoopbackHttpServer();
+        service.Routes.MapPost("/oauth/token", LoopbackHttpServer.Redirect(status, LoopbackHttpServer.LocationOn(other, "token")));
+        service.MapEverywhere(() => Results.Json(new { items = Array.Empty<object>() }));
+        await service.StartAsync(Ct);
+        await using var host = new InMemoryMcpServer((s, c) => s.AddInternalApiServer(c), new Dictionary<string, string?>
+        {
+            ["Document"] = InventoryService.DocumentFile,
+            ["BaseUrl"] = new Uri(service.BaseAddress, "api").ToString(),
+            ["Include"] = InternalApiServerUnderTest.Include,
+            ["Http:MaxRetries"] = "0",
+            ["Auth:Mode"] = "ClientCredentials",
+            ["Auth:TokenUrl"] = new Uri(service.BaseAddress, "oauth/token").ToString(),
+            ["Auth:ClientId"] = "client-1",
+            ["Auth:ClientSecret"] = "CANARY-client-secret",
+        });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+
+        CallToolResult result = await client.CallToolAsync("api_list_items", new Dictionary<string, object?> { ["limit"] = 1 }, cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Contains("answered with a redirect to another location", string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text)), StringComparison.Ordinal);
+        Assert.Empty(other.Requests);
+        Assert.Equal(["/oauth/token"], service.Requests.Select(r => r.Path));
+    }
 }
