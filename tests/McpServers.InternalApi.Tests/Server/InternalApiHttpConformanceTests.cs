@@ -81,3 +81,64 @@ public sealed class InternalApiTokenEndpointRedirectTests
         Assert.Equal(["/oauth/token"], service.Requests.Select(r => r.Path));
     }
 }
+
+/// <summary>
+/// The OpenAPI document fetched by URL is backend data too: a redirect off the base URL's origin is refused (the tools
+/// would come from another host's document), and a huge document is a clear start-up error, not a crash.
+/// </summary>
+public sealed class InternalApiDocumentFetchTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DocumentRedirectedToAnotherHost_IsRefused_AndTheOtherHostReceivesNothing()
+    {
+        await using var other = new LoopbackHttpServer();
+        other.MapEverywhere(() => Results.Text(File.ReadAllText(InventoryService.DocumentFile), "application/json"));
+        await other.StartAsync(Ct);
+        await using var service = new LoopbackHttpServer();
+        service.MapEverywhere(LoopbackHttpServer.Redirect(302, LoopbackHttpServer.LocationOn(other, "openapi.json")));
+        await service.StartAsync(Ct);
+
+        Exception refused = await ListToolsFailsAsync(service, "api/openapi.json");
+
+        Assert.Contains("answered with a redirect to another location", refused.ToString(), StringComparison.Ordinal);
+        Assert.Empty(other.Requests);
+    }
+
+    [Fact]
+    public async Task HugeDocument_IsAClearStartupError_WithoutReadingItAll()
+    {
+        const long Huge = 1024L * 1024 * 1024;
+        await using var service = new LoopbackHttpServer();
+        service.MapEverywhere(service.HugeBody(Huge));
+        await service.StartAsync(Ct);
+
+        Exception refused = await ListToolsFailsAsync(service, "api/openapi.json", ("Http:MaxResponseBytes", "1048576"));
+
+        Assert.Contains("response was larger than 1 MB", refused.ToString(), StringComparison.Ordinal);
+        Assert.InRange(service.BodyBytesSent, 0, Huge / 2);
+    }
+
+    private static async Task<Exception> ListToolsFailsAsync(LoopbackHttpServer service, string documentPath, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Document"] = new Uri(service.BaseAddress, documentPath).ToString(),
+            ["BaseUrl"] = new Uri(service.BaseAddress, "api").ToString(),
+            ["Include"] = InternalApiServerUnderTest.Include,
+            ["Http:MaxRetries"] = "0",
+        };
+        foreach ((string key, string value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = new InMemoryMcpServer((s, c) => s.AddInternalApiServer(c), settings);
+            await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+            await client.ListToolsAsync(cancellationToken: Ct);
+        });
+    }
+}
