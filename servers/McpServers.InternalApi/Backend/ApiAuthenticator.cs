@@ -1,8 +1,7 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using McpServers.InternalApi.Options;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
+using McpServers.Shared.Http;
 
 namespace McpServers.InternalApi.Backend;
 
@@ -13,6 +12,7 @@ namespace McpServers.InternalApi.Backend;
 /// </summary>
 public sealed class ApiAuthenticator : IDisposable
 {
+    private const string TokenEndpoint = "The internal API's token endpoint";
     private static readonly TimeSpan ExpirySkew = TimeSpan.FromSeconds(30);
     private readonly AuthOptions _options;
     private readonly Func<HttpClient> _http;
@@ -51,10 +51,10 @@ public sealed class ApiAuthenticator : IDisposable
                 request.Headers.TryAddWithoutValidation(_options.ApiKeyName, _options.ApiKey);
                 break;
             case AuthMode.Bearer:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BearerToken);
+                request.Headers.Authorization = BackendHttp.Authorization("Bearer", _options.BearerToken!, HttpApiGateway.SystemName);
                 break;
             case AuthMode.ClientCredentials:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await ClientCredentialsTokenAsync(cancellationToken));
+                request.Headers.Authorization = BackendHttp.Authorization("Bearer", await ClientCredentialsTokenAsync(cancellationToken), HttpApiGateway.SystemName);
                 break;
             default:
                 break;
@@ -92,20 +92,24 @@ public sealed class ApiAuthenticator : IDisposable
                 form.Add(new("scope", _options.Scope));
             }
 
+            // The shared send path: a redirect is refused (a 307/308 would carry the client secret to another host, a
+            // 301/302/303 would fetch another host's token), and the token response is capped.
             using var request = new HttpRequestMessage(HttpMethod.Post, _options.TokenUrl) { Content = new FormUrlEncodedContent(form) };
-            using HttpResponseMessage response = await _http().SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new BackendException(BackendErrorKind.Unauthorized,
+            request.MarkTokenRequest();
+            using HttpResponseMessage response = await _http().SendToBackendAsync(request, TokenEndpoint, static (failed, _) =>
+                Task.FromResult<Exception?>(new BackendException(BackendErrorKind.Unauthorized,
                     "The internal API's token endpoint did not accept the configured client credentials.",
-                    new HttpRequestException($"Token endpoint answered HTTP {(int)response.StatusCode}"));
-            }
-
-            TokenResponse? token = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(cancellationToken),
-                InternalApiJsonContext.Default.TokenResponse, cancellationToken);
-            if (string.IsNullOrEmpty(token?.AccessToken))
+                    new HttpRequestException($"Token endpoint answered HTTP {(int)failed.StatusCode}"))), cancellationToken);
+            TokenResponse token = await response.ReadJsonAsync(InternalApiJsonContext.Default.TokenResponse, TokenEndpoint, cancellationToken);
+            if (string.IsNullOrEmpty(token.AccessToken))
             {
                 throw new BackendException(BackendErrorKind.Unauthorized, "The internal API's token endpoint returned no access token.");
+            }
+
+            if (!BackendHttp.IsValidHeaderValue(token.AccessToken))
+            {
+                // A line break in a token cannot be sent in a header (and would split it).
+                throw new BackendException(BackendErrorKind.Unauthorized, "The internal API's token endpoint returned an access token that cannot be used.");
             }
 
             _redactor.Add(token.AccessToken);

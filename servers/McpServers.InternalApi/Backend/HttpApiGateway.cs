@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace McpServers.InternalApi.Backend;
 
 /// <summary>
-/// Sends operation calls through the suite's backend HTTP client (timeouts; retries only for idempotent methods,
-/// honouring Retry-After), reads bodies up to the byte cap, and maps failures to safe messages. An RFC 7807
+/// Sends operation calls through the suite's shared send path (no redirects off the base URL, no cookies, timeouts
+/// that cover the body; retries only for idempotent methods, honouring Retry-After), reads bodies up to the byte cap, and maps failures to safe messages. An RFC 7807
 /// problem's title and detail are passed on, cleaned, cut and stripped of URLs; nothing else of an error body is.
 /// </summary>
 public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, RequestBuilder requests, ApiAuthenticator authenticator,
@@ -38,39 +38,29 @@ public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, Reque
             await authenticator.ApplyAsync(request, cancellationToken);
         }
 
+        // A redirect may only be followed on the base URL's origin and under its path (GET/HEAD); any other is an error.
+        request.Options.Set(BackendHttp.BaseAddress, new Uri(options.BaseUrl!));
         HttpClient client = httpClients.CreateClient(HttpClientName);
-        HttpResponseMessage response;
-        try
+        using HttpResponseMessage response = await client.SendToBackendAsync(request, SystemName,
+            (failed, ct) => MapErrorAsync(operation, failed, ct), cancellationToken);
+        (byte[] body, bool truncated) = await ReadCappedAsync(response.Content, options.MaxResponseBytes, cancellationToken);
+        return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, truncated,
+            response.Content.Headers.ContentLength);
+    }
+
+    private async Task<Exception?> MapErrorAsync(ApiOperation operation, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw BackendHttpErrors.FromException(e, SystemName);
+            authenticator.Invalidate();
         }
 
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
-                {
-                    authenticator.Invalidate();
-                }
-
-                string? problem = await ProblemAsync(response, cancellationToken);
-                BackendException mapped = BackendHttpErrors.ToException(response, SystemName);
-                Log.ServiceError(logger, operation.ToolName, (int)response.StatusCode, problem is not null);
-                throw problem is null
-                    ? mapped
-                    : new BackendException(mapped.Kind, $"{mapped.SafeMessage} The service said: {problem}", mapped.InnerException, mapped.RetryAfter);
-            }
-
-            (byte[] body, bool truncated) = await ReadCappedAsync(response.Content, options.MaxResponseBytes, cancellationToken);
-            return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, truncated,
-                response.Content.Headers.ContentLength);
-        }
+        string? problem = await ProblemAsync(response, cancellationToken);
+        BackendException mapped = BackendHttpErrors.ToException(response, SystemName);
+        Log.ServiceError(logger, operation.ToolName, (int)response.StatusCode, problem is not null);
+        return problem is null
+            ? mapped
+            : new BackendException(mapped.Kind, $"{mapped.SafeMessage} The service said: {problem}", mapped.InnerException, mapped.RetryAfter);
     }
 
     /// <summary>The title and detail of an RFC 7807 body, made safe to show; null when there is none.</summary>

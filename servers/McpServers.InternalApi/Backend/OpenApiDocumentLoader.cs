@@ -1,4 +1,6 @@
+using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
+using McpServers.Shared.Http;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
@@ -52,23 +54,19 @@ public static class OpenApiDocumentLoader
         {
             try
             {
+                // The shared send path: a redirect off the document's origin is refused (tools would be built from
+                // another host's document, and the credentials sent there) and the document is capped in size and time.
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
                 await authenticator.ApplyAsync(request, cancellationToken);
-                using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)response.StatusCode}.");
-                }
-
-                return Parse(await response.Content.ReadAsStringAsync(cancellationToken), uri.AbsolutePath);
+                request.Options.Set(BackendHttp.BaseAddress, new Uri(uri, "./"));
+                using HttpResponseMessage response = await http.SendToBackendAsync(request, "The OpenAPI document server", cancellationToken);
+                return Parse(await response.ReadTextAsync(cancellationToken), uri.AbsolutePath);
             }
-            catch (HttpRequestException e)
+            catch (BackendException e)
             {
-                throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.HttpRequestError}).");
-            }
-            catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or TaskCanceledException or McpServers.Shared.Errors.BackendException)
-            {
-                throw new ConfigurationException($"Document: {uri.AbsolutePath} could not be fetched ({e.GetType().Name}).");
+                throw new ConfigurationException(e.InnerException is HttpRequestException { StatusCode: { } status }
+                    ? $"Document: fetching {uri.AbsolutePath} answered HTTP {(int)status}."
+                    : $"Document: {uri.AbsolutePath} could not be fetched: {e.SafeMessage ?? e.Kind.ToString()}");
             }
         }
 

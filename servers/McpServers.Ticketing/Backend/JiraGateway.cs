@@ -456,59 +456,47 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendAsync(request, what, cancellationToken);
-        try
-        {
-            return await response.Content.ReadFromJsonAsync(type, cancellationToken)
-                ?? throw new BackendException(BackendErrorKind.Unavailable, "Jira gave an empty response.");
-        }
-        catch (JsonException e)
-        {
-            throw new BackendException(BackendErrorKind.Unavailable, "Jira gave a response this server could not read.", e);
-        }
+        using HttpResponseMessage response = await SendForResponseAsync(request, what, cancellationToken);
+        return await response.ReadJsonAsync(type, System, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    /// <summary>Sends a request whose answer has no body the caller needs (writes).</summary>
+    private async Task SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendForResponseAsync(request, what, cancellationToken);
+    }
+
+    /// <summary>
+    /// The shared send path (no redirects, no cookies, the body capped in bytes and time) with Jira's own mapping of
+    /// refusals.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendForResponseAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
         await AuthorizeAsync(request, cancellationToken);
-        HttpResponseMessage response;
-        try
+        return await http.SendToBackendAsync(request, System, (response, ct) => MapErrorAsync(request, response, what, ct), cancellationToken);
+    }
+
+    private async Task<Exception?> MapErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
+        if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw BackendHttpErrors.FromException(e, System);
+            // The access token was refused (revoked sign-in or app access removed): the next call refreshes.
+            oauth.Invalidate();
+            return new BackendException(BackendErrorKind.Unauthorized,
+                "Jira did not accept the signed-in user's access; if this repeats, run `mcp-ticketing login` to sign in again.");
         }
 
-        if (response.IsSuccessStatusCode)
+        return response.StatusCode switch
         {
-            return response;
-        }
-
-        using (response)
-        {
-            Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
-            if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
-            {
-                // The access token was refused (revoked sign-in or app access removed): the next call refreshes.
-                oauth.Invalidate();
-                throw new BackendException(BackendErrorKind.Unauthorized,
-                    "Jira did not accept the signed-in user's access; if this repeats, run `mcp-ticketing login` to sign in again.");
-            }
-
-            throw response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => new BackendException(BackendErrorKind.Unauthorized,
-                    $"Jira did not accept the configured credentials ({options.AuthDescription}); they may be wrong, expired or revoked. An administrator should check {options.CredentialSettings}."),
-                HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
-                    "The configured Jira account does not have permission for this action."),
-                HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
-                HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
-                _ => BackendHttpErrors.ToException(response, System),
-            };
-        }
+            HttpStatusCode.Unauthorized => new BackendException(BackendErrorKind.Unauthorized,
+                $"Jira did not accept the configured credentials ({options.AuthDescription}); they may be wrong, expired or revoked. An administrator should check {options.CredentialSettings}."),
+            HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
+                "The configured Jira account does not have permission for this action."),
+            HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
+            HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -538,16 +526,16 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         if (oauth is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await oauth.AccessTokenAsync(cancellationToken));
+            request.Headers.Authorization = BackendHttp.Authorization("Bearer", await oauth.AccessTokenAsync(cancellationToken), System);
         }
         else if (options.ApiToken is { } token)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Email + ":" + token)));
+            request.Headers.Authorization = BackendHttp.Authorization("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Email + ":" + token)), System);
         }
         else if (options.PersonalAccessToken is { } pat)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", pat);
+            request.Headers.Authorization = BackendHttp.Authorization("Bearer", pat, System);
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

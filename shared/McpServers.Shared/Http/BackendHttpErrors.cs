@@ -16,14 +16,37 @@ public static class BackendHttpErrors
     /// <see cref="BackendException"/> (the failed response is disposed). Cancellation by the caller is rethrown as is.
     /// </summary>
     /// <param name="system">The backend's name as users know it, e.g. <c>Jira</c>.</param>
+    public static Task<HttpResponseMessage> SendToBackendAsync(this HttpClient client, HttpRequestMessage request,
+        string system, CancellationToken cancellationToken) =>
+        SendToBackendAsync(client, request, system, null, cancellationToken);
+
+    /// <summary>
+    /// The one send path of every gateway. The response's headers are awaited, not its body: the body is then read as
+    /// a stream (e.g. with <see cref="BackendResponses.ReadJsonAsync"/>), capped in bytes and time by the client. A
+    /// redirect, an over-size body or a header value HTTP does not allow is a <see cref="BackendException"/>. The
+    /// client's base address, if any, is the root under which a same-origin redirect may be followed.
+    /// </summary>
+    /// <param name="system">The backend's name as users know it, e.g. <c>Jira</c>.</param>
+    /// <param name="mapError">
+    /// The backend's own mapping of an unsuccessful response (e.g. the field messages of a 400); null, or a null
+    /// result, falls back to <see cref="ToException"/>. The response is disposed afterwards.
+    /// </param>
     public static async Task<HttpResponseMessage> SendToBackendAsync(this HttpClient client, HttpRequestMessage request,
-        string system, CancellationToken cancellationToken)
+        string system, Func<HttpResponseMessage, CancellationToken, Task<Exception?>>? mapError, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(system);
+        request.Options.Set(BackendHttp.SystemName, system);
+        if (client.BaseAddress is { } baseAddress && !request.Options.TryGetValue(BackendHttp.BaseAddress, out _))
+        {
+            request.Options.Set(BackendHttp.BaseAddress, baseAddress);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, cancellationToken);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -38,7 +61,7 @@ public static class BackendHttpErrors
 
         using (response)
         {
-            throw ToException(response, system);
+            throw (mapError is null ? null : await mapError(response, cancellationToken)) ?? ToException(response, system);
         }
     }
 

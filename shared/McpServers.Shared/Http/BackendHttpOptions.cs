@@ -22,6 +22,27 @@ public sealed class BackendHttpOptions
     /// <summary>A <c>Retry-After</c> longer than this is not waited for: the caller gets a rate-limited error at once.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Largest response body read from the backend, counted after decompression (so a gzip bomb stops early). A
+    /// larger response is an error, never buffered: it bounds the memory one call can take.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest response of a token endpoint (a token response is a few kilobytes).</summary>
+    public long MaxTokenResponseBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Redirect hops followed for GET and HEAD when the target has the same scheme, host and port and stays under the
+    /// base URL's path. Every other redirect is an error; 0 makes every redirect an error.
+    /// </summary>
+    public int MaxRedirects { get; set; } = 3;
+
+    /// <summary>
+    /// Host suffixes (e.g. <c>graph.microsoft.com</c>, <c>s3.eu-west-1.amazonaws.com</c>) that a request explicitly
+    /// marked as a download may be redirected to: https only, GET only, sent without credentials. Empty: none.
+    /// </summary>
+    public string[] DownloadHosts { get; set; } = [];
+
     /// <summary>Proxy URI such as <c>http://proxy:3128</c>. Null uses the system default (HTTPS_PROXY, NO_PROXY…).</summary>
     public string? Proxy { get; set; }
 

@@ -47,6 +47,29 @@ internal sealed class BackendHttpOptionsValidator(string clientName, string sect
             failures.Add($"{Setting(nameof(options.MaxRetryAfter))} must be between 0 s and {Setting(nameof(options.TotalTimeout))}.");
         }
 
+        if (options.MaxResponseBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            failures.Add($"{Setting(nameof(options.MaxResponseBytes))} must be between 1024 and 1073741824 (1 GB).");
+        }
+
+        if (options.MaxTokenResponseBytes is < 1024 or > 1024 * 1024)
+        {
+            failures.Add($"{Setting(nameof(options.MaxTokenResponseBytes))} must be between 1024 and 1048576 (1 MB).");
+        }
+
+        if (options.MaxRedirects is < 0 or > 10)
+        {
+            failures.Add($"{Setting(nameof(options.MaxRedirects))} must be between 0 and 10.");
+        }
+
+        foreach (string host in options.DownloadHosts ?? [])
+        {
+            if (!IsHostSuffix(host))
+            {
+                failures.Add($"{Setting(nameof(options.DownloadHosts))} holds '{host}', which is not a host name with at least two labels or an IP address (no scheme, port, path or wildcard).");
+            }
+        }
+
         if (options.Proxy is { } proxy)
         {
             if (!Uri.TryCreate(proxy, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -75,6 +98,21 @@ internal sealed class BackendHttpOptionsValidator(string clientName, string sect
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// A download host suffix is a plain DNS name of two labels or more (a bare <c>com</c> would allow the whole
+    /// top-level domain) or an IP address; a leading dot is allowed and ignored.
+    /// </summary>
+    private static bool IsHostSuffix(string? host)
+    {
+        string name = (host ?? "").TrimStart('.');
+        return Uri.CheckHostName(name) switch
+        {
+            UriHostNameType.Dns => name.Contains('.', StringComparison.Ordinal),
+            UriHostNameType.IPv4 or UriHostNameType.IPv6 => true,
+            _ => false,
+        };
     }
 
     private void CheckFile(string? path, string setting, List<string> failures)

@@ -16,7 +16,9 @@ namespace McpServers.Shared.Http;
 public static class BackendHttpServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the named <see cref="HttpClient"/> every HTTP-backed server uses: per-attempt and total timeouts,
+    /// Registers the named <see cref="HttpClient"/> every HTTP-backed server uses: no automatic redirects and no cookies
+    /// (see <see cref="BackendHttp.BaseAddress"/> and <see cref="BackendHttp.AllowCrossHostDownload"/>), response bodies
+    /// capped in bytes (decompressed) and in time, per-attempt and total timeouts,
     /// retries for idempotent requests only (honouring <c>Retry-After</c>), proxy, extra CA bundle and client
     /// certificate from <paramref name="section"/>, User-Agent <c>McpServers-&lt;product&gt;/&lt;version&gt;</c>, and
     /// logging that never includes headers, query strings or bodies. Settings are validated at start.
@@ -48,14 +50,21 @@ public static class BackendHttpServiceCollectionExtensions
                 BackendHttpOptions options = provider.GetRequiredService<IOptionsMonitor<BackendHttpOptions>>().Get(name);
 
                 // The resilience pipeline enforces the timeouts; this backstop also covers buffering the response body,
-                // which happens outside the handlers.
+                // which happens outside the handlers. The guard handler caps the body itself (bytes and time).
                 client.Timeout = options.TotalTimeout;
+                client.MaxResponseContentBufferSize = Math.Min(int.MaxValue, options.MaxResponseBytes);
                 client.DefaultRequestHeaders.UserAgent.Add(userAgent);
             })
             .ConfigurePrimaryHttpMessageHandler(provider =>
                 CreatePrimaryHandler(provider.GetRequiredService<IOptionsMonitor<BackendHttpOptions>>().Get(name)))
             // The factory's default loggers can be configured to log header values; ours never do.
             .RemoveAllLoggers();
+
+        // Added first, so it is the outermost handler: redirect rules, header checks, and the body's byte and time
+        // caps apply to the call as a whole, retries included.
+        builder.AddHttpMessageHandler(provider => new BackendResponseGuardHandler(name,
+            provider.GetRequiredService<IOptionsMonitor<BackendHttpOptions>>().Get(name), userAgent,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendHttp).FullName!)));
         builder.AddResilienceHandler("backend", (pipeline, context) => ConfigurePipeline(pipeline, context.GetOptions<BackendHttpOptions>(name)));
 
         // Added after the resilience handler, so it sits inside it and logs every attempt.
@@ -128,6 +137,12 @@ public static class BackendHttpServiceCollectionExtensions
         {
             AutomaticDecompression = DecompressionMethods.All,
             ConnectTimeout = options.Timeout,
+            // Backends are untrusted: .NET would follow up to 50 redirects to any host (keeping custom headers such as
+            // X-API-Key, cookies, and 307/308 bodies). The guard handler decides about each redirect instead.
+            AllowAutoRedirect = false,
+            // No cookie jar: a cookie set by one response must not travel with the next request, least of all to
+            // another port or host.
+            UseCookies = false,
         };
 
         if (options.BypassProxy)

@@ -19,4 +19,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "{Client}: {Method} {Host}{Path} cancelled after {ElapsedMs} ms")]
     public static partial void Cancelled(ILogger logger, string client, string method, string host, string path, long elapsedMs);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Client}: {Method} {Host}{Path} -> {Status} redirect to {Target} refused: {Reason}")]
+    public static partial void RedirectRefused(ILogger logger, string client, string method, string host, string path, int status, string target, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "{Client}: {Method} {Host}{Path} -> {Status} redirect to {Target} followed")]
+    public static partial void RedirectFollowed(ILogger logger, string client, string method, string host, string path, int status, string target);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Client}: {Method} {Host}{Path}: response body over the cap of {Limit} bytes")]
+    public static partial void ResponseTooLarge(ILogger logger, string client, string method, string host, string path, long limit);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Client}: {Method} {Host}{Path}: the {Header} header holds a character HTTP does not allow; not sent")]
+    public static partial void InvalidHeader(ILogger logger, string client, string method, string host, string path, string header);
 }

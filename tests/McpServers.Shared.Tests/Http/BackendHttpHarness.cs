@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace McpServers.Shared.Tests.Http;
 
-/// <summary>A backend client registered exactly as a server would, with quick test defaults and captured logs.</summary>
+/// <summary>
+/// A backend client registered exactly as a server would, with quick test defaults and captured logs.
+/// The <c>baseAddress</c> is the client's base address (a same-origin redirect may stay under its path).
+/// </summary>
 internal sealed class BackendHttpHarness : IDisposable
 {
     public const string System = "Jira";

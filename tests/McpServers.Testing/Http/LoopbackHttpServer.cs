@@ -18,7 +18,7 @@ namespace McpServers.Testing.Http;
 /// service). Map routes on <see cref="Routes"/>, then <see cref="StartAsync"/>; every request is recorded in
 /// <see cref="Requests"/> before its handler runs, including ones the client later abandons.
 /// </summary>
-public sealed class LoopbackHttpServer : IAsyncDisposable
+public sealed partial class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly bool _https;

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
@@ -17,6 +15,7 @@ public sealed class OAuthSession(HttpClient http, OAuthSettings settings, Refres
 {
     public const string SignInAgain = "The Jira sign-in is missing, expired or was revoked; run `mcp-ticketing login` to sign in again.";
 
+    private const string SignInServer = "The Jira sign-in server";
     private static readonly TimeSpan Early = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private string? _accessToken;
@@ -95,44 +94,26 @@ public sealed class OAuthSession(HttpClient http, OAuthSettings settings, Refres
             form["client_secret"] = secret;
         }
 
-        // Not marked idempotent: a refresh token may be single-use, so a failed refresh is never sent twice.
+        // Not marked idempotent: a refresh token may be single-use, so a failed refresh is never sent twice. Sent on
+        // the shared path: a redirect is refused (it would carry the refresh token and client secret elsewhere, or
+        // fetch another host's tokens), and the token response is capped.
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw BackendHttpErrors.FromException(e, "The Jira sign-in server");
-        }
-
-        using (response)
-        {
-            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
-            {
+        request.MarkTokenRequest();
+        using HttpResponseMessage response = await http.SendToBackendAsync(request, SignInServer, static (response, _) =>
+            Task.FromResult<Exception?>(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized
                 // invalid_grant: the refresh token or code expired or was revoked (RFC 6749 §5.2).
-                throw new BackendException(BackendErrorKind.Unauthorized, SignInAgain);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw BackendHttpErrors.ToException(response, "The Jira sign-in server");
-            }
-
-            try
-            {
-                OAuthTokenResponse? tokens = await response.Content.ReadFromJsonAsync(OAuthJsonContext.Default.OAuthTokenResponse, cancellationToken);
-                return tokens is { AccessToken.Length: > 0 }
-                    ? tokens
-                    : throw new BackendException(BackendErrorKind.Unavailable, "The Jira sign-in server returned no access token.");
-            }
-            catch (JsonException e)
-            {
-                throw new BackendException(BackendErrorKind.Unavailable, "The Jira sign-in server gave a response this server could not read.", e);
-            }
+                ? new BackendException(BackendErrorKind.Unauthorized, SignInAgain)
+                : null), cancellationToken);
+        OAuthTokenResponse tokens = await response.ReadJsonAsync(OAuthJsonContext.Default.OAuthTokenResponse, SignInServer, cancellationToken);
+        if (tokens is not { AccessToken.Length: > 0 })
+        {
+            throw new BackendException(BackendErrorKind.Unavailable, "The Jira sign-in server returned no access token.");
         }
+
+        // A token with a line break cannot be sent in a header; refuse it here rather than on every later call.
+        return BackendHttp.IsValidHeaderValue(tokens.AccessToken)
+            ? tokens
+            : throw new BackendException(BackendErrorKind.Unavailable, "The Jira sign-in server returned an access token that cannot be used.");
     }
 }
 
