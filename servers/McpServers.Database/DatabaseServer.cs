@@ -72,7 +72,7 @@ public static class DatabaseServer
     public static IMcpServerBuilder AddDatabaseServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(_ => ValidatedOptions(configuration));
+        services.AddSingleton(sp => ValidatedOptions(configuration, sp.GetService<ILoggerFactory>()?.CreateLogger("McpServers.Database")));
         services.AddSingleton(sp => new DeclaredQueryList(sp.GetRequiredService<DatabaseOptions>()));
         // Created on first use: nothing connects before the first tool call or --check.
         services.AddSingleton(sp =>
@@ -89,12 +89,20 @@ public static class DatabaseServer
     }
 
     /// <summary>Options checked at start (no connection is made): every problem names the setting.</summary>
-    private static DatabaseOptions ValidatedOptions(IConfiguration configuration)
+    private static DatabaseOptions ValidatedOptions(IConfiguration configuration, ILogger? logger)
     {
         DatabaseOptions options;
         try
         {
             options = DatabaseOptions.FromConfiguration(configuration);
+            if (options.Demo && (!string.IsNullOrWhiteSpace(options.ConnectionString) || !string.IsNullOrWhiteSpace(options.Password)))
+            {
+                // A developer's shell often exports DATABASE_URL for other tools; --demo asks for the sample database
+                // whatever the environment holds, so the connection settings are set aside (and it says so).
+                Log.DemoIgnoresConnection(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                options = options with { ConnectionString = null, Password = null };
+            }
+
             ConnectionResolver.Resolve(options);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
