@@ -2,6 +2,7 @@ using McpServers.Database.Backend;
 using McpServers.Database.Options;
 using McpServers.Database.Tools;
 using McpServers.Shared.Errors;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace McpServers.Database.Tests.Options;
@@ -85,5 +86,34 @@ public sealed class PoolPeriodAndSettingsTests
         Assert.Contains("`group_by[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Groups([null!])).Message, StringComparison.Ordinal);
         Assert.Contains("`having[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Having([null!])).Message, StringComparison.Ordinal);
         Assert.Contains("`columns[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Columns([null!])).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 10, true)]
+    [InlineData(null, 4, false)]
+    [InlineData("4", 4, true)]
+    [InlineData("12", 10, false)]
+    public void SharedConcurrencyCap_MustStayWithinThePool(string? maxCalls, int poolSize, bool ok)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Concurrency:MaxCalls"] = maxCalls })
+            .Build();
+
+        string[] problems = [.. DatabaseServer.PoolCoversConcurrency(configuration, poolSize)];
+
+        Assert.Equal(ok, problems.Length == 0);
+        Assert.All(problems, p => Assert.Contains("MaxPoolSize", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APoolSmallerThanTheConcurrencyCap_IsRefusedAtStart()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => McpServers.Database.Tests.Server.DatabaseServerUnderTest.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionString"] = "Host=127.0.0.1;Port=9;Username=u;Database=d",
+            ["MaxPoolSize"] = "4",
+        }));
+
+        Assert.Contains("Concurrency:MaxCalls", error.Message, StringComparison.Ordinal);
     }
 }
