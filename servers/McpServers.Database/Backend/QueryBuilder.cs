@@ -430,7 +430,7 @@ internal sealed partial class QueryBuilder
         }
     }
 
-    /// <summary>A filter value, capped in length before it is converted: the schema says so, and a direct caller gets the same rule.</summary>
+    /// <summary>A filter value, capped in length before it is converted (the parameter description states the cap; JSON Schema cannot say it for a value of any type).</summary>
     private static object Value(JsonElement value, ColumnKind kind, string subject, string typeName)
     {
         if (value.ValueKind == JsonValueKind.String && value.GetString()!.EnumerateRunes().Count() > MaxValueChars)

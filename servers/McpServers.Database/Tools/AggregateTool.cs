@@ -17,11 +17,11 @@ public sealed class AggregateTool(IDatabaseGateway gateway)
     [Description("Groups and summarises one table (no SQL): metrics count, count_distinct, sum, avg, min, max; group by columns, foreign-key paths (customer.name) or time buckets (month, quarter…) of date columns; filters before grouping, having on metrics, order by a metric or group, limit. `period` restricts a date column to a calendar period computed by the server (this_quarter, last_month, 2026-Q4, 2026-11, 2026); the result names the dates and time zone used. Example, top customers by revenue this quarter: table invoices, metrics [{function: sum, column: total, as: revenue}], group_by [{column: customer.name}], period this_quarter, period_column issued_on, order_by [{column: revenue, direction: desc}], limit 10.")]
     public async Task<CallToolResult> Aggregate(
         [Description("Table name, or schema.table."), StringLength(127, MinimumLength = 1)] string table,
-        [Description("One to twenty aggregates.")] [Length(1, QueryBuilder.MaxMetrics)] IReadOnlyList<MetricInput> metrics,
-        [Description("Grouping keys (omit for one total row).")] [Length(0, QueryBuilder.MaxGroups)] IReadOnlyList<GroupInput> group_by = null!,
-        [Description("Conditions on rows before grouping (at most 20).")] [Length(0, QueryBuilder.MaxFilters)] IReadOnlyList<FilterInput> filters = null!,
-        [Description("Conditions on metrics after grouping.")] [Length(0, QueryBuilder.MaxFilters)] IReadOnlyList<HavingInput> having = null!,
-        [Description("Sort by metric or group names.")] [Length(0, QueryBuilder.MaxSortKeys)] IReadOnlyList<OrderInput> order_by = null!,
+        [Description("One to twenty aggregates."), Length(1, QueryBuilder.MaxMetrics)] IReadOnlyList<MetricInput> metrics,
+        [Description("Grouping keys (omit for one total row)."), Length(0, QueryBuilder.MaxGroups)] IReadOnlyList<GroupInput> group_by = null!,
+        [Description("Conditions on rows before grouping (at most 20)."), Length(0, QueryBuilder.MaxFilters)] IReadOnlyList<FilterInput> filters = null!,
+        [Description("Conditions on metrics after grouping."), Length(0, QueryBuilder.MaxFilters)] IReadOnlyList<HavingInput> having = null!,
+        [Description("Sort by metric or group names."), Length(0, QueryBuilder.MaxSortKeys)] IReadOnlyList<OrderInput> order_by = null!,
         [Description("Only rows whose period_column falls in this period: this_month, last_month, this_quarter, last_quarter, this_year, last_year, a quarter (2026-Q4), a month (2026-11) or a year (2026). Quarters and years follow the server's fiscal-year setting; dates are computed in its time zone."),
          RegularExpression(PeriodText.Pattern)] string? period = null,
         [Description("The date or timestamp column `period` applies to (e.g. issued_on). May be omitted when the table has exactly one date column."),

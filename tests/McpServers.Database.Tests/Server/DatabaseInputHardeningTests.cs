@@ -206,8 +206,10 @@ public sealed class PostgresDatabaseInputHardeningTests(PostgresDemoSource sourc
 /// <summary>
 /// Issue 9's heavy calls against PostgreSQL: the caps in the advertised schema (and in code) refuse them as input, so
 /// none reaches the database; what the caps allow is bounded by the cost gate and the statement timeout.
-/// Run once, on PostgreSQL only: the refusal happens before any backend, and the payloads are large.
+/// Run once, on PostgreSQL only: the refusal happens before any backend, and the payloads are large (about 40 MB of
+/// arguments), so the class runs alone rather than beside other tests.
 /// </summary>
+[Collection(nameof(HeavyCalls))]
 public sealed class PostgresHeavyCallTests(PostgresDemoSource source) : IClassFixture<PostgresDemoSource>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -259,3 +261,6 @@ public sealed class PostgresHeavyCallTests(PostgresDemoSource source) : IClassFi
         Assert.Equal(AuditOutcome.BackendError, Assert.Single(host.AuditEvents()).GetProperty("outcome").GetString());
     }
 }
+
+[CollectionDefinition(nameof(HeavyCalls), DisableParallelization = true)]
+public sealed class HeavyCalls;
