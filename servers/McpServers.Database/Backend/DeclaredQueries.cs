@@ -160,7 +160,7 @@ public static partial class DeclaredQueries
         }
 
         if (!tool.TryGetProperty("inputSchema", out JsonElement schema) || schema.ValueKind != JsonValueKind.Object
-            || !schema.TryGetProperty("type", out JsonElement type) || type.GetString() != "object")
+            || !schema.TryGetProperty("type", out JsonElement type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object")
         {
             problems.Add($"{label}: `inputSchema` must be a JSON Schema object with \"type\": \"object\"");
             return null;
@@ -388,7 +388,9 @@ public static partial class DeclaredQueries
             throw new ToolInputException($"`{p.Name}` must be one of: {string.Join(", ", allowed.EnumerateArray().Select(a => a.GetRawText()))}.");
         }
 
-        if (p.Schema.TryGetProperty("maxLength", out JsonElement max) && max.TryGetInt32(out int maxLength) && text.Length > maxLength)
+        // Characters are counted as JSON Schema counts them (code points), so the rule is the advertised schema's:
+        // counting UTF-16 units refused 26 emoji under maxLength 30 after the schema had accepted them.
+        if (p.Schema.TryGetProperty("maxLength", out JsonElement max) && max.TryGetInt32(out int maxLength) && text.EnumerateRunes().Count() > maxLength)
         {
             throw new ToolInputException($"`{p.Name}` must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters.");
         }

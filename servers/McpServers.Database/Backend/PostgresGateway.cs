@@ -276,7 +276,7 @@ public sealed class PostgresGateway : SqlGateway
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.BackendError(Logger, "connection", nameof(BackendErrorKind.Unavailable), ex);
-            throw new BackendException(BackendErrorKind.Unavailable, "The database cannot be reached right now. Retry in a minute; if it persists, an administrator should run mcp-database --check.", ex);
+            throw new BackendException(BackendErrorKind.Unavailable, "The database cannot be reached right now. Retry in a minute; if it persists, an administrator should run mcp-database --check and check the host and port in DATABASE_URL or MCP_DATABASE__ConnectionString (setting ConnectionString).", ex);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -304,8 +304,8 @@ public sealed class PostgresGateway : SqlGateway
             "40001" or "40P01" => new BackendException(BackendErrorKind.Conflict, "The query conflicted with concurrent activity. Retry it."),
             _ when state.StartsWith("53", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Unavailable, "The database is short of resources (memory, disk or connections). Retry later with a narrower query."),
             _ when state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" => new BackendException(BackendErrorKind.Unavailable, "The database connection failed or the server is restarting. Retry in a minute."),
-            _ when state.StartsWith("28", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Unauthorized, "The server could not sign in to the database. An administrator must check its credentials."),
-            "3D000" => new BackendException(BackendErrorKind.Unavailable, "The configured database does not exist. An administrator must check the connection settings."),
+            _ when state.StartsWith("28", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Unauthorized, "The server could not sign in to the database. An administrator must check its user name and password: DATABASE_URL or MCP_DATABASE__ConnectionString (setting ConnectionString), and PGPASSWORD or MCP_DATABASE__Password (setting Password) when the password is given separately."),
+            "3D000" => new BackendException(BackendErrorKind.Unavailable, "The configured database does not exist. An administrator must check the database name in DATABASE_URL or MCP_DATABASE__ConnectionString (setting ConnectionString)."),
             _ when state.StartsWith("0A", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The database does not support this statement here (SQLSTATE {state}). If this is a declared tool, an administrator should run mcp-database --check."),
             _ when state.StartsWith("22", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The database could not evaluate the query with these values (SQLSTATE {state}). Check the values and their formats."),
             _ when state.StartsWith("42", StringComparison.Ordinal) => new BackendException(BackendErrorKind.Invalid, $"The statement is not valid for this database (SQLSTATE {state}). If this is a declared tool, an administrator should run mcp-database --check."),

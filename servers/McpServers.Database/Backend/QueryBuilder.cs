@@ -29,8 +29,15 @@ internal sealed record BuiltQuery(
 internal sealed partial class QueryBuilder
 {
     public const int MaxColumns = 100;
-    public const int MaxFilters = 50;
+    public const int MaxMetrics = 20;
+    public const int MaxGroups = 10;
+    public const int MaxSortKeys = 20;
+    // The caps bound what one call can make the database do: the planner's cost does not grow with the length of a
+    // LIKE pattern, so fifty 100 KB `contains` values looked cheap to the cost gate while costing seconds of CPU.
+    public const int MaxFilters = 20;
     public const int MaxListValues = 500;
+    public const int MaxValueChars = 1000;
+    public const int MaxPatternChars = 200;
     public const int MaxPathDepth = 3;
 
     private readonly Catalog _catalog;
@@ -93,18 +100,18 @@ internal sealed partial class QueryBuilder
         return Finish(sql.ToString(), ctx, columns, hints, spec.Limit, "query");
     }
 
-    public BuiltQuery BuildAggregate(AggregateSpec spec)
+    public BuiltQuery BuildAggregate(AggregateSpec spec, ResolvedPeriod? period = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var ctx = new Context(_catalog, _dialect, _catalog.Resolve(spec.Table));
-        if (spec.Metrics is not { Count: > 0 and <= 20 })
+        if (spec.Metrics is not { Count: > 0 and <= MaxMetrics })
         {
             throw new ToolInputException("`metrics` must list between 1 and 20 metrics, e.g. {\"function\":\"sum\",\"column\":\"total\",\"as\":\"revenue\"} or {\"function\":\"count\"}.");
         }
 
-        if (spec.GroupBy is { Count: > 10 })
+        if (spec.GroupBy is { Count: > MaxGroups })
         {
-            throw new ToolInputException("`group_by` may list at most 10 columns.");
+            throw new ToolInputException($"`group_by` may list at most {MaxGroups} columns.");
         }
 
         var select = new List<string>();
@@ -169,7 +176,7 @@ internal sealed partial class QueryBuilder
             hints.Add(hint);
         }
 
-        string where = BuildWhere(ctx, spec.Filters);
+        string where = BuildWhere(ctx, spec.Filters, PeriodCondition(ctx, period, spec.PeriodColumn));
         var having = new List<string>();
         foreach ((HavingSpec h, int i) in (spec.Having ?? []).Select((h, i) => (h, i)))
         {
@@ -263,7 +270,8 @@ internal sealed partial class QueryBuilder
                 return ($"sum({r.Expression})", name, new ValueHint(kind == ColumnKind.Integer ? ColumnKind.Integer : kind, r.Column.Scale), kind == ColumnKind.Float ? r.Column.DataType : "numeric");
             case MetricFunction.Avg when numeric:
                 return ($"avg({r.Expression})", name, new ValueHint(ColumnKind.Decimal, r.Column.Scale is { } s ? Math.Max(s, 4) : 6), "numeric");
-            case MetricFunction.Min or MetricFunction.Max when kind is not (ColumnKind.Bytes or ColumnKind.Json or ColumnKind.Boolean):
+            // Only kinds both backends order: PostgreSQL has no min/max for uuid (nor for json, bytea, boolean).
+            case MetricFunction.Min or MetricFunction.Max when kind is not (ColumnKind.Bytes or ColumnKind.Json or ColumnKind.Boolean or ColumnKind.Uuid):
                 return ($"{m.Function.Name()}({expression})", name, new ValueHint(kind, r.Column.Scale), r.Column.DataType);
             default:
                 string need = m.Function is MetricFunction.Sum or MetricFunction.Avg ? "a numeric column" : "a comparable column";
@@ -271,19 +279,68 @@ internal sealed partial class QueryBuilder
         }
     }
 
-    private string BuildWhere(Context ctx, IReadOnlyList<FilterSpec>? filters)
+    /// <summary>start &lt;= column &lt; end, with the bounds typed like the column (instants for timestamptz, in the period's time zone).</summary>
+    private static string? PeriodCondition(Context ctx, ResolvedPeriod? period, string? periodColumn)
     {
-        if (filters is not { Count: > 0 })
+        if (period is null)
         {
-            return string.Empty;
+            if (periodColumn is not null)
+            {
+                throw new ToolInputException("`period_column` only applies together with `period` (e.g. this_quarter or 2026-Q4).");
+            }
+
+            return null;
         }
 
+        static bool IsDate(CatalogColumn c) => c.Kind is ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz;
+        Resolved column;
+        if (periodColumn is null)
+        {
+            var dates = ctx.Root.Columns.Where(IsDate).ToList();
+            if (dates.Count != 1)
+            {
+                throw new ToolInputException(dates.Count == 0
+                    ? $"`period` needs a date column, and `{ctx.Root.QualifiedName}` has none; name one reached along a foreign key in `period_column` (e.g. invoice.issued_on)."
+                    : $"`period` needs `period_column`: `{ctx.Root.QualifiedName}` has several date columns ({Describe.List(dates.Select(c => c.Name))}).");
+            }
+
+            column = ctx.Resolve(dates[0].Name, "period_column");
+        }
+        else
+        {
+            column = ctx.Resolve(periodColumn, "period_column");
+            if (!IsDate(column.Column))
+            {
+                throw new ToolInputException($"`period_column` `{column.Path}` is {column.Column.DataType}; it must be a date or timestamp column.");
+            }
+        }
+
+        (object start, object end) = column.Column.Kind switch
+        {
+            ColumnKind.Date => ((object)period.Start, (object)period.End),
+            ColumnKind.Timestamp => (period.Start.ToDateTime(TimeOnly.MinValue), period.End.ToDateTime(TimeOnly.MinValue)),
+            _ => (Instant(period.Start, period.TimeZone), Instant(period.End, period.TimeZone)),
+        };
+        return $"{column.Expression} >= {ctx.Bind(start, column.Column.Kind)} AND {column.Expression} < {ctx.Bind(end, column.Column.Kind)}";
+
+        static DateTime Instant(DateOnly day, TimeZoneInfo zone) =>
+            TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+    }
+
+    private string BuildWhere(Context ctx, IReadOnlyList<FilterSpec>? filters, string? extra = null)
+    {
+        var conditions = new List<string>();
+        if (extra is not null)
+        {
+            conditions.Add(extra);
+        }
+
+        filters ??= [];
         if (filters.Count > MaxFilters)
         {
             throw new ToolInputException($"At most {MaxFilters} filters are allowed.");
         }
 
-        var conditions = new List<string>(filters.Count);
         for (int i = 0; i < filters.Count; i++)
         {
             FilterSpec f = filters[i] ?? throw new ToolInputException($"`filters[{i}]` is empty.");
@@ -291,7 +348,7 @@ internal sealed partial class QueryBuilder
             conditions.Add(Condition(ctx, r.Expression, r.Column, r.Path, f.Op, f.Value, $"filters[{i}]"));
         }
 
-        return "\nWHERE " + string.Join("\n  AND ", conditions);
+        return conditions.Count == 0 ? string.Empty : "\nWHERE " + string.Join("\n  AND ", conditions);
     }
 
     private string Condition(Context ctx, string expression, CatalogColumn column, string path, FilterOp op, JsonElement? value, string where)
@@ -322,7 +379,7 @@ internal sealed partial class QueryBuilder
                     throw new ToolInputException($"{subject}: `{op.Name()}` needs an array of 1-{MaxListValues} values.");
                 }
 
-                var placeholders = v.EnumerateArray().Select(item => ctx.Bind(ValueConverter.Convert(item, column.Kind, subject, column.DataType), column.Kind)).ToList();
+                var placeholders = v.EnumerateArray().Select(item => ctx.Bind(Value(item, column.Kind, subject, column.DataType), column.Kind)).ToList();
                 return $"{target} {(op == FilterOp.In ? "IN" : "NOT IN")} ({string.Join(", ", placeholders)})";
             case FilterOp.Between:
                 if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2)
@@ -330,8 +387,8 @@ internal sealed partial class QueryBuilder
                     throw new ToolInputException($"{subject}: `between` needs an array of two values [low, high] (both inclusive).");
                 }
 
-                string low = ctx.Bind(ValueConverter.Convert(v[0], column.Kind, subject, column.DataType), column.Kind);
-                string high = ctx.Bind(ValueConverter.Convert(v[1], column.Kind, subject, column.DataType), column.Kind);
+                string low = ctx.Bind(Value(v[0], column.Kind, subject, column.DataType), column.Kind);
+                string high = ctx.Bind(Value(v[1], column.Kind, subject, column.DataType), column.Kind);
                 return $"{target} BETWEEN {low} AND {high}";
             case FilterOp.Contains or FilterOp.StartsWith:
                 if (column.Kind is not (ColumnKind.Text or ColumnKind.Other or ColumnKind.Json or ColumnKind.Uuid))
@@ -344,7 +401,13 @@ internal sealed partial class QueryBuilder
                     throw new ToolInputException($"{subject}: `{op.Name()}` needs a non-empty string.");
                 }
 
-                string pattern = EscapeLike(v.GetString()!);
+                // Also keeps the pattern far inside SQLite's LIKE pattern limit (50 000 bytes by default).
+                if (v.GetString()!.EnumerateRunes().Count() > MaxPatternChars)
+                {
+                    throw new ToolInputException($"{subject}: `{op.Name()}` takes at most {MaxPatternChars} characters; search for a shorter, distinctive part.");
+                }
+
+                string pattern = EscapeLike(ValueConverter.CheckText(v.GetString()!, subject));
                 pattern = op == FilterOp.Contains ? $"%{pattern}%" : $"{pattern}%";
                 return _dialect.CaseInsensitiveLike(_dialect.AsText(expression), ctx.Bind(pattern, ColumnKind.Text));
             default:
@@ -353,7 +416,7 @@ internal sealed partial class QueryBuilder
                     throw new ToolInputException($"{subject}: `{op.Name()}` needs a single value; use `in` for a list.");
                 }
 
-                string p = ctx.Bind(ValueConverter.Convert(v, column.Kind, subject, column.DataType), column.Kind);
+                string p = ctx.Bind(Value(v, column.Kind, subject, column.DataType), column.Kind);
                 string sqlOp = op switch
                 {
                     FilterOp.Eq => "=",
@@ -365,6 +428,17 @@ internal sealed partial class QueryBuilder
                 };
                 return $"{target} {sqlOp} {p}";
         }
+    }
+
+    /// <summary>A filter value, capped in length before it is converted (the parameter description states the cap; JSON Schema cannot say it for a value of any type).</summary>
+    private static object Value(JsonElement value, ColumnKind kind, string subject, string typeName)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString()!.EnumerateRunes().Count() > MaxValueChars)
+        {
+            throw new ToolInputException($"{subject}: a value may be at most {MaxValueChars} characters.");
+        }
+
+        return ValueConverter.Convert(value, kind, subject, typeName);
     }
 
     private static string EscapeLike(string text) =>

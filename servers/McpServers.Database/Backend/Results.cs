@@ -38,6 +38,9 @@ public sealed record ResultColumn(string Name, string Type);
 public sealed record QueryResult(IReadOnlyList<ResultColumn> Columns, IReadOnlyList<IReadOnlyList<JsonElement>> Rows, Truncation Truncation)
 {
     public int RowCount => Rows.Count;
+
+    /// <summary>The period the rows were restricted to, in words (dates and time zone); null when none was asked for.</summary>
+    public string? Period { get; init; }
 }
 
 public sealed record DeclaredQueryCheck(string Name, bool Ok, string? Problem);

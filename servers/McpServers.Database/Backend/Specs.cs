@@ -161,4 +161,11 @@ public sealed record AggregateSpec(
     IReadOnlyList<HavingSpec>? Having = null,
     IReadOnlyList<OrderSpec>? OrderBy = null,
     int? Limit = null,
-    string? Cursor = null);
+    string? Cursor = null)
+{
+    /// <summary>A period (<see cref="PeriodText"/>) that <see cref="PeriodColumn"/> must fall in; resolved by the gateway's clock.</summary>
+    public string? Period { get; init; }
+
+    /// <summary>The date column <see cref="Period"/> applies to; may be omitted when the table has exactly one.</summary>
+    public string? PeriodColumn { get; init; }
+}

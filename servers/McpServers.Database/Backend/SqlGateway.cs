@@ -87,8 +87,17 @@ public abstract class SqlGateway : IDatabaseGateway
     {
         ArgumentNullException.ThrowIfNull(spec);
         Catalog catalog = await GetCatalogAsync(cancellationToken);
-        BuiltQuery query = new QueryBuilder(catalog, Dialect, Options.DefaultRowLimit, Options.MaxRowLimit).BuildAggregate(spec);
-        return await RunPagedAsync(query, spec.Cursor, cancellationToken);
+        ResolvedPeriod? period = null;
+        if (spec.Period is { } text)
+        {
+            TimeZoneInfo zone = Options.ResolveTimeZone();
+            DateOnly today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Time.GetUtcNow(), zone).DateTime);
+            period = PeriodText.Resolve(text, today, Options.FiscalYearStartMonth, zone);
+        }
+
+        BuiltQuery query = new QueryBuilder(catalog, Dialect, Options.DefaultRowLimit, Options.MaxRowLimit).BuildAggregate(spec, period);
+        QueryResult result = await RunPagedAsync(query, spec.Cursor, cancellationToken);
+        return period is null ? result : result with { Period = period.Describe() };
     }
 
     public async Task<QueryResult> RunDeclaredAsync(DeclaredQuery query, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default)

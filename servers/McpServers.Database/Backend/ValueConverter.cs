@@ -22,6 +22,11 @@ internal static class ValueConverter
             throw new ToolInputException($"{subject} needs a value; use the is_null / is_not_null operators to test for missing values.");
         }
 
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            CheckText(value.GetString()!, subject);
+        }
+
         object? result = kind switch
         {
             ColumnKind.Text or ColumnKind.Other or ColumnKind.Json => AsText(value),
@@ -38,6 +43,15 @@ internal static class ValueConverter
 
         return result ?? throw new ToolInputException($"{subject} must be {Expected(kind)} (column type {typeName}); got {Describe.Input(value.GetRawText())}.");
     }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold a NUL character (the driver fails the whole statement), so it is refused as input
+    /// on both backends instead of coming back as a database error.
+    /// </summary>
+    public static string CheckText(string text, string subject) =>
+        text.Contains('\0', StringComparison.Ordinal)
+            ? throw new ToolInputException($"{subject}: the value contains a NUL character (\\u0000), which a database text value cannot hold; remove it.")
+            : text;
 
     public static string Expected(ColumnKind kind) => kind switch
     {

@@ -64,6 +64,13 @@ public static class ConnectionResolver
             builder.Password = options.Password;
         }
 
+        // Npgsql's own default pool (100) lets one client's concurrent calls take every connection slot of a typical
+        // server; a postgres:// URL has no way to lower it. The setting wins; else an explicit keyword value; else 10.
+        const int NpgsqlDefaultMaxPoolSize = 100;
+        builder.MaxPoolSize = options.MaxPoolSize
+            ?? (builder.MaxPoolSize != NpgsqlDefaultMaxPoolSize ? builder.MaxPoolSize : DatabaseOptions.DefaultMaxPoolSize);
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "mcp-database";

@@ -57,6 +57,25 @@ public sealed record DatabaseOptions
     /// <summary>JSON file with administrator-declared query tools (see <c>DeclaredQueries</c>).</summary>
     public string? DeclaredToolsFile { get; init; }
 
+    /// <summary>
+    /// Most PostgreSQL connections this server holds at once, whatever the connection-string form (a postgres:// URL
+    /// cannot carry one). Null: the connection string's own Maximum Pool Size, else <see cref="DefaultMaxPoolSize"/>.
+    /// Small on purpose, so that one busy client cannot take every connection slot of the database.
+    /// </summary>
+    public int? MaxPoolSize { get; init; }
+
+    public const int DefaultMaxPoolSize = 10;
+
+    /// <summary>IANA (or Windows) time-zone id in which periods such as this_quarter are computed; null: the OS's.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>First month (1-12) of the fiscal year: quarters and years of a <c>period</c> follow it. 1: calendar quarters.</summary>
+    public int FiscalYearStartMonth { get; init; } = 1;
+
+    /// <summary>The configured time zone (checked at start by the validator), or the OS's.</summary>
+    public TimeZoneInfo ResolveTimeZone() =>
+        string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
     public static IReadOnlyList<string> DefaultDeniedColumns { get; } = ["*password*", "*passwd*", "*secret*", "*.ssn"];
 
     /// <summary>For logs and diagnostics: the connection string can hold a password, so it is never printed.</summary>
@@ -64,7 +83,7 @@ public sealed record DatabaseOptions
         $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
         $"AllowedSchemas = [{string.Join(", ", AllowedSchemas)}], DeniedTables = [{string.Join(", ", DeniedTables)}], " +
         $"DeniedColumns = [{string.Join(", ", DeniedColumns)}], MaxQueryCost = {MaxQueryCost}, StatementTimeout = {StatementTimeout}, " +
-        $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole} }}";
+        $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole}, MaxPoolSize = {MaxPoolSize}, TimeZone = {TimeZone}, FiscalYearStartMonth = {FiscalYearStartMonth} }}";
 
     /// <summary>Reads the options from the configuration root without reflection (NativeAOT-safe).</summary>
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
@@ -90,6 +109,9 @@ public sealed record DatabaseOptions
             MaxResponseBytes = (int)ReadNumber(configuration, nameof(MaxResponseBytes), defaults.MaxResponseBytes),
             RequireReadOnlyRole = ReadBool(configuration, nameof(RequireReadOnlyRole), defaults.RequireReadOnlyRole),
             DeclaredToolsFile = configuration[nameof(DeclaredToolsFile)],
+            MaxPoolSize = string.IsNullOrWhiteSpace(configuration[nameof(MaxPoolSize)]) ? null : (int)ReadNumber(configuration, nameof(MaxPoolSize), DefaultMaxPoolSize),
+            TimeZone = configuration[nameof(TimeZone)],
+            FiscalYearStartMonth = (int)ReadNumber(configuration, nameof(FiscalYearStartMonth), defaults.FiscalYearStartMonth),
         };
     }
 

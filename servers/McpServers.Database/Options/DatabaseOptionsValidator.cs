@@ -63,6 +63,28 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
             errors.Add("`LockTimeout` must be greater than zero and at most `StatementTimeout`.");
         }
 
+        if (options.MaxPoolSize is < 1 or > 1000)
+        {
+            errors.Add("`MaxPoolSize` must be between 1 and 1000 connections.");
+        }
+
+        if (options.FiscalYearStartMonth is < 1 or > 12)
+        {
+            errors.Add("`FiscalYearStartMonth` must be a month number from 1 (January: calendar quarters) to 12.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TimeZone))
+        {
+            try
+            {
+                TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                errors.Add($"`TimeZone` '{options.TimeZone}' is not a time zone known to this machine; use an IANA id such as Europe/Berlin or America/New_York.");
+            }
+        }
+
         foreach (string schema in options.AllowedSchemas)
         {
             if (string.IsNullOrWhiteSpace(schema) || schema.Length > 63 || schema.Contains('*', StringComparison.Ordinal))

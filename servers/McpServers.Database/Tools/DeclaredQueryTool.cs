@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Database.Backend;
+using Microsoft.Extensions.AI;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -103,7 +104,9 @@ public sealed class DeclaredQueryTool : McpServerTool
         return JsonSerializer.SerializeToElement(root, DatabaseJsonContext.Default.JsonObject);
     }
 
+    // The same generator the SDK uses for db_query's outputSchema: a bare JsonSchemaExporter call marks the root (and
+    // every nested object) nullable, and MCP clients such as the TypeScript SDK reject a tools/list whose output
+    // schema is not "type": "object" at the top.
     private static readonly Lazy<JsonElement> RowsSchema = new(() =>
-        System.Text.Json.Schema.JsonSchemaExporter.GetJsonSchemaAsNode(DatabaseServer.Json.Options.GetTypeInfo(typeof(RowsOutput)))
-            .Deserialize(DatabaseJsonContext.Default.JsonElement));
+        AIJsonUtilities.CreateJsonSchema(typeof(RowsOutput), serializerOptions: DatabaseServer.Json.Options));
 }

@@ -14,7 +14,8 @@ public sealed record RowsOutput(
     bool Truncated,
     long? Total,
     string? NextCursor,
-    string? Notice);
+    string? Notice,
+    string? Period);
 
 /// <summary>Tables as the result's structured content.</summary>
 public sealed record TableListOutput(IReadOnlyList<TableSummary> Tables, bool Truncated, string? Notice);
@@ -29,9 +30,14 @@ internal static class ResultFormat
     {
         string notice = result.Truncation.Notice();
         var output = new RowsOutput(result.Columns, result.Rows, result.RowCount, result.Truncation.Truncated,
-            result.Truncation.Total, result.Truncation.NextCursor, notice.Length == 0 ? null : notice);
+            result.Truncation.Total, result.Truncation.NextCursor, notice.Length == 0 ? null : notice, result.Period);
 
         var text = new StringBuilder();
+        if (result.Period is { } period)
+        {
+            text.Append("Period ").Append(period).Append('\n');
+        }
+
         text.AppendJoin(" | ", result.Columns.Select(c => c.Name)).Append('\n');
         foreach (IReadOnlyList<JsonElement> row in result.Rows)
         {

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using McpServers.Database.Backend;
+using McpServers.Shared.Errors;
 
 namespace McpServers.Database.Tools;
 
@@ -15,7 +16,7 @@ public sealed record FilterInput(
     string Column,
     [property: Description("Operator: eq, ne, lt, le, gt, ge, in, not_in, between, contains (case-insensitive), starts_with (case-insensitive), is_null, is_not_null.")]
     FilterOp Op,
-    [property: Description("The value: a scalar; an array for in/not_in; [low, high] for between; omitted for is_null/is_not_null. Dates as ISO 8601 (2026-07-01).")]
+    [property: Description("The value: a scalar; an array of at most 500 values for in/not_in; [low, high] for between; omitted for is_null/is_not_null. Dates as ISO 8601 (2026-07-01). Text at most 1000 characters (200 for contains/starts_with).")]
     JsonElement? Value = null);
 
 /// <summary>One sort key.</summary>
@@ -60,15 +61,65 @@ public sealed record HavingInput(
     [property: StringLength(63, MinimumLength = 1)]
     string Metric,
     [property: Description("eq, ne, lt, le, gt, ge, between.")]
-    FilterOp Op,
+    HavingOp Op,
     [property: Description("A number, or [low, high] for between.")]
     JsonElement Value);
 
+/// <summary>The comparisons a having condition supports: exactly these are advertised, so the schema never offers one that is refused.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<HavingOp>))]
+public enum HavingOp
+{
+    [JsonStringEnumMemberName("eq")]
+    Eq,
+    [JsonStringEnumMemberName("ne")]
+    Ne,
+    [JsonStringEnumMemberName("lt")]
+    Lt,
+    [JsonStringEnumMemberName("le")]
+    Le,
+    [JsonStringEnumMemberName("gt")]
+    Gt,
+    [JsonStringEnumMemberName("ge")]
+    Ge,
+    [JsonStringEnumMemberName("between")]
+    Between,
+}
+
+/// <summary>
+/// Inputs to specs. The schema already refuses nulls inside these lists; a null that still arrives (a client that
+/// skipped validation, a direct caller) becomes an instruction naming the entry, never a NullReferenceException.
+/// </summary>
 internal static class InputMapping
 {
+    public static IReadOnlyList<string>? Columns(IReadOnlyList<string>? columns) =>
+        columns?.Select((c, i) => c ?? throw Null("columns", i)).ToList();
+
     public static IReadOnlyList<FilterSpec>? Filters(IReadOnlyList<FilterInput>? filters) =>
-        filters?.Select(f => new FilterSpec(f.Column, f.Op, f.Value)).ToList();
+        filters?.Select((f, i) => f is null ? throw Null("filters", i) : new FilterSpec(f.Column, f.Op, f.Value)).ToList();
 
     public static IReadOnlyList<OrderSpec>? Order(IReadOnlyList<OrderInput>? order) =>
-        order?.Select(o => new OrderSpec(o.Column, o.Direction == SortDirection.Desc)).ToList();
+        order?.Select((o, i) => o is null ? throw Null("order_by", i) : new OrderSpec(o.Column, o.Direction == SortDirection.Desc)).ToList();
+
+    public static IReadOnlyList<MetricSpec> Metrics(IReadOnlyList<MetricInput>? metrics) =>
+        metrics?.Select((m, i) => m is null ? throw Null("metrics", i) : new MetricSpec(m.Function, m.Column, m.As)).ToList() ?? [];
+
+    public static IReadOnlyList<GroupSpec>? Groups(IReadOnlyList<GroupInput>? groups) =>
+        groups?.Select((g, i) => g is null ? throw Null("group_by", i) : new GroupSpec(g.Column, g.Bucket)).ToList();
+
+    public static IReadOnlyList<HavingSpec>? Having(IReadOnlyList<HavingInput>? having) =>
+        having?.Select((h, i) => h is null ? throw Null("having", i) : new HavingSpec(h.Metric, Op(h.Op), h.Value)).ToList();
+
+    private static FilterOp Op(HavingOp op) => op switch
+    {
+        HavingOp.Eq => FilterOp.Eq,
+        HavingOp.Ne => FilterOp.Ne,
+        HavingOp.Lt => FilterOp.Lt,
+        HavingOp.Le => FilterOp.Le,
+        HavingOp.Gt => FilterOp.Gt,
+        HavingOp.Ge => FilterOp.Ge,
+        _ => FilterOp.Between,
+    };
+
+    private static ToolInputException Null(string parameter, int index) =>
+        new($"`{parameter}[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]` is null; give an object (or leave the entry out).");
 }

@@ -100,6 +100,7 @@ public sealed class DeclaredQueriesTests
     [InlineData("SELECT :p AS x", """{"type":"object","properties":{"p":{"type":"object"}}}""", "needs \"type\"")]
     [InlineData("SELECT :p AS x", """{"type":"object","properties":{"p":{"type":"string"}},"required":["q"]}""", "required parameter `q`")]
     [InlineData("SELECT 1 AS x", """{"type":"array"}""", "\"type\": \"object\"")]
+    [InlineData("SELECT 1 AS x", """{"type":["object","null"]}""", "\"type\": \"object\"")]
     public void Parse_SchemaAndStatementMustAgree(string sql, string schema, string problem)
     {
         var ex = Assert.Throws<DeclaredQueryException>(() => DeclaredQueries.Parse(File(sql, schema)));

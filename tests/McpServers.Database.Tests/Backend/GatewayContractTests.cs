@@ -544,6 +544,20 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
     }
 
     [Fact]
+    public async Task RunDeclared_MaxLength_CountsCharactersAsTheSchemaDoes()
+    {
+        // 26 emoji are 26 characters (code points) but 52 UTF-16 units; `entity` allows 50 characters.
+        string emoji = string.Concat(Enumerable.Repeat("\U0001F600", 26));
+
+        QueryResult result = await Gateway.RunDeclaredAsync(Finance, Json.Args($$"""{"metric":"revenue","period":"2026-Q1","entity":"{{emoji}}"}"""), Ct);
+        var tooLong = await Assert.ThrowsAsync<ToolInputException>(() => Gateway.RunDeclaredAsync(Finance,
+            Json.Args($$"""{"metric":"revenue","period":"2026-Q1","entity":"{{string.Concat(Enumerable.Repeat("\U0001F600", 51))}}"}"""), Ct));
+
+        Assert.Equal(0, result.RowCount);
+        Assert.Contains("at most 50 characters", tooLong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunDeclared_InjectionInArgument_IsBoundAsData()
     {
         string before = await Backend.FingerprintAsync();
@@ -628,8 +642,9 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
             Assert.Equal(0, result.RowCount);
         });
 
-        // A NUL byte is refused by PostgreSQL as invalid text: a safe, mapped error is an acceptable outcome.
-        Assert.True(error is null or BackendException { Kind: BackendErrorKind.Invalid }, error?.ToString());
+        // A NUL byte cannot be held by a database text value: it is refused as input, before the database sees it.
+        Assert.True(error is null or ToolInputException, error?.ToString());
+        Assert.Equal(value.Contains("\\u0000", StringComparison.Ordinal), error is ToolInputException);
         Assert.Equal(before, await Backend.FingerprintAsync());
     }
 

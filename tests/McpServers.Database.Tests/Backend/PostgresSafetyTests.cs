@@ -227,6 +227,43 @@ public sealed class PostgresSafetyTests(PostgresSafetyBackend backend) : IClassF
     }
 
     [Fact]
+    public async Task Check_BadCredentials_NamesTheSettingsToFix()
+    {
+        backend.RequireAvailable();
+        var builder = new NpgsqlConnectionStringBuilder(backend.ReaderConnectionString) { Username = "no_such_role_" + Guid.NewGuid().ToString("N")[..8] };
+        await using var gateway = new PostgresGateway(new DatabaseOptions(), builder.ConnectionString);
+
+        CheckReport report = await gateway.CheckAsync([], Ct);
+
+        Assert.False(report.Ok);
+        string errors = string.Join(" ", report.Errors);
+        foreach (string setting in new[] { "DATABASE_URL", "PGPASSWORD", "MCP_DATABASE__ConnectionString" })
+        {
+            Assert.Contains(setting, errors, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(MetricFunction.Max)]
+    [InlineData(MetricFunction.Min)]
+    public async Task MinMaxOnAUuidColumn_IsRefusedAsInput_BeforeTheDatabase(MetricFunction function)
+    {
+        var ex = await Assert.ThrowsAsync<ToolInputException>(() =>
+            Gateway().AggregateAsync(new AggregateSpec("value_probe", [new MetricSpec(function, "token")]), Ct));
+
+        Assert.Contains("token", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("uuid", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CountDistinctOnAUuidColumn_StillWorks()
+    {
+        QueryResult result = await Gateway().AggregateAsync(new AggregateSpec("value_probe", [new MetricSpec(MetricFunction.CountDistinct, "token", "n")]), Ct);
+
+        Assert.Equal(1, Assert.Single(result.Rows)[0].GetInt64());
+    }
+
+    [Fact]
     public async Task UnreachableServer_IsUnavailable_WithoutHostDetails_AndNothingConnectsBeforeFirstUse()
     {
         // Port 9 (discard) on loopback: nothing listens there. Construction alone must not try to connect.

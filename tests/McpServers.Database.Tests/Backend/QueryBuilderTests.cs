@@ -143,4 +143,30 @@ public sealed class QueryBuilderTests
     {
         Assert.Throws<ToolInputException>(() => QualifiedTableName.Parse(text));
     }
+
+    [Fact]
+    public void BuildAggregate_PeriodOnTimestampTz_BindsTheInstantsOfLocalMidnight()
+    {
+        var events = new CatalogTable("public", "events", "table", 10, null,
+            [new CatalogColumn("id", "integer", ColumnKind.Integer, false, null, null), new CatalogColumn("at", "timestamptz", ColumnKind.TimestampTz, false, null, null)],
+            ["id"], [], []);
+        var builder = new QueryBuilder(new Catalog([events], new AccessPolicy(["public"], [], [])), PostgresDialect.Instance, 100, 1000);
+        TimeZoneInfo berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        ResolvedPeriod period = PeriodText.Resolve("2026-Q2", new DateOnly(2026, 5, 20), 1, berlin);
+
+        BuiltQuery query = builder.BuildAggregate(new AggregateSpec("events", [new MetricSpec(MetricFunction.Count)]) { Period = "2026-Q2" }, period);
+
+        Assert.Contains("WHERE t.\"at\" >= $1 AND t.\"at\" < $2", query.Sql, StringComparison.Ordinal);
+        Assert.Equal([new DateTime(2026, 3, 31, 22, 0, 0, DateTimeKind.Utc), new DateTime(2026, 6, 30, 22, 0, 0, DateTimeKind.Utc)], query.Parameters.Select(p => p.Value));
+        Assert.All(query.Parameters, p => Assert.Equal(DateTimeKind.Utc, ((DateTime)p.Value!).Kind));
+    }
+
+    [Fact]
+    public void BuildAggregate_PeriodColumnWithoutPeriod_IsAnInstruction()
+    {
+        var ex = Assert.Throws<ToolInputException>(() => Builder(PostgresDialect.Instance).BuildAggregate(
+            new AggregateSpec("we\"ird", [new MetricSpec(MetricFunction.Count)]) { PeriodColumn = "at" }));
+
+        Assert.Contains("`period_column` only applies together with `period`", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -60,6 +60,22 @@ public sealed class DatabaseServerProcessTests
     }
 
     [Fact]
+    public async Task Demo_IgnoresADatabaseUrlInTheEnvironment_AndSaysSo()
+    {
+        var (code, stdout, stderr) = await StdioMcpProcess.RunOnceAsync(Exe, ["--demo", "--check"], new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = "postgres://someone:pw@127.0.0.1:9/elsewhere",
+            ["PGPASSWORD"] = "pw",
+            ["MCP_DATABASE__ConnectionString"] = null,
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        Assert.Contains("mcp-database: ready.", stdout, StringComparison.Ordinal);
+        Assert.Contains("ignoring", stderr, StringComparison.Ordinal);
+        Assert.Contains("DATABASE_URL", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PrintTools_MatchesTheCommittedManifest()
     {
         var (code, stdout, _) = await RunAsync("--demo", "--declared-tools", DatabaseServerUnderTest.DeclaredToolsFile, "--print-tools");

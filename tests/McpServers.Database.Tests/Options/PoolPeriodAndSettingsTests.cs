@@ -1,0 +1,119 @@
+using McpServers.Database.Backend;
+using McpServers.Database.Options;
+using McpServers.Database.Tools;
+using McpServers.Shared.Errors;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace McpServers.Database.Tests.Options;
+
+/// <summary>The pool-size setting, the period convention and the settings that drive it.</summary>
+public sealed class PoolPeriodAndSettingsTests
+{
+    private static int PoolSize(DatabaseOptions options) =>
+        new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString).MaxPoolSize;
+
+    [Theory]
+    [InlineData("postgres://reader:pw@db.example:5432/sales", null, 10)]
+    [InlineData("postgres://reader:pw@db.example:5432/sales", 4, 4)]
+    [InlineData("Host=db.example;Username=reader;Database=sales", null, 10)]
+    [InlineData("Host=db.example;Username=reader;Database=sales;Maximum Pool Size=3", null, 3)]
+    [InlineData("Host=db.example;Username=reader;Database=sales;Maximum Pool Size=30", 5, 5)]
+    public void PoolSize_IsSmallByDefault_AndTheSettingAppliesToEveryConnectionStringForm(string connectionString, int? setting, int expected)
+    {
+        Assert.Equal(expected, PoolSize(new DatabaseOptions { ConnectionString = connectionString, MaxPoolSize = setting }));
+    }
+
+    [Fact]
+    public void PoolSize_MinimumPoolSizeNeverExceedsTheMaximum()
+    {
+        var options = new DatabaseOptions { ConnectionString = "Host=db;Username=u;Minimum Pool Size=20", MaxPoolSize = 4 };
+
+        Assert.Equal(4, new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString).MinPoolSize);
+    }
+
+    [Theory]
+    [InlineData(0, null, 1, "MaxPoolSize")]
+    [InlineData(null, "Not/AZone", 1, "TimeZone")]
+    [InlineData(null, null, 13, "FiscalYearStartMonth")]
+    public void NewSettings_AreCheckedAtStart(int? pool, string? zone, int fiscalStart, string setting)
+    {
+        var options = new DatabaseOptions { Demo = true, MaxPoolSize = pool, TimeZone = zone, FiscalYearStartMonth = fiscalStart };
+
+        Assert.Contains(DatabaseOptionsValidator.Check(options), e => e.Contains(setting, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("this_month", 1, "2026-05", "2026-05-01", "2026-06-01")]
+    [InlineData("last_month", 1, "2026-04", "2026-04-01", "2026-05-01")]
+    [InlineData("this_quarter", 1, "2026-Q2", "2026-04-01", "2026-07-01")]
+    [InlineData("last_quarter", 1, "2026-Q1", "2026-01-01", "2026-04-01")]
+    [InlineData("this_year", 1, "2026", "2026-01-01", "2027-01-01")]
+    [InlineData("last_year", 1, "2025", "2025-01-01", "2026-01-01")]
+    [InlineData("2025-Q4", 1, "2025-Q4", "2025-10-01", "2026-01-01")]
+    [InlineData("2026-11", 1, "2026-11", "2026-11-01", "2026-12-01")]
+    [InlineData("2024", 1, "2024", "2024-01-01", "2025-01-01")]
+    [InlineData("this_quarter", 4, "2026-Q1", "2026-04-01", "2026-07-01")]
+    [InlineData("last_quarter", 4, "2025-Q4", "2026-01-01", "2026-04-01")]
+    [InlineData("this_year", 7, "2025", "2025-07-01", "2026-07-01")]
+    [InlineData("2026-Q3", 10, "2026-Q3", "2027-04-01", "2027-07-01")]
+    public void Period_IsComputedFromTodayAndTheFiscalYearStart(string text, int fiscalStart, string name, string start, string end)
+    {
+        ResolvedPeriod period = PeriodText.Resolve(text, new DateOnly(2026, 5, 20), fiscalStart, TimeZoneInfo.Utc);
+
+        Assert.Equal(name, period.Name);
+        Assert.Equal(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), period.Start);
+        Assert.Equal(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture), period.End);
+    }
+
+    [Theory]
+    [InlineData("2026-Q5")]
+    [InlineData("9999")]
+    [InlineData("next_quarter")]
+    public void Period_OutsideTheConvention_IsAnInstruction(string text)
+    {
+        var ex = Assert.Throws<ToolInputException>(() => PeriodText.Resolve(text, new DateOnly(2026, 5, 20), 1, TimeZoneInfo.Utc));
+
+        Assert.Contains("this_quarter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NullEntries_ReachingTheMapping_AreInputErrorsNamingTheEntry()
+    {
+        Assert.Contains("`filters[1]`", Assert.Throws<ToolInputException>(() => InputMapping.Filters([new FilterInput("a", FilterOp.IsNull), null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("`order_by[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Order([null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("`metrics[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Metrics([null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("`group_by[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Groups([null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("`having[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Having([null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("`columns[0]`", Assert.Throws<ToolInputException>(() => InputMapping.Columns([null!])).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 10, true)]
+    [InlineData(null, 4, false)]
+    [InlineData("4", 4, true)]
+    [InlineData("12", 10, false)]
+    public void SharedConcurrencyCap_MustStayWithinThePool(string? maxCalls, int poolSize, bool ok)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Concurrency:MaxCalls"] = maxCalls })
+            .Build();
+
+        string[] problems = [.. DatabaseServer.PoolCoversConcurrency(configuration, poolSize)];
+
+        Assert.Equal(ok, problems.Length == 0);
+        Assert.All(problems, p => Assert.Contains("MaxPoolSize", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APoolSmallerThanTheConcurrencyCap_IsRefusedAtStart()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => McpServers.Database.Tests.Server.DatabaseServerUnderTest.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionString"] = "Host=127.0.0.1;Port=9;Username=u;Database=d",
+            ["MaxPoolSize"] = "4",
+        }));
+
+        Assert.Contains("Concurrency:MaxCalls", error.Message, StringComparison.Ordinal);
+    }
+}
