@@ -374,7 +374,11 @@ public static partial class DeclaredQueries
         return values;
     }
 
-    /// <summary>Defence in depth: the shared pipeline validates the advertised schema; the common string limits are re-checked here.</summary>
+    /// <summary>
+    /// Defence in depth: the shared pipeline validates the advertised schema; enum and length are re-checked here by the
+    /// schema's own rules. A pattern is not: .NET regex semantics differ from ECMA-262's (code points), so a second check
+    /// would be a second, disagreeing rule.
+    /// </summary>
     private static void CheckConstraints(DeclaredParameter p, object value)
     {
         if (value is not string text)
@@ -393,12 +397,6 @@ public static partial class DeclaredQueries
         if (p.Schema.TryGetProperty("maxLength", out JsonElement max) && max.TryGetInt32(out int maxLength) && text.EnumerateRunes().Count() > maxLength)
         {
             throw new ToolInputException($"`{p.Name}` must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters.");
-        }
-
-        if (p.Schema.TryGetProperty("pattern", out JsonElement pattern) && pattern.GetString() is { } regex
-            && !Regex.IsMatch(text, regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-        {
-            throw new ToolInputException($"`{p.Name}` must match the pattern {regex}.");
         }
     }
 

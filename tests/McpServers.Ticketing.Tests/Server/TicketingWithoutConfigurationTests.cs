@@ -50,7 +50,8 @@ public sealed class TicketingWithoutConfigurationTests
             "--check", "--set", "Jira:Http:MaxRetries=0");
 
         Assert.Equal(1, code);
-        Assert.Contains("FAIL  backend: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("FAIL  jira: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("JIRA_URL (Jira:BaseUrl)", stdout, StringComparison.Ordinal);
         Assert.Contains("NOT ready", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-real-token-4711", stdout + stderr, StringComparison.Ordinal);
