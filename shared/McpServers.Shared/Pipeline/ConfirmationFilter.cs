@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using McpServers.Shared.Hosting;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -12,7 +13,7 @@ namespace McpServers.Shared.Pipeline;
 /// is confirmation through the model (it relays the question and the answer), so an administrator can demand
 /// elicitation per tool. The tool's own pre-check runs first, so nobody approves a call that would be refused.
 /// </summary>
-internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store) : ICallToolFilter
+internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store, SecretRedactor redactor) : ICallToolFilter
 {
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> context,
         McpRequestHandler<CallToolRequestParams, CallToolResult> next, CancellationToken cancellationToken)
@@ -51,7 +52,8 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         {
             ElicitResult answer = await context.Server.ElicitAsync(new ElicitRequestParams
             {
-                Message = $"Allow '{tool.Name}' to do this?\n{preview.Text}",
+                // Results pass the errors stage's redaction; this question goes to the client directly.
+                Message = redactor.Redact($"Allow '{tool.Name}' to do this?\n{preview.Text}"),
                 RequestedSchema = new ElicitRequestParams.RequestSchema
                 {
                     Properties = { ["confirm"] = new ElicitRequestParams.BooleanSchema { Title = "Confirm", Description = "Run this action now." } },
@@ -96,7 +98,7 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         var text = new StringBuilder();
         foreach (var (name, value) in arguments.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            string shown = secrets.Contains(name) || Hosting.SecretNames.IsSecret(name) ? Hosting.SecretRedactor.Mask
+            string shown = secrets.Contains(name) || SecretNames.IsSecret(name) ? SecretRedactor.Mask
                 : value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
             text.Append("- ").Append(name).Append(": ").AppendLine(shown);
         }

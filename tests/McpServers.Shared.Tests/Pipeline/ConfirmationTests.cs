@@ -83,6 +83,19 @@ public sealed class ConfirmationTests
     }
 
     [Fact]
+    public async Task Elicitation_MasksAConfiguredSecretInTheQuestion()
+    {
+        await using var host = TestServerUnderTest.Start(Writes);
+        string? asked = null;
+        await using McpClient client = await host.ConnectAsync(Eliciting(m => { asked = m; return false; }), Ct);
+
+        await client.CallToolAsync("test_write_note", new Dictionary<string, object?> { ["title"] = "key " + TestSecrets.ApiKey }, cancellationToken: Ct);
+
+        Assert.Contains("key ***", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestSecrets.ApiKey, asked, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToolMaySayConfirmationIsNotNeededForTheseArguments()
     {
         await using var host = TestServerUnderTest.Start(Writes);
