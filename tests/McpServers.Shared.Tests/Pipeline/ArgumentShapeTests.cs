@@ -77,4 +77,34 @@ public sealed class ArgumentShapeTests
         Assert.Equal(AuditOutcome.Invalid, Outcome(Assert.Single(host.AuditEvents())));
         Assert.Equal("string", schema.GetProperty("properties").GetProperty("tags").GetProperty("items").GetProperty("type").GetString());
     }
+
+    [Theory]
+    [InlineData("""{"window":{"days":7.0,"label":"x","ratio":0.5}}""", """{"days":7,"label":"x","ratio":0.5}""")]
+    [InlineData("""{"window":{"days":1e1,"ratio":2.0}}""", """{"days":10,"ratio":2.0}""")]
+    [InlineData("""{"pages":[{"n":2.0},{"n":3}]}""", """[{"n":2},{"n":3}]""")]
+    [InlineData("""{"byref":{"days":4.00}}""", """{"days":4}""")]
+    public void IntegerValuedNumbers_AreRespelledInNestedObjectsArraysAndRefs_OnlyWhereTheSchemaSaysInteger(string arguments, string expected)
+    {
+        JsonElement schema = Json("""
+            {"type":"object","properties":{
+              "window":{"type":"object","properties":{"days":{"type":"integer"},"label":{"type":"string"},"ratio":{"type":"number"}}},
+              "pages":{"type":"array","items":{"type":"object","properties":{"n":{"type":["integer","null"]}}}},
+              "byref":{"$ref":"#/$defs/w"}},
+             "$defs":{"w":{"type":"object","properties":{"days":{"type":"integer"}}}}}
+            """);
+        Dictionary<string, JsonElement> args = Json(arguments).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+
+        Dictionary<string, JsonElement>? normalised = IntegerArguments.Normalise(schema, args);
+
+        Assert.NotNull(normalised);
+        Assert.Equal(expected, Assert.Single(normalised.Values).GetRawText());
+    }
+
+    [Fact]
+    public void ArgumentsWithoutIntegerValuedFloats_AreLeftAlone()
+    {
+        JsonElement schema = Json("""{"type":"object","properties":{"n":{"type":"integer"},"x":{"type":"number"}}}""");
+
+        Assert.Null(IntegerArguments.Normalise(schema, new Dictionary<string, JsonElement> { ["n"] = Json("3"), ["x"] = Json("3.0") }));
+    }
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.IO.Pipelines;
 using System.Text;
+using System.Text.Json;
 using McpServers.Shared.Pipeline;
 using McpServers.Testing.Hosting;
 using McpServers.TestServer;
