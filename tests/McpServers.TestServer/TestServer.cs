@@ -46,7 +46,7 @@ public static class TestServer
         services.AddSingleton<ITestBackend, TestBackend>();
         services.AddSingleton(new TestServerSettings(configuration["ApiKey"], configuration.GetValue<bool>("FailCheck")));
         services.AddSingleton<IServerCheck, TestServerCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools);
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(TestServerJsonContext.Default));
     }
 }
 
