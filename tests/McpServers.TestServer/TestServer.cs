@@ -9,7 +9,8 @@ namespace McpServers.TestServer;
 
 /// <summary>
 /// A tiny server that exists only to prove the shared core end to end: one read tool with a constrained schema, a
-/// confirmable write tool, a tool that fails in each way a backend can, a slow tool for cancellation.
+/// confirmable write tool with its own pre-check and preview, a tool that fails in each way a backend can, a slow tool
+/// for cancellation, a tool held at a gate (concurrency), list parameters as the SDK generates them.
 /// </summary>
 public static class TestServer
 {
@@ -36,17 +37,20 @@ public static class TestServer
         .Add<WriteNoteTool>()
         .Add<FailTool>()
         .Add<SlowTool>()
-        .Add<LookupUserTool>();
+        .Add<LookupUserTool>()
+        .Add<GateTool>()
+        .Add<SumTool>();
 
     public static IMcpServerBuilder AddTestServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<CallRecorder>();
+        services.AddSingleton<TestGate>();
         services.AddSingleton<ITestBackend, TestBackend>();
         services.AddSettingsSection<TestServerSettings>("");
         services.AddSingleton(_ => TestServerSettings.FromConfiguration(configuration));
         services.AddStartupValidation<TestServerSettings>();
         services.AddSingleton<IServerCheck, TestServerCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools);
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(TestServerJsonContext.Default));
     }
 }
 

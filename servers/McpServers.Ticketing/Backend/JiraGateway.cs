@@ -254,13 +254,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
         IReadOnlyList<TransitionInfo> available = await TransitionsAsync(dialect, key, cancellationToken);
-        TransitionInfo chosen = available.FirstOrDefault(t => t.Id == transition)
-            ?? available.FirstOrDefault(t => string.Equals(t.Name, transition, StringComparison.OrdinalIgnoreCase))
-            ?? available.FirstOrDefault(t => string.Equals(t.ToStatus, transition, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ToolInputException(available.Count == 0
-                ? $"{key.Value} has no transitions available to the configured account right now."
-                : $"`transition` '{Clean(transition)}' is not available for {key.Value} now. Valid transitions: " +
-                  string.Join("; ", available.Select(t => $"{t.Name} (id {t.Id}) → {t.ToStatus}")) + ".");
+        TransitionInfo chosen = TransitionInfo.Choose(available, key, transition);
 
         var body = new JsonObject { ["transition"] = new JsonObject { ["id"] = chosen.Id } };
         if (comment is { Length: > 0 })

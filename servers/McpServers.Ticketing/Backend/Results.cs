@@ -1,3 +1,6 @@
+using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
+
 namespace McpServers.Ticketing.Backend;
 
 // What the gateway returns; also the tools' structured content (snake_case on the wire). All text is cleaned.
@@ -23,7 +26,25 @@ public sealed record ProjectInfo(string Key, string? Name, string? Type);
 
 public sealed record ProjectList(IReadOnlyList<ProjectInfo> Projects, IReadOnlyList<string> NotVisible);
 
-public sealed record TransitionInfo(string Id, string Name, string? ToStatus);
+public sealed record TransitionInfo(string Id, string Name, string? ToStatus)
+{
+    /// <summary>
+    /// The one matching rule, used by the confirmation pre-check and the write alike: id, then transition name, then
+    /// target status; otherwise an input error listing the valid transitions.
+    /// </summary>
+    public static TransitionInfo Choose(IReadOnlyList<TransitionInfo> available, IssueKey key, string transition)
+    {
+        ArgumentNullException.ThrowIfNull(available);
+        ArgumentNullException.ThrowIfNull(key);
+        return available.FirstOrDefault(t => t.Id == transition)
+            ?? available.FirstOrDefault(t => string.Equals(t.Name, transition, StringComparison.OrdinalIgnoreCase))
+            ?? available.FirstOrDefault(t => string.Equals(t.ToStatus, transition, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ToolInputException(available.Count == 0
+                ? $"{key.Value} has no transitions available to the configured account right now."
+                : $"`transition` '{TextHygiene.Clean(transition)}' is not available for {key.Value} now. Valid transitions: " +
+                  string.Join("; ", available.Select(t => $"{t.Name} (id {t.Id}) → {t.ToStatus}")) + ".");
+    }
+}
 
 public sealed record TransitionList(string IssueKey, IReadOnlyList<TransitionInfo> Transitions);
 

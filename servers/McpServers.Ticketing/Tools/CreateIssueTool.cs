@@ -1,14 +1,18 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using McpServers.Shared.Errors;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
+using McpServers.Ticketing.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpServers.Ticketing.Tools;
 
-public sealed class CreateIssueTool(IJiraGateway gateway)
+public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options) : IConfirmableTool
 {
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = IssueInput.MaxLengthJustification)]
     [McpServerTool(Name = "jira_create_issue", Title = "Create issue", ReadOnly = false, Destructive = false, Idempotent = false,
@@ -26,4 +30,26 @@ public sealed class CreateIssueTool(IJiraGateway gateway)
         CancellationToken cancellationToken = default) =>
         ResultFormat.Write(await gateway.CreateIssueAsync(
             new NewIssue(project, issue_type, IssueInput.Summary(summary), IssueInput.Text(description), priority, IssueInput.Labels(labels), assignee), cancellationToken));
+
+    /// <summary>Checks what Jira would refuse (project outside the allowlist, labels with spaces) before anyone is asked.</summary>
+    public ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        string project = IssueInput.Text(arguments, "project")!;
+        if (!options.Projects.Contains(project, StringComparer.Ordinal))
+        {
+            throw new ToolInputException($"`project` must be one of the allowed projects: {string.Join(", ", options.Projects)}.");
+        }
+
+        IReadOnlyList<string> labels = IssueInput.Labels(IssueInput.List(arguments, "labels"));
+        string summary = IssueInput.Summary(IssueInput.Text(arguments, "summary") ?? string.Empty);
+        var text = new StringBuilder($"Create a new Jira issue in project {project} as the configured Jira user:");
+        text.Append("\n- type: ").Append(IssueInput.Text(arguments, "issue_type"));
+        text.Append("\n- summary: ").Append(summary);
+        IssueInput.AppendIfSet(text, "priority", IssueInput.Text(arguments, "priority"));
+        IssueInput.AppendIfSet(text, "labels", labels.Count == 0 ? null : string.Join(", ", labels));
+        IssueInput.AppendIfSet(text, "assignee", IssueInput.Text(arguments, "assignee") is "me" ? "me (the configured Jira user)" : IssueInput.Text(arguments, "assignee"));
+        IssueInput.AppendIfSet(text, "description (Markdown)", IssueInput.Text(IssueInput.Text(arguments, "description")));
+        return ValueTask.FromResult(new ConfirmationPreview(text.ToString()));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Text;
 using McpServers.Ticketing.Backend;
@@ -56,6 +58,25 @@ internal static class IssueInput
         }
 
         return labels ?? [];
+    }
+
+    /// <summary>A string argument as validated against the schema, or null when absent or null.</summary>
+    public static string? Text(IReadOnlyDictionary<string, JsonElement> arguments, string name) =>
+        arguments.TryGetValue(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A list-of-strings argument as validated against the schema, or null when absent or null.</summary>
+    public static IReadOnlyList<string>? List(IReadOnlyDictionary<string, JsonElement> arguments, string name) =>
+        arguments.TryGetValue(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Select(v => v.GetString() ?? string.Empty)]
+            : null;
+
+    /// <summary>One preview line, only for a value that was given.</summary>
+    public static void AppendIfSet(StringBuilder text, string label, string? value)
+    {
+        if (value is not null)
+        {
+            text.Append("\n- ").Append(label).Append(": ").Append(value);
+        }
     }
 
     /// <summary>The schema allows only the <see cref="IssueOrder"/> names in lower case.</summary>

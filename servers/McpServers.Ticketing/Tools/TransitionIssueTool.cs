@@ -1,5 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text;
+using System.Text.Json;
+using McpServers.Shared.Errors;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
@@ -7,7 +10,7 @@ using ModelContextProtocol.Server;
 
 namespace McpServers.Ticketing.Tools;
 
-public sealed class TransitionIssueTool(IJiraGateway gateway)
+public sealed class TransitionIssueTool(IJiraGateway gateway) : IConfirmableTool
 {
     [McpServerTool(Name = "jira_transition_issue", Title = "Transition issue", ReadOnly = false, Destructive = false, Idempotent = false,
         OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
@@ -19,4 +22,26 @@ public sealed class TransitionIssueTool(IJiraGateway gateway)
         [Description("Optional comment in Markdown added with the transition."), StringLength(32000)] string? comment = null,
         CancellationToken cancellationToken = default) =>
         ResultFormat.Write(await gateway.TransitionAsync(IssueKey.Parse(issue_key), transition, comment is null ? null : IssueInput.Comment(comment, nameof(comment)), cancellationToken));
+
+    /// <summary>
+    /// Reads the issue's available transitions (a read, no side effect) so an unknown transition or an issue outside
+    /// the allowlist is refused before anyone is asked, and the preview names the exact target status.
+    /// </summary>
+    public async ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        IssueKey key = IssueKey.Parse(IssueInput.Text(arguments, "issue_key"));
+        string transition = IssueInput.Text(arguments, "transition")!;
+        string? comment = IssueInput.Text(arguments, "comment");
+        if (comment is not null)
+        {
+            comment = IssueInput.Comment(comment, nameof(comment));
+        }
+
+        TransitionInfo chosen = TransitionInfo.Choose(
+            (await gateway.ListTransitionsAsync(key, cancellationToken)).Transitions, key, transition);
+        var text = new StringBuilder($"Move Jira issue {key.Value} with transition '{chosen.Name}' to status {chosen.ToStatus ?? "(not named by Jira)"}, as the configured Jira user.");
+        IssueInput.AppendIfSet(text, "comment added with it (Markdown)", comment);
+        return new ConfirmationPreview(text.ToString());
+    }
 }

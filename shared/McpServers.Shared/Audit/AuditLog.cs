@@ -4,47 +4,120 @@ using System.Text;
 using System.Text.Json;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Pipeline;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace McpServers.Shared.Audit;
 
 /// <summary>
-/// Writes one JSON object per line for every tools/call, through Serilog's file sink (rolled daily, shared between
-/// processes) or to stderr with <c>--audit-log -</c>. Never to stdout. Values of secret parameters and of
-/// secret-looking names become <c>***</c>; known secret values are masked anywhere; long values are cut.
+/// Writes one JSON object per line for every tools/call, through Serilog's file sink (rolled daily and by size,
+/// shared between processes) or to stderr with <c>--audit-log -</c>. Never to stdout. Values of secret parameters and
+/// of secret-looking names become <c>***</c>; known secret values are masked anywhere; long values are cut.
+/// The file can fail (disk full, permissions, folder gone): <see cref="IsWritable"/> then says so, the pipeline
+/// refuses write tools, and each line that could not be written goes to the diagnostic log (stderr) instead.
 /// </summary>
-public sealed class AuditLog : IDisposable
+public sealed partial class AuditLog : IDisposable
 {
     private const string Property = "AuditLine";
-    private readonly Logger _logger;
     private readonly SecretRedactor _redactor;
+    private readonly ILogger _logger;
+    private readonly AuditOptions _options;
     private readonly int _maxValueChars;
+    private readonly string? _path;
+    private readonly Lock _gate = new();
+    private readonly FailureListener _failures = new();
+    private ILogEventSink? _sink;
+    private volatile string? _problem;
 
-    public AuditLog(IOptions<AuditOptions> options, ServerIdentity identity, SecretRedactor redactor)
+    public AuditLog(IOptions<AuditOptions> options, ServerIdentity identity, SecretRedactor redactor, ILogger<AuditLog> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(identity);
         _redactor = redactor;
-        AuditOptions o = options.Value;
-        _maxValueChars = o.MaxValueChars;
-        var config = new LoggerConfiguration().MinimumLevel.Information();
-        if (o.Path == "-")
+        _logger = logger;
+        _options = options.Value;
+        _maxValueChars = _options.MaxValueChars;
+        if (_options.Path == "-")
         {
-            config.WriteTo.Sink(new StderrSink());
+            _sink = new StderrSink();
         }
         else
         {
-            string path = string.IsNullOrWhiteSpace(o.Path) ? DefaultPath(identity.Name) : o.Path;
-            CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            config.WriteTo.File(new LineFormatter(), path, rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: o.RetainedFiles, shared: true);
+            _path = Path.GetFullPath(string.IsNullOrWhiteSpace(_options.Path) ? DefaultPath(identity.Name) : _options.Path);
+            lock (_gate)
+            {
+                OpenFileSink();
+            }
+        }
+    }
+
+    /// <summary>False after the audit file could not be opened or written (until a later write succeeds).</summary>
+    public bool IsWritable => _problem is null;
+
+    /// <summary>Why the audit file cannot be written, naming the setting to fix; null while it can.</summary>
+    public string? Problem => _problem;
+
+    /// <summary>
+    /// Whether a call that changes something may start: the file is writable and its folder still exists (a
+    /// deleted folder would otherwise swallow lines into a file nobody can see). Reopens the file when needed, so
+    /// the server recovers once an administrator fixes the path.
+    /// </summary>
+    public bool EnsureWritable()
+    {
+        if (_path is null)
+        {
+            return true;
         }
 
-        _logger = config.CreateLogger();
+        lock (_gate)
+        {
+            if (_problem is not null || !Directory.Exists(Path.GetDirectoryName(_path)))
+            {
+                OpenFileSink();
+            }
+
+            return _problem is null;
+        }
+    }
+
+    /// <summary>Where audit lines go, in words for <c>--check</c>.</summary>
+    public string Target => _path is null ? "audit lines go to stderr" : $"audit log writable in '{Path.GetDirectoryName(_path)}'";
+
+    /// <summary>
+    /// Proves the folder takes a new file now (the file sink only opens its file on the first line), for
+    /// <c>--check</c>. Returns the problem, or null.
+    /// </summary>
+    public string? Probe()
+    {
+        if (_path is null)
+        {
+            return null;
+        }
+
+        if (!EnsureWritable())
+        {
+            return _problem;
+        }
+
+        string probe = Path.Combine(Path.GetDirectoryName(_path)!, $".probe-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Describe(ex.Message);
+        }
     }
 
     /// <summary>The default location: the user's local application-data folder, e.g. ~/.local/share/McpServers/audit.</summary>
@@ -52,11 +125,50 @@ public sealed class AuditLog : IDisposable
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
         "McpServers", "audit", server + "-.jsonl");
 
-    public void Write(AuditEvent e)
+    /// <summary>Writes the event; false (and the line on stderr) when the audit file could not take it.</summary>
+    public bool Write(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        _logger.Write(new LogEvent(e.Timestamp, LogEventLevel.Information, null, MessageTemplate.Empty,
-            [new LogEventProperty(Property, new ScalarValue(ToJson(e)))]));
+        string line = ToJson(e);
+        var logEvent = new LogEvent(e.Timestamp, LogEventLevel.Information, null, MessageTemplate.Empty,
+            [new LogEventProperty(Property, new ScalarValue(line))]);
+        string? problem;
+        lock (_gate)
+        {
+            if (_path is not null && (_problem is not null || !Directory.Exists(Path.GetDirectoryName(_path))))
+            {
+                OpenFileSink();
+            }
+
+            _failures.Failed = null;
+            try
+            {
+                _sink?.Emit(logEvent);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _failures.Failed = ex.Message;
+            }
+
+            if (_sink is not null && _failures.Failed is { } failure)
+            {
+                _problem = Describe(failure);
+            }
+            else if (_sink is not null)
+            {
+                _problem = null;
+            }
+
+            problem = _problem;
+        }
+
+        if (problem is not null)
+        {
+            LogUnwritten(_logger, problem, line);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Copies tool arguments into a redacted JSON object.</summary>
@@ -87,7 +199,61 @@ public sealed class AuditLog : IDisposable
         return document.RootElement.Clone();
     }
 
-    public void Dispose() => _logger.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            (_sink as IDisposable)?.Dispose();
+            _sink = null;
+        }
+    }
+
+    /// <summary>(Re)creates the file sink; on failure the log is marked unwritable. Callers hold the lock.</summary>
+    private void OpenFileSink()
+    {
+        (_sink as IDisposable)?.Dispose();
+        _sink = null;
+        try
+        {
+            CreatePrivateDirectory(Path.GetDirectoryName(_path!)!);
+            // Serilog's file sink reports a file it cannot open or write to its failure listener, not as an exception.
+            ILogEventSink sink = LoggerSinkConfiguration.CreateSink(to => to.File(new LineFormatter(), _path!,
+                rollingInterval: RollingInterval.Day, fileSizeLimitBytes: _options.FileSizeLimitBytes, rollOnFileSizeLimit: true,
+                retainedFileCountLimit: _options.RetainedFiles, shared: true));
+            if (sink is ISetLoggingFailureListener listening)
+            {
+                listening.SetFailureListener(_failures);
+            }
+
+            _sink = sink;
+            _problem = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _problem = Describe(ex.Message);
+        }
+    }
+
+    private string Describe(string failure) =>
+        $"the audit log cannot be written at '{_path}' ({failure}); fix Audit:Path (--audit-log): free disk space, permissions, or the folder";
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Audit: {Problem}. The audit line follows here instead: {Line}")]
+    private static partial void LogUnwritten(ILogger logger, string problem, string line);
+
+    /// <summary>Records a failure the file sink reports while one event is written (the caller holds the lock).</summary>
+    private sealed class FailureListener : ILoggingFailureListener
+    {
+        public string? Failed { get; set; }
+
+        public void OnLoggingFailed(object sender, LoggingFailureKind kind, string message, IReadOnlyCollection<LogEvent>? events, Exception? exception)
+        {
+            // Temporary: the sink is trying the next file in sequence, and may still succeed.
+            if (kind != LoggingFailureKind.Temporary)
+            {
+                Failed = exception?.Message ?? message;
+            }
+        }
+    }
 
     private void WriteRedacted(Utf8JsonWriter writer, JsonElement value, int depth)
     {
@@ -97,8 +263,9 @@ public sealed class AuditLog : IDisposable
                 writer.WriteStartObject();
                 foreach (JsonProperty p in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(_redactor.Redact(TextTruncate(p.Name, 64)));
-                    if (SecretNames.IsSecret(p.Name))
+                    string name = SafeName(p);
+                    writer.WritePropertyName(_redactor.Redact(TextTruncate(name, 64)));
+                    if (SecretNames.IsSecret(name))
                     {
                         writer.WriteStringValue(SecretRedactor.Mask);
                     }
@@ -127,7 +294,7 @@ public sealed class AuditLog : IDisposable
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(TextTruncate(_redactor.Redact(value.GetString()!), _maxValueChars));
+                writer.WriteStringValue(TextTruncate(_redactor.Redact(SafeString(value)), _maxValueChars));
                 break;
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
                 value.WriteTo(writer);
@@ -135,6 +302,32 @@ public sealed class AuditLog : IDisposable
             default:
                 writer.WriteStringValue("…");
                 break;
+        }
+    }
+
+    /// <summary>A property name, or a placeholder when it is not valid Unicode (a lone surrogate).</summary>
+    internal static string SafeName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return "(name that is not valid Unicode)";
+        }
+    }
+
+    /// <summary>A string's text, or its JSON spelling (e.g. <c>"\ud800x"</c>) when it is not valid Unicode.</summary>
+    private static string SafeString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return value.GetRawText();
         }
     }
 

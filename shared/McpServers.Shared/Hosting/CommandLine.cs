@@ -44,7 +44,7 @@ public sealed class CommandLine
         ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation). Not with --read-only."),
         ("--tools <a,b>", "Serve only these tools (Policy:Tools)."),
         ("--exclude-tools <c,d>", "Never serve these tools (Policy:ExcludeTools). Read-only > exclude > include."),
-        ("--audit-log <path|->", "Audit log file (rolled daily); '-' writes it to stderr. Default: the user's local app-data folder."),
+        ("--audit-log <path|->", "Audit log file, rolled daily and by size, with the date put before the extension (X.jsonl is written as X20261130.jsonl); '-' writes it to stderr. Default: the user's local app-data folder."),
         ("--set <Key=Value>", "Set any non-secret setting, e.g. --set RateLimits:ReadPerMinute=60."),
     ];
 

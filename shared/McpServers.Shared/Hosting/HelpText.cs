@@ -16,8 +16,14 @@ internal static class HelpText
         new("RateLimits:Tools:<tool>", "Calls per minute for one tool.", null),
         new("Confirmation:Require", "Comma-separated tools that need a human's confirmation.", ""),
         new("Confirmation:Disable", "Comma-separated tools whose default confirmation is turned off.", ""),
+        new("Confirmation:RequireElicitation", "Comma-separated tools the user must confirm in the client (elicitation); no token path.", ""),
         new("Confirmation:TokenLifetime", "How long a confirmation token is valid.", "00:05:00"),
-        new("Audit:Path", "Audit log file, rolled daily; '-' for stderr.", "<local app data>/McpServers/audit/<server>-<date>.jsonl"),
+        new("Concurrency:MaxCalls", "Calls running at once on the server; more wait, then are refused as busy.", "8"),
+        new("Concurrency:MaxCallsPerTool", "Calls of one tool running at once.", "4"),
+        new("Concurrency:QueueTimeout", "How long a call waits for a free slot before it is refused as busy.", "00:00:05"),
+        new("Audit:Path", "Audit log file, rolled daily and by size; the date goes before the extension (X.jsonl is written as X20261130.jsonl); '-' for stderr.", "<local app data>/McpServers/audit/<server>-<date>.jsonl"),
+        new("Audit:FileSizeLimitBytes", "An audit file that reaches this size is closed and the next one started.", "104857600"),
+        new("Audit:RetainedFiles", "Audit files kept; the oldest are deleted.", "90"),
         new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
     ];
 

@@ -38,6 +38,7 @@ public static class McpSuiteServiceCollectionExtensions
         services.AddSettingsSection<RateLimitOptions>("RateLimits");
         services.AddSettingsSection<ConfirmationOptions>("Confirmation");
         services.AddSettingsSection<AuditOptions>("Audit");
+        services.AddSettingsSection<ConcurrencyOptions>("Concurrency");
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Policy")).ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
             .Validate(o => o.ReadPerMinute is >= 1 and <= 100_000 && o.WritePerMinute is >= 1 and <= 100_000 && o.Tools.Values.All(v => v is >= 1 and <= 100_000),
@@ -50,10 +51,18 @@ public static class McpSuiteServiceCollectionExtensions
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit"))
             .Validate(o => o.MaxValueChars is >= 16 and <= 100_000, "Audit:MaxValueChars must be between 16 and 100000.")
             .Validate(o => o.RetainedFiles is >= 1 and <= 3650, "Audit:RetainedFiles must be between 1 and 3650.")
+            .Validate(o => o.FileSizeLimitBytes is >= 64 * 1024 and <= 1L << 40, "Audit:FileSizeLimitBytes must be between 65536 and 1099511627776.")
+            .ValidateOnStart();
+        services.AddOptions<ConcurrencyOptions>().Bind(configuration.GetSection("Concurrency"))
+            .Validate(o => o.MaxCalls is >= 1 and <= 1000 && o.MaxCallsPerTool is >= 1 and <= 1000,
+                "Concurrency:MaxCalls and Concurrency:MaxCallsPerTool must be between 1 and 1000.")
+            .Validate(o => o.QueueTimeout >= TimeSpan.Zero && o.QueueTimeout <= TimeSpan.FromMinutes(5),
+                "Concurrency:QueueTimeout must be between 00:00:00 and 00:05:00.")
             .ValidateOnStart();
 
         services.AddSingleton<AuditContext>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IServerCheck, AuditCheck>();
         services.AddSingleton<ConfirmationStore>();
         services.AddSingleton(sp =>
         {
@@ -76,7 +85,9 @@ public static class McpSuiteServiceCollectionExtensions
         services.AddSingleton<RateLimitFilter>();
         services.AddSingleton<ValidationFilter>();
         services.AddSingleton<ConfirmationFilter>();
+        services.AddSingleton<ConcurrencyFilter>();
         services.AddSingleton<ErrorFilter>();
+        services.AddSingleton<RawArgumentsFilter>();
         services.AddSingleton<IConfigureOptions<McpServerOptions>, ToolCollectionSetup>();
 
         return services
@@ -85,15 +96,20 @@ public static class McpSuiteServiceCollectionExtensions
                 o.ServerInfo = new Implementation { Name = identity.Name, Version = identity.Version, Title = identity.Title };
                 o.ServerInstructions = identity.Instructions;
             })
+            // Before the SDK parses a tools/call: arguments it would reject or silently change are refused and audited.
+            .WithMessageFilters(filters => filters.AddIncomingFilter(next => (context, cancellationToken) =>
+                Services(context).GetRequiredService<RawArgumentsFilter>().InvokeAsync(context, next, cancellationToken)))
             .WithRequestFilters(filters =>
             {
-                // Outermost first (DESIGN §3): audit, policy, rate limit, validation, confirmation, errors.
+                // Outermost first (DESIGN §3): audit, policy, rate limit, validation, errors, confirmation,
+                // concurrency. Errors wrap confirmation so a tool's pre-check fails like the tool would.
                 filters.AddCallToolFilter(Stage<AuditFilter>);
                 filters.AddCallToolFilter(Stage<PolicyFilter>);
                 filters.AddCallToolFilter(Stage<RateLimitFilter>);
                 filters.AddCallToolFilter(Stage<ValidationFilter>);
-                filters.AddCallToolFilter(Stage<ConfirmationFilter>);
                 filters.AddCallToolFilter(Stage<ErrorFilter>);
+                filters.AddCallToolFilter(Stage<ConfirmationFilter>);
+                filters.AddCallToolFilter(Stage<ConcurrencyFilter>);
                 filters.AddListToolsFilter(next => async (context, cancellationToken) =>
                 {
                     ListToolsResult result = await next(context, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using McpServers.Shared.Audit;
 using McpServers.Shared.Hosting;
 using ModelContextProtocol;
@@ -25,8 +26,18 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         // Taken before later stages strip the confirmation token, so the trail shows the call as the client made it.
         var arguments = audit.Redact(context.Params?.Arguments,
             registry.TryGet(tool, out RegisteredTool? registered) ? registered.SecretParameters : NoSecrets);
+
         try
         {
+            // Fail closed: a change that cannot be audited is not made. Reads go on (their lines go to stderr).
+            // A call policy refuses anyway gets policy's own words from the next stage.
+            if (registered is { IsReadOnly: false } && registry.Refusal(registered) is null && !audit.EnsureWritable())
+            {
+                state.Set(AuditOutcome.Denied, "audit log cannot be written");
+                return ToolResults.Error(
+                    $"'{tool}' changes data, and this server's audit log cannot be written right now, so nothing was done. An administrator must fix the audit log location (setting Audit:Path, --audit-log); the server's diagnostic log says what is wrong.");
+            }
+
             CallToolResult result = await next(context, cancellationToken);
             if (result.IsError == true && state.Outcome == AuditOutcome.Ok)
             {
@@ -57,5 +68,18 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, state.Outcome, state.Reason, auditContext.Downstream,
                 state.CorrelationId, auditContext.Warnings));
         }
+    }
+
+    /// <summary>The one audit line of a call refused before the call-tool filters could run.</summary>
+    internal void WriteRefused(MessageContext context, JsonRpcRequest request, string tool, JsonElement arguments, string outcome, string reason)
+    {
+        Dictionary<string, JsonElement>? values = arguments.ValueKind == JsonValueKind.Object
+            ? arguments.EnumerateObject().GroupBy(p => AuditLog.SafeName(p)).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)
+            : null;
+        Implementation? client = request.Context?.ClientInfo ?? context.Server.ClientInfo;
+        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
+            client?.Name, client?.Version, tool,
+            audit.Redact(values, registry.TryGet(tool, out RegisteredTool? registered) ? registered.SecretParameters : NoSecrets),
+            0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16], auditContext.Warnings));
     }
 }

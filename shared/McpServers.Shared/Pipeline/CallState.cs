@@ -41,6 +41,9 @@ public static class AuditOutcome
     public const string Invalid = "invalid";
     public const string Denied = "denied";
     public const string RateLimited = "rate_limited";
+
+    /// <summary>Refused because too many calls were already running (<c>Concurrency</c> settings).</summary>
+    public const string Busy = "busy";
     public const string Unconfirmed = "unconfirmed";
     public const string BackendError = "backend_error";
     public const string Error = "error";

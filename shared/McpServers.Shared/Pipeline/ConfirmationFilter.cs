@@ -1,6 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using McpServers.Shared.Audit;
+using McpServers.Shared.Hosting;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -8,9 +9,11 @@ namespace McpServers.Shared.Pipeline;
 
 /// <summary>
 /// A human confirms the exact call before a confirmable tool runs: through elicitation when the client can ask the
-/// user, otherwise by a preview result plus a single-use token that a second, identical call must present.
+/// user, otherwise by a preview plus a single-use token that a second, identical call must present. The token path
+/// is confirmation through the model (it relays the question and the answer), so an administrator can demand
+/// elicitation per tool. The tool's own pre-check runs first, so nobody approves a call that would be refused.
 /// </summary>
-internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store, AuditLog audit) : ICallToolFilter
+internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store, SecretRedactor redactor) : ICallToolFilter
 {
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> context,
         McpRequestHandler<CallToolRequestParams, CallToolResult> next, CancellationToken cancellationToken)
@@ -24,9 +27,19 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         arguments.Remove(ToolRegistry.ConfirmationTokenParameter, out JsonElement tokenElement);
         string? token = tokenElement.ValueKind == JsonValueKind.String ? tokenElement.GetString() : null;
         CallState state = CallState.Of(context);
-        string preview = audit.Redact(arguments, tool.SecretParameters).GetRawText();
 
-        if (token is not null)
+        // Input and allowlist problems surface here (as the errors stage maps them), before any human is asked.
+        ConfirmationPreview preview = tool.Confirmable is { } factory
+            ? await factory.Create(context.Services ?? context.Server.Services!).PrepareConfirmationAsync(arguments, cancellationToken)
+            : new ConfirmationPreview(DefaultPreview(arguments, tool.SecretParameters));
+        if (!preview.Required)
+        {
+            context.Params.Arguments = arguments;
+            return await next(context, cancellationToken);
+        }
+
+        bool canElicit = context.Server.ClientCapabilities?.Elicitation is not null;
+        if (token is not null && !tool.RequiresElicitation)
         {
             if (!store.TryRedeem(token, tool.Name, arguments))
             {
@@ -35,11 +48,12 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
                     $"The confirmation_token is not valid for this call: it is single-use, expires after {Minutes()} minutes, and only confirms exactly the arguments it was issued for. Nothing was done. Call '{tool.Name}' again without confirmation_token to get a new preview for the user.");
             }
         }
-        else if (context.Server.ClientCapabilities?.Elicitation is not null)
+        else if (canElicit)
         {
             ElicitResult answer = await context.Server.ElicitAsync(new ElicitRequestParams
             {
-                Message = $"Allow '{tool.Name}' to run with these arguments?\n{preview}",
+                // Results pass the errors stage's redaction; this question goes to the client directly.
+                Message = redactor.Redact($"Allow '{tool.Name}' to do this?\n{preview.Text}"),
                 RequestedSchema = new ElicitRequestParams.RequestSchema
                 {
                     Properties = { ["confirm"] = new ElicitRequestParams.BooleanSchema { Title = "Confirm", Description = "Run this action now." } },
@@ -54,13 +68,22 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
                 return ToolResults.Error($"The user did not confirm '{tool.Name}' ({answer.Action}). Nothing was done. Do not retry unless the user asks again.");
             }
         }
+        else if (tool.RequiresElicitation)
+        {
+            // A policy refusal, not a missing answer: retrying from this client cannot succeed.
+            state.Set(AuditOutcome.Denied, "elicitation required, client cannot elicit");
+            return ToolResults.Error(
+                $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this client cannot ask the user. Nothing was done. The administrator requires this for '{tool.Name}' (Confirmation:RequireElicitation), so a confirmation passed on by the model is not accepted; use a client that supports elicitation.");
+        }
         else
         {
             string issued = store.Issue(tool.Name, arguments);
             state.Set(AuditOutcome.Unconfirmed, "confirmation token issued");
-            return ToolResults.Text(
-                $"Confirmation required: nothing has been done yet. Show the user exactly what '{tool.Name}' will do with these arguments and ask whether to proceed:\n{preview}\n" +
-                $"Only if the user agrees, call '{tool.Name}' again with exactly the same arguments plus \"confirmation_token\": \"{issued}\" (single use, valid {Minutes()} minutes).");
+            // isError: nothing happened, and a tool with an outputSchema may not return a success without
+            // structuredContent (SDK clients reject it).
+            return ToolResults.Error(
+                $"Not done yet: '{tool.Name}' needs the user's confirmation. Nothing has been changed. Show the user exactly this and ask whether to proceed:\n{preview.Text}\n" +
+                $"Only if the user agrees, call '{tool.Name}' again with exactly the same arguments plus \"confirmation_token\": \"{issued}\" (single use, valid {Minutes()} minutes). If the user declines, do not call it again.");
         }
 
         context.Params.Arguments = arguments;
@@ -68,4 +91,18 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
     }
 
     private string Minutes() => Math.Max(1, store.Lifetime.TotalMinutes).ToString("0", CultureInfo.InvariantCulture);
+
+    /// <summary>One line per argument, for tools without their own preview; secret parameters are masked.</summary>
+    private static string DefaultPreview(IReadOnlyDictionary<string, JsonElement> arguments, IReadOnlySet<string> secrets)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in arguments.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            string shown = secrets.Contains(name) || SecretNames.IsSecret(name) ? SecretRedactor.Mask
+                : value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+            text.Append("- ").Append(name).Append(": ").AppendLine(shown);
+        }
+
+        return text.Length == 0 ? "(no arguments)" : text.ToString().TrimEnd();
+    }
 }

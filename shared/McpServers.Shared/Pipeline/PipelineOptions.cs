@@ -37,19 +37,48 @@ public sealed class ConfirmationOptions
     /// <summary>Comma-separated tools whose author-default confirmation the administrator turns off.</summary>
     public string? Disable { get; set; }
 
+    /// <summary>
+    /// Comma-separated tools that may only be confirmed by the user through the client (elicitation), never by a
+    /// token the model passes back. Implies confirmation. Clients without elicitation are refused for these tools.
+    /// </summary>
+    public string? RequireElicitation { get; set; }
+
     /// <summary>How long a confirmation token stays valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Caps on calls running at the same time (section <c>Concurrency</c>), so one client cannot take every connection
+/// a backend has. A call over a cap waits up to <see cref="QueueTimeout"/>, then is refused as busy.
+/// </summary>
+public sealed class ConcurrencyOptions
+{
+    /// <summary>Calls running at once on the whole server. Backends size their connection pools to at least this.</summary>
+    public int MaxCalls { get; set; } = 8;
+
+    /// <summary>Calls of one tool running at once.</summary>
+    public int MaxCallsPerTool { get; set; } = 4;
+
+    /// <summary>How long a call waits for a free slot before it is refused; zero refuses at once.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Where audit events go (section <c>Audit</c>).</summary>
 public sealed class AuditOptions
 {
-    /// <summary>Audit file path (a date is added when rolling daily); <c>-</c> for stderr; empty for the default location.</summary>
+    /// <summary>
+    /// Audit file path; <c>-</c> for stderr; empty for the default location. Files roll daily and by size, and
+    /// the date (plus <c>_001</c>, <c>_002</c>… after a size roll) goes before the extension:
+    /// <c>audit.jsonl</c> is written as <c>audit20261130.jsonl</c>, <c>audit-.jsonl</c> as <c>audit-20261130.jsonl</c>.
+    /// </summary>
     public string? Path { get; set; }
 
     /// <summary>Argument values longer than this are cut in the audit line.</summary>
     public int MaxValueChars { get; set; } = 256;
 
-    /// <summary>Daily files kept.</summary>
+    /// <summary>Rolled files kept (the oldest are deleted first).</summary>
     public int RetainedFiles { get; set; } = 90;
+
+    /// <summary>A file that reaches this size is closed and the next one (<c>_001</c>, …) started.</summary>
+    public long FileSizeLimitBytes { get; set; } = 100L * 1024 * 1024;
 }

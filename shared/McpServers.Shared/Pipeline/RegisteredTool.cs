@@ -30,6 +30,12 @@ public sealed class RegisteredTool
 
     public bool RequiresConfirmation { get; }
 
+    /// <summary>Confirmation only by the user through the client (elicitation); no token path (<c>Confirmation:RequireElicitation</c>).</summary>
+    public bool RequiresElicitation { get; init; }
+
+    /// <summary>The tool's own pre-check and preview, when its class implements <see cref="IConfirmableTool"/>.</summary>
+    public ConfirmableToolFactory? Confirmable { get; init; }
+
     public IReadOnlySet<string> SecretParameters { get; }
 
     internal RateLimiter Limiter { get; }

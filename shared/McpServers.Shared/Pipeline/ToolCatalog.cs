@@ -29,11 +29,15 @@ public sealed class ToolCatalog
 
         MethodInfo method = methods[0];
         _sources.Add((services, json) =>
-        [
-            method.IsStatic
+        {
+            McpServerTool tool = method.IsStatic
                 ? McpServerTool.Create(method, target: null, Options(services, json))
-                : McpServerTool.Create(method, CreateTarget, Options(services, json)),
-        ]);
+                : McpServerTool.Create(method, CreateTarget, Options(services, json));
+            // The confirmation stage creates the tool's preview side the same way the SDK creates the tool.
+            return typeof(IConfirmableTool).IsAssignableFrom(typeof(T))
+                ? [new WithMetadata(tool, new ConfirmableToolFactory(sp => (IConfirmableTool)ActivatorUtilities.CreateInstance<T>(sp)))]
+                : [tool];
+        });
         return this;
 
         static object CreateTarget(RequestContext<CallToolRequestParams> request) =>
@@ -50,6 +54,11 @@ public sealed class ToolCatalog
 
     internal IEnumerable<McpServerTool> Materialize(IServiceProvider services, JsonSerializerOptions json) =>
         _sources.SelectMany(source => source(services, json));
+
+    private sealed class WithMetadata(McpServerTool inner, object extra) : DelegatingMcpServerTool(inner)
+    {
+        public override IReadOnlyList<object> Metadata { get; } = [.. inner.Metadata, extra];
+    }
 
     private static McpServerToolCreateOptions Options(IServiceProvider services, JsonSerializerOptions json) =>
         new() { Services = services, SerializerOptions = json };

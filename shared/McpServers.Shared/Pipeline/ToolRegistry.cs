@@ -39,6 +39,12 @@ public sealed partial class ToolRegistry
         _exclude = PolicyOptions.Split(_policy.ExcludeTools);
         IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Value.Require);
         IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Value.Disable);
+        IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.Value.RequireElicitation);
+        if (elicitationOnly.Intersect(disable).FirstOrDefault() is { } both)
+        {
+            throw new OptionsValidationException("Confirmation", typeof(ConfirmationOptions),
+                [$"Tool '{both}' is in both Confirmation:Disable and Confirmation:RequireElicitation; remove it from one of them."]);
+        }
 
         var tools = new List<RegisteredTool>();
         foreach (McpServerTool candidate in catalog.Materialize(services, json.Options))
@@ -50,9 +56,12 @@ public sealed partial class ToolRegistry
                 throw new InvalidOperationException($"Two tools are named '{name}'. Tool names must be unique.");
             }
 
-            bool confirm = (require.Contains(name) || candidate.Metadata.OfType<RequiresConfirmationAttribute>().Any())
-                && !disable.Contains(name);
-            McpServerTool tool = new AdvertisedTool(candidate, confirm);
+            bool confirm = (require.Contains(name) || elicitationOnly.Contains(name)
+                || candidate.Metadata.OfType<RequiresConfirmationAttribute>().Any()) && !disable.Contains(name);
+            bool byElicitationOnly = confirm && elicitationOnly.Contains(name);
+            // Only schemas the SDK generated from a method need their list items tightened (see AdvertisedTool).
+            bool generated = candidate.Metadata.OfType<System.Reflection.MethodInfo>().Any();
+            McpServerTool tool = new AdvertisedTool(candidate, confirm && !byElicitationOnly, generated);
             if (!JsonSchemaValidator.TryCompile(tool.ProtocolTool.InputSchema, out JsonSchemaValidator? validator, out string? problem))
             {
                 throw new InvalidOperationException($"Tool '{name}' cannot be served: {problem}");
@@ -62,12 +71,16 @@ public sealed partial class ToolRegistry
             bool readOnly = tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
             int perMinute = rateLimits.Value.Tools.TryGetValue(name, out int own) ? own
                 : readOnly ? rateLimits.Value.ReadPerMinute : rateLimits.Value.WritePerMinute;
-            var entry = new RegisteredTool(tool, validator, confirm, secrets, CreateLimiter(perMinute), perMinute);
+            var entry = new RegisteredTool(tool, validator, confirm, secrets, CreateLimiter(perMinute), perMinute)
+            {
+                RequiresElicitation = byElicitationOnly,
+                Confirmable = candidate.Metadata.OfType<ConfirmableToolFactory>().FirstOrDefault(),
+            };
             _byName.Add(name, entry);
             tools.Add(entry);
         }
 
-        foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable))
+        foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable).Concat(elicitationOnly))
         {
             if (!_byName.ContainsKey(listed))
             {
@@ -137,11 +150,12 @@ public sealed partial class ToolRegistry
 
     /// <summary>
     /// The schema clients see and the validator enforces: strict (an unknown parameter is an error the model can
-    /// fix, not a silently ignored typo) and, for confirmable tools, with the optional confirmation token.
+    /// fix, not a silently ignored typo), list items never null in generated schemas, and, for tools confirmable by
+    /// token, with the optional confirmation token.
     /// </summary>
     private sealed class AdvertisedTool : DelegatingMcpServerTool
     {
-        public AdvertisedTool(McpServerTool inner, bool confirmable) : base(inner)
+        public AdvertisedTool(McpServerTool inner, bool confirmable, bool generated) : base(inner)
         {
             Tool original = inner.ProtocolTool;
             JsonObject schema = JsonNode.Parse(original.InputSchema.GetRawText())?.AsObject()
@@ -153,6 +167,11 @@ public sealed partial class ToolRegistry
             }
 
             MakeStrict(schema);
+            if (generated)
+            {
+                NonNullableItems(schema);
+            }
+
             if (confirmable)
             {
                 properties[ConfirmationTokenParameter] = new JsonObject
@@ -178,6 +197,60 @@ public sealed partial class ToolRegistry
         }
 
         public override Tool ProtocolTool { get; }
+
+        /// <summary>
+        /// The SDK's exporter advertises the elements of <c>IReadOnlyList&lt;string&gt;</c> as <c>["string","null"]</c>,
+        /// so <c>[null]</c> passed validation and reached tool code that cannot hold it. No tool of ours takes null
+        /// list items: a list item's type never includes null (a tool that needs one must declare its own schema).
+        /// </summary>
+        private static void NonNullableItems(JsonNode? node)
+        {
+            if (node is not JsonObject schema)
+            {
+                return;
+            }
+
+            if (schema["items"] is JsonObject items)
+            {
+                if (items["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null"))
+                {
+                    string[] rest = [.. types.Select(t => t?.GetValue<string>()).OfType<string>().Where(t => t != "null")];
+                    items["type"] = rest.Length == 1 ? rest[0] : new JsonArray([.. rest.Select(t => (JsonNode)t)]);
+                }
+
+                if (items["enum"] is JsonArray values && values.Any(v => v is null))
+                {
+                    items["enum"] = new JsonArray([.. values.Where(v => v is not null).Select(v => v!.DeepClone())]);
+                }
+            }
+
+            foreach (string keyword in (string[])["properties", "$defs"])
+            {
+                if (schema[keyword] is JsonObject children)
+                {
+                    foreach (var (_, child) in children)
+                    {
+                        NonNullableItems(child);
+                    }
+                }
+            }
+
+            foreach (string keyword in (string[])["items", "additionalProperties", "not"])
+            {
+                NonNullableItems(schema[keyword]);
+            }
+
+            foreach (string keyword in (string[])["anyOf", "oneOf", "allOf", "prefixItems"])
+            {
+                if (schema[keyword] is JsonArray list)
+                {
+                    foreach (JsonNode? item in list)
+                    {
+                        NonNullableItems(item);
+                    }
+                }
+            }
+        }
 
         /// <summary>Every object schema that lists properties and says nothing about others refuses others.</summary>
         private static void MakeStrict(JsonNode? node)

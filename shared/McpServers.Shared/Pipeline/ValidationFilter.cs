@@ -23,6 +23,11 @@ internal sealed class ValidationFilter(ToolRegistry registry) : ICallToolFilter
                 return ValueTask.FromResult(ToolResults.Error(
                     $"Invalid arguments for '{tool.Name}'; nothing was done. {JsonSchemaValidator.Describe(errors)} Call again with corrected arguments."));
             }
+
+            if (arguments is not null && IntegerArguments.Normalise(tool.Tool.ProtocolTool.InputSchema, arguments) is { } normalised)
+            {
+                context.Params.Arguments = normalised;
+            }
         }
 
         return next(context, cancellationToken);

@@ -194,7 +194,8 @@ public sealed class CallPipelineTests
 
         CallToolResult preview = await client.CallToolAsync("test_write_note", args, cancellationToken: Ct);
         string token = TokenFrom(preview);
-        Assert.NotEqual(true, preview.IsError);
+        // Nothing happened yet: an error result, so a tool with an outputSchema owes no structuredContent.
+        Assert.True(preview.IsError);
         Assert.Contains("Q3 plan", Text(preview), StringComparison.Ordinal);
         Assert.Equal(0, recorder.Calls);
 
