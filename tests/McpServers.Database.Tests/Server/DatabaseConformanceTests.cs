@@ -49,6 +49,7 @@ internal static class DatabasePropertyRun
             ["value"] = [JsonValue.Create(1), JsonNode.Parse("5.0"), JsonValue.Create("2026-01-01"), JsonValue.Create("open"),
                 null, new JsonArray(1, 100), new JsonArray("2026-01-01", "2026-12-31")],
             ["entity"] = Values("ACME", "Globex"),
+            ["cursor"] = [null],
         },
     };
 

@@ -22,6 +22,11 @@ public sealed class TicketingConformanceTests : ServerConformanceTests<Ticketing
             ["jql"] = Values("status = \"Done\"", "project = OPS AND labels = backend"),
             ["statuses[]"] = Values("In Progress", "Done"),
             ["labels[]"] = Values("backend", "ui"),
+            ["created_from"] = Values("2026-01-15", "2024-02-29"),
+            ["created_before"] = Values("2026-12-31"),
+            ["updated_from"] = Values("2025-06-01"),
+            ["updated_before"] = Values("2026-12-31"),
+            ["cursor"] = [null],
         },
     };
 
