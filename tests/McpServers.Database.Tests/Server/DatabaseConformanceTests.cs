@@ -50,6 +50,8 @@ internal static class DatabasePropertyRun
                 null, new JsonArray(1, 100), new JsonArray("2026-01-01", "2026-12-31")],
             ["entity"] = Values("ACME", "Globex"),
             ["cursor"] = [null],
+            // db_aggregate refuses a call without a usable metric before anything else, so give it real ones often.
+            ["metrics[]"] = [new JsonObject { ["function"] = "count" }, new JsonObject { ["function"] = "sum", ["column"] = "total", ["as"] = "revenue" }],
         },
     };
 
