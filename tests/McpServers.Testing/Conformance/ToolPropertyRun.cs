@@ -226,16 +226,40 @@ public static class ToolPropertyRun
         return document.RootElement.Clone();
     }
 
-    /// <summary>The arguments as sent, with non-ASCII text readable rather than \u-escaped.</summary>
+    /// <summary>
+    /// The arguments as sent, non-ASCII text readable rather than \u-escaped and long strings shortened (their
+    /// length kept), so that the value that mattered — a 5.0 or a null item — is not cut off the end of the line.
+    /// </summary>
     private static string Show(JsonObject arguments)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            arguments.WriteTo(writer);
+            Shorten(arguments.DeepClone())!.WriteTo(writer);
         }
 
         return Cut(Encoding.UTF8.GetString(buffer.WrittenSpan));
+
+        static JsonNode? Shorten(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (string key in o.Select(p => p.Key).ToList())
+                    {
+                        o[key] = Shorten(o[key]?.DeepClone());
+                    }
+
+                    return o;
+                case JsonArray a:
+                    return new JsonArray([.. a.Select(i => Shorten(i?.DeepClone()))]);
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 40 } text:
+                    // By code point, so that no surrogate pair is split.
+                    return JsonValue.Create($"{string.Concat(text.EnumerateRunes().Take(20))}…[{text.EnumerateRunes().Count()} code points]");
+                default:
+                    return node;
+            }
+        }
     }
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
