@@ -50,8 +50,3 @@ public static class TestSecrets
     /// <summary>A configured secret that must never appear in any output, log or audit line.</summary>
     public const string ApiKey = "sk-live-CANARY-7f3a9c1e5b";
 }
-
-public sealed class TestServerConformanceTests : ServerConformanceTests<TestServerUnderTest>
-{
-    protected override TestServerUnderTest Server { get; } = new();
-}

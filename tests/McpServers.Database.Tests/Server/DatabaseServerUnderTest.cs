@@ -65,8 +65,3 @@ public sealed class DatabaseServerUnderTest : IConformanceServer
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
-
-public sealed class DatabaseConformanceTests : ServerConformanceTests<DatabaseServerUnderTest>
-{
-    protected override DatabaseServerUnderTest Server { get; } = new();
-}

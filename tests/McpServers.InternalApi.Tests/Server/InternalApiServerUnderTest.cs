@@ -75,8 +75,3 @@ public sealed class InternalApiServerUnderTest : IConformanceServer
             throw failure;
     }
 }
-
-public sealed class InternalApiConformanceTests : ServerConformanceTests<InternalApiServerUnderTest>
-{
-    protected override InternalApiServerUnderTest Server { get; } = new();
-}

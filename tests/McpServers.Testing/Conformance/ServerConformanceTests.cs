@@ -13,8 +13,9 @@ using Xunit;
 namespace McpServers.Testing.Conformance;
 
 /// <summary>
-/// The checks every server inherits (DESIGN §6): complete tool metadata, names, schemas the validator accepts,
-/// write tools hidden and refused in read-only mode, invalid calls refused and audited, backend failures that do not
+/// The checks every server inherits (DESIGN §6): complete tool metadata, names, schemas the validator accepts and
+/// that follow the MCP rules (declared and generated tools included), every tool answering whatever its schema
+/// accepts without an internal error (the property run), write tools hidden and refused in read-only mode, invalid calls refused and audited, backend failures that do not
 /// leak, exactly one audit event per call, the committed manifest, and stdout hygiene over real stdio.
 /// </summary>
 public abstract class ServerConformanceTests<TServer> where TServer : IConformanceServer
@@ -101,6 +102,107 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
             Assert.True(JsonSchemaValidator.TryCompile(tool.ProtocolTool.InputSchema, out _, out string? problem), $"{tool.Name}: {problem}");
             Assert.Equal("object", tool.ProtocolTool.InputSchema.GetProperty("type").GetString());
         }
+    }
+
+    /// <summary>
+    /// MCP requires <c>"type": "object"</c> (the string, not a union) at the top of every input and output schema;
+    /// a client such as the official TypeScript SDK rejects the whole tools/list otherwise. Checked for built-in,
+    /// administrator-declared and generated tools alike, which is why <see cref="ConfiguredTools"/> must be listed.
+    /// </summary>
+    [Fact]
+    public async Task Tools_AdvertiseInputAndOutputSchemasWhoseTopLevelTypeIsTheStringObject()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        IList<McpClientTool> tools = await client.ListToolsAsync(cancellationToken: Ct);
+        var problems = new List<string>();
+        foreach (McpClientTool tool in tools)
+        {
+            problems.AddRange(SchemaRuleProblems(tool.Name, "inputSchema", tool.ProtocolTool.InputSchema));
+            if (tool.ProtocolTool.OutputSchema is { } output)
+            {
+                problems.AddRange(SchemaRuleProblems(tool.Name, "outputSchema", output));
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task Tools_IncludeTheDeclaredOrGeneratedToolsOfTheConfiguration()
+    {
+        await using var host = StartInMemory(AllowWrites);
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        IList<McpClientTool> tools = await client.ListToolsAsync(cancellationToken: Ct);
+        Assert.All(ConfiguredTools, name => Assert.Contains(name, tools.Select(t => t.Name)));
+    }
+
+    /// <summary>
+    /// Issue 8 §3, "prove it generally": every tool, called with arguments its advertised schema accepts (integer-valued
+    /// floats, nulls where allowed, boundary lengths, unicode, optional properties omitted and present), answers
+    /// without an internal error, with exactly one audit line per call, and with structured content that matches its
+    /// output schema whenever it succeeds. Runs in write mode with a client that confirms, so write tools run too.
+    /// </summary>
+    [Fact]
+    public async Task EveryTool_AnswersArgumentsItsSchemaAccepts_WithoutAnInternalError()
+    {
+        await using PropertyRunBackend backend = await StartPropertyRunBackendAsync();
+        var settings = new Dictionary<string, string?>(backend.Settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in ToolPropertyRun.Settings)
+        {
+            settings[key] = value;
+        }
+
+        await using var host = new InMemoryMcpServer(Server.Register, settings);
+        ToolPropertyRun.AssertHeld(await ToolPropertyRun.RunAsync(host, PropertyRun, Ct));
+    }
+
+    /// <summary>
+    /// A string holding a lone UTF-16 surrogate is valid JSON text (<c>"\ud800x"</c>) that no System.Text.Json client
+    /// can send, so it goes out raw over real stdio. Whatever the server makes of it, the call must be audited exactly
+    /// once and must not end in an internal or JSON-RPC error (issue 8 §3).
+    /// </summary>
+    [Fact]
+    public async Task StringArguments_WithALoneSurrogate_AreAuditedOnceAndNeverAnInternalError()
+    {
+        string audit = Directory.CreateTempSubdirectory("mcp-surrogate-audit-").FullName;
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve(Server.CommandName),
+            [.. Server.StdioArguments, "--allow-writes", "--audit-log", Path.Combine(audit, "audit-.jsonl")]);
+        await process.InitializeAsync();
+        JsonElement list = await process.RequestAsync("tools/list");
+        var problems = new List<string>();
+        int calls = 0;
+        foreach (JsonElement tool in list.GetProperty("result").GetProperty("tools").EnumerateArray())
+        {
+            string name = tool.GetProperty("name").GetString()!;
+            JsonElement schema = tool.GetProperty("inputSchema");
+            if (new ArgumentGenerator(schema, 1).Next(0) is not { } arguments || FreeTextProperty(schema) is not { } property)
+            {
+                continue;
+            }
+
+            arguments[property] = RawJsonString.Create("\"\\ud800x\"");
+            calls++;
+            JsonElement response = await process.CallToolAsync(name, arguments);
+            if (response.TryGetProperty("error", out JsonElement error))
+            {
+                problems.Add($"{name}.{property}: JSON-RPC error {error.GetRawText()}");
+            }
+            else if (response.GetProperty("result").GetRawText().Contains("internal error", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{name}.{property}: internal error {response.GetProperty("result").GetRawText()}");
+            }
+        }
+
+        Assert.Equal(0, await process.CloseAndWaitAsync());
+        Assert.True(calls > 0, "no tool takes a free-text string argument");
+        int lines = AuditFiles.Read(audit).Count;
+        if (lines != calls)
+        {
+            problems.Add($"{calls} calls wrote {lines} audit lines");
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
@@ -220,6 +322,56 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
         Assert.Equal(0, await process.CloseAndWaitAsync());
         process.AssertStdoutIsOnlyJsonRpc();
         Assert.Single(AuditFiles.Read(audit));
+    }
+
+    /// <summary>Tools that exist only because of the configuration (declared queries, OpenAPI operations); they must be listed.</summary>
+    protected virtual IReadOnlyList<string> ConfiguredTools => [];
+
+    /// <summary>The property run's knowledge of the server: known good values, pinned values, cases per tool.</summary>
+    protected virtual PropertyRunOptions PropertyRun => new();
+
+    /// <summary>The configuration for the property run, with a working backend (real or fake) when the server has one.</summary>
+    protected virtual Task<PropertyRunBackend> StartPropertyRunBackendAsync() => Task.FromResult(new PropertyRunBackend(Server.Settings));
+
+    private static IEnumerable<string> SchemaRuleProblems(string tool, string which, JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            yield return $"{tool}: the {which} is not a JSON object";
+            yield break;
+        }
+
+        if (!schema.TryGetProperty("type", out JsonElement type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object")
+        {
+            yield return $"{tool}: the {which} must say \"type\": \"object\" at the top level (it says {(schema.TryGetProperty("type", out JsonElement t) ? t.GetRawText() : "nothing")})";
+        }
+
+        if (schema.TryGetProperty("properties", out JsonElement properties) && properties.ValueKind != JsonValueKind.Object)
+        {
+            yield return $"{tool}: the {which}'s properties must be an object";
+        }
+    }
+
+    /// <summary>A top-level property that takes any string (no enum, const, pattern or format), or null.</summary>
+    private static string? FreeTextProperty(JsonElement schema)
+    {
+        if (!schema.TryGetProperty("properties", out JsonElement properties))
+        {
+            return null;
+        }
+
+        foreach (JsonProperty p in properties.EnumerateObject())
+        {
+            JsonElement s = p.Value;
+            bool isString = s.TryGetProperty("type", out JsonElement type)
+                && (type.ValueKind == JsonValueKind.String ? type.GetString() == "string" : type.EnumerateArray().Any(t => t.GetString() == "string"));
+            if (isString && !s.TryGetProperty("enum", out _) && !s.TryGetProperty("const", out _) && !s.TryGetProperty("pattern", out _) && !s.TryGetProperty("format", out _))
+            {
+                return p.Name;
+            }
+        }
+
+        return null;
     }
 
     protected static string Text(CallToolResult result) =>

@@ -65,8 +65,3 @@ public sealed class TicketingServerUnderTest : IConformanceServer
         public Task<JiraCheck> CheckAsync(CancellationToken cancellationToken) => throw failure;
     }
 }
-
-public sealed class TicketingConformanceTests : ServerConformanceTests<TicketingServerUnderTest>
-{
-    protected override TicketingServerUnderTest Server { get; } = new();
-}
