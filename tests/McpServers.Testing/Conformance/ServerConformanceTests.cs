@@ -222,6 +222,10 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
         Assert.Single(AuditFiles.Read(audit));
     }
 
+    [Fact]
+    public void OutsideClient_TheTypeScriptSdkClientDrivesThisServer() =>
+        TypeScriptClient.TypeScriptClientStdioTests.AssertTheAssemblyHasTypeScriptSdkTests(GetType().Assembly, Server.CommandName);
+
     protected static string Text(CallToolResult result) =>
         string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
 

@@ -150,6 +150,18 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
         await session.CloseAsync();
     }
 
+    /// <summary>
+    /// For the conformance base: a server's test assembly must drive it with the TypeScript SDK client, so a new
+    /// server cannot skip this layer by forgetting its one small class.
+    /// </summary>
+    public static void AssertTheAssemblyHasTypeScriptSdkTests(System.Reflection.Assembly testAssembly, string commandName)
+    {
+        ArgumentNullException.ThrowIfNull(testAssembly);
+        Assert.True(testAssembly.GetTypes().Any(t => t is { IsAbstract: false } && t.IsSubclassOf(typeof(TypeScriptClientStdioTests))),
+            $"{testAssembly.GetName().Name} has no {nameof(TypeScriptClientStdioTests)} class for {commandName}: add one that says how to start " +
+            "the server and which tools to call (see the existing servers' *TypeScriptSdkStdioTests).");
+    }
+
     private static ToolCall DefaultInvalid(ToolCall read)
     {
         var arguments = read.Arguments.DeepClone().AsObject();

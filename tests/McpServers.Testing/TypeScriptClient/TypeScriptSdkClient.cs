@@ -92,15 +92,23 @@ public sealed class TypeScriptSdkClient : IAsyncDisposable
             }
         }
 
-        SdkAnswer connected = await client.StepAsync(new JsonObject
+        try
         {
-            ["op"] = "connect",
-            ["command"] = managed ? "dotnet" : executable,
-            ["args"] = args,
-            ["env"] = env,
-            ["cwd"] = Path.GetDirectoryName(executable) ?? AppContext.BaseDirectory,
-        }, cancellationToken);
-        return (client, connected);
+            SdkAnswer connected = await client.StepAsync(new JsonObject
+            {
+                ["op"] = "connect",
+                ["command"] = managed ? "dotnet" : executable,
+                ["args"] = args,
+                ["env"] = env,
+                ["cwd"] = Path.GetDirectoryName(executable) ?? AppContext.BaseDirectory,
+            }, cancellationToken);
+            return (client, connected);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary><c>client.listTools()</c>: the SDK validates every tool, and compiles each output schema for later calls.</summary>
