@@ -69,8 +69,8 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
             JsonElement tool = Find(tools, read.Tool);
             SdkAnswer result = await session.CallToolAsync(read);
 
-            Assert.True(result.Ok, result.ToString());
-            Assert.False(result.IsError, result.ToString());
+            Assert.True(result.Ok, session.Explain(result));
+            Assert.False(result.IsError, session.Explain(result));
             Assert.NotEqual(string.Empty, result.Text);
             if (tool.TryGetProperty("outputSchema", out _))
             {
@@ -106,11 +106,11 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
 
         SdkAnswer preview = await session.CallToolAsync(write);
 
-        Assert.True(preview.Ok, preview.ToString());
-        Assert.True(preview.IsError, $"A confirmation preview must be an isError result (nothing was done). {preview}");
+        Assert.True(preview.Ok, session.Explain(preview));
+        Assert.True(preview.IsError, $"A confirmation preview must be an isError result (nothing was done). {session.Explain(preview)}");
         Assert.Contains("nothing", preview.Text, StringComparison.OrdinalIgnoreCase);
         Match token = ConfirmationToken().Match(preview.Result.GetRawText());
-        Assert.True(token.Success, $"The preview carries no confirmation_token. {preview}");
+        Assert.True(token.Success, $"The preview carries no confirmation_token. {session.Explain(preview)}");
         if (Scenario.BackendWrites is { } writes)
         {
             Assert.Equal(0, writes());
@@ -120,8 +120,8 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
         confirmed["confirmation_token"] = token.Groups[1].Value;
         SdkAnswer done = await session.CallToolAsync(write with { Arguments = confirmed });
 
-        Assert.True(done.Ok, done.ToString());
-        Assert.False(done.IsError, done.ToString());
+        Assert.True(done.Ok, session.Explain(done));
+        Assert.False(done.IsError, session.Explain(done));
         if (tool.TryGetProperty("outputSchema", out _))
         {
             Assert.True(done.StructuredContent is not null, $"{write.Tool} declares an output schema but returned no structured content.");
@@ -144,8 +144,8 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
 
         SdkAnswer result = await session.CallToolAsync(invalid);
 
-        Assert.True(result.Ok, $"An invalid call must be a tool result with isError, not a protocol error. {result}");
-        Assert.True(result.IsError, result.ToString());
+        Assert.True(result.Ok, $"An invalid call must be a tool result with isError, not a protocol error. {session.Explain(result)}");
+        Assert.True(result.IsError, session.Explain(result));
         Assert.Contains(Scenario.InvalidMessage ?? UnknownParameter, result.Text, StringComparison.Ordinal);
         await session.CloseAsync();
     }
@@ -210,18 +210,22 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
         public async Task<JsonElement> ListToolsAsync()
         {
             SdkAnswer list = await client.ListToolsAsync(Ct);
-            Assert.True(list.Ok, $"{list}\nStderr:\n{client.Stderr}");
+            Assert.True(list.Ok, Explain(list));
             return list.Result.GetProperty("tools");
         }
 
         public Task<SdkAnswer> CallToolAsync(ToolCall call) => client.CallToolAsync(call.Tool, call.Arguments, Ct);
 
+        /// <summary>An answer for an assertion message, with the server's stderr so far.</summary>
+        public string Explain(SdkAnswer answer) => $"{answer}\nStderr:\n{client.Stderr}";
+
         /// <summary>Ends the session; the transport must have seen nothing but JSON-RPC on the server's stdout.</summary>
         public async Task CloseAsync()
         {
             SdkAnswer closed = await client.CloseAsync(Ct);
-            Assert.True(closed.Ok, closed.ToString());
-            Assert.Equal(0, closed.Result.GetProperty("transportErrors").GetArrayLength());
+            Assert.True(closed.Ok, Explain(closed));
+            Assert.True(closed.Result.GetProperty("transportErrors").GetArrayLength() == 0,
+                $"The SDK's transport reported errors outside any request (stdout must carry only JSON-RPC): {Explain(closed)}");
         }
 
         public ValueTask DisposeAsync() => client.DisposeAsync();
