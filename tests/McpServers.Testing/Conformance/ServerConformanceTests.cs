@@ -324,6 +324,10 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
         Assert.Single(AuditFiles.Read(audit));
     }
 
+    [Fact]
+    public void OutsideClient_TheTypeScriptSdkClientDrivesThisServer() =>
+        TypeScriptClient.TypeScriptClientStdioTests.AssertTheAssemblyHasTypeScriptSdkTests(GetType().Assembly, Server.CommandName);
+
     /// <summary>Tools that exist only because of the configuration (declared queries, OpenAPI operations); they must be listed.</summary>
     protected virtual IReadOnlyList<string> ConfiguredTools => [];
 
