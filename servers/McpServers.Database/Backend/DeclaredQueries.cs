@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Validation;
 
 namespace McpServers.Database.Backend;
 
@@ -19,7 +20,13 @@ public enum DeclaredParameterType
 #pragma warning restore CA1720
 
 /// <summary>A named parameter (<c>:name</c> in the statement) and the JSON Schema the model sees for it.</summary>
-public sealed record DeclaredParameter(string Name, DeclaredParameterType Type, bool Required, JsonElement Schema);
+public sealed record DeclaredParameter(string Name, DeclaredParameterType Type, bool Required, JsonElement Schema)
+{
+    private JsonSchemaValidator? _validator;
+
+    /// <summary>The parameter's own schema compiled by the shared validator: the one rule for its pattern (ECMA-262, code points).</summary>
+    internal JsonSchemaValidator Validator => _validator ??= JsonSchemaValidator.Compile(Schema);
+}
 
 /// <summary>
 /// An administrator-declared query tool: a single read statement whose <c>:name</c> parameters are filled from the
@@ -367,7 +374,7 @@ public static partial class DeclaredQueries
             }
 
             object converted = ValueConverter.Convert(value, kind, $"`{p.Name}`", p.Type.ToString().ToLowerInvariant());
-            CheckConstraints(p, converted);
+            CheckConstraints(p, value, converted);
             values.Add(new SqlParameterValue(converted, kind));
         }
 
@@ -375,11 +382,11 @@ public static partial class DeclaredQueries
     }
 
     /// <summary>
-    /// Defence in depth: the shared pipeline validates the advertised schema; enum and length are re-checked here by the
-    /// schema's own rules. A pattern is not: .NET regex semantics differ from ECMA-262's (code points), so a second check
-    /// would be a second, disagreeing rule.
+    /// Defence in depth: the shared pipeline validates the advertised schema; the common string limits are re-checked
+    /// here by the schema's own rules (code points; the pattern by the shared validator, since .NET regex semantics
+    /// differ from ECMA-262's and a second engine would be a second, disagreeing rule).
     /// </summary>
-    private static void CheckConstraints(DeclaredParameter p, object value)
+    private static void CheckConstraints(DeclaredParameter p, JsonElement argument, object value)
     {
         if (value is not string text)
         {
@@ -397,6 +404,11 @@ public static partial class DeclaredQueries
         if (p.Schema.TryGetProperty("maxLength", out JsonElement max) && max.TryGetInt32(out int maxLength) && text.EnumerateRunes().Count() > maxLength)
         {
             throw new ToolInputException($"`{p.Name}` must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters.");
+        }
+
+        if (p.Schema.TryGetProperty("pattern", out JsonElement pattern) && p.Validator.Validate(argument).Count > 0)
+        {
+            throw new ToolInputException($"`{p.Name}` must match the pattern {pattern.GetString()}.");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
+using McpServers.Shared.Http;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -40,7 +41,10 @@ internal sealed partial class ErrorFilter(SecretRedactor redactor, ILogger<Error
         }
         catch (BackendException e)
         {
-            state.Set(AuditOutcome.BackendError, e.Kind.ToString());
+            // A refused redirect names its target for the administrator (audit and stderr), never for the model.
+            state.Set(AuditOutcome.BackendError, e.InnerException is BackendRedirectException redirect
+                ? $"{e.Kind}: redirect to {redirect.Target} refused"
+                : e.Kind.ToString());
             LogBackendFailure(logger, tool, e.Kind, state.CorrelationId, e.InnerException ?? e);
             return ToolResults.Error(redactor.Redact(SafeMessage(e, state.CorrelationId)));
         }

@@ -725,9 +725,26 @@ public sealed class ArgumentGenerator
                 'D' => [.. Printable.Where(p => !char.IsAsciiDigit(p))],
                 'W' => [.. Printable.Where(p => !Word.Contains(p))],
                 'S' => [.. Printable.Where(p => p != ' ')],
+                'r' => ['\r'],
+                'n' => ['\n'],
+                't' => ['\t'],
+                'x' => [Hex(2)],
+                'u' => [Hex(4)],
                 _ when char.IsAsciiLetterOrDigit(e) => throw new FormatException("escape"),
                 _ => [e],
             };
+        }
+
+        private char Hex(int digits)
+        {
+            if (_at + digits > _pattern.Length
+                || !int.TryParse(_pattern.AsSpan(_at, digits), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out int code))
+            {
+                throw new FormatException("escape");
+            }
+
+            _at += digits;
+            return (char)code;
         }
 
         private static char Single(char[] set) => set.Length == 1 ? set[0] : throw new FormatException("range bound");

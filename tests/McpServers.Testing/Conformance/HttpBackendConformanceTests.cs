@@ -63,6 +63,8 @@ public abstract class HttpBackendConformanceTests<TServer> where TServer : IHttp
             Assert.Empty(other.Requests);
             Assert.Contains(other.BaseAddress.Authority, host.DiagnosticLog, StringComparison.Ordinal);
             Assert.Equal(AuditOutcome.BackendError, Outcome(host));
+            // The administrator learns where the service pointed from the audit line; the model does not.
+            Assert.Contains(other.BaseAddress.Authority, Assert.Single(host.AuditEvents()).GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
     }
 

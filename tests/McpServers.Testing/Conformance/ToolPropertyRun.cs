@@ -30,6 +30,9 @@ public sealed class PropertyRunOptions
     /// wait or fail on purpose (<c>test_slow/seconds</c> → 0).
     /// </summary>
     public IReadOnlyDictionary<string, JsonNode?[]> Pins { get; init; } = new Dictionary<string, JsonNode?[]>();
+
+    /// <summary>Test-only tools that block until their test releases them (<c>test_gate</c>): not called at all.</summary>
+    public IReadOnlySet<string> WaitingTools { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -73,7 +76,8 @@ public static class ToolPropertyRun
         McpClient client = await host.ConnectAsync(ConfirmingClient, cancellationToken);
         var failures = new List<string>();
         int calls = 0;
-        foreach (McpClientTool tool in (await client.ListToolsAsync(cancellationToken: cancellationToken)).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (McpClientTool tool in (await client.ListToolsAsync(cancellationToken: cancellationToken))
+            .Where(t => !options.WaitingTools.Contains(t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             JsonSchemaValidator input = JsonSchemaValidator.Compile(tool.ProtocolTool.InputSchema);
             JsonSchemaValidator? output = tool.ProtocolTool.OutputSchema is { } schema && JsonSchemaValidator.TryCompile(schema, out var v, out _) ? v : null;
