@@ -75,6 +75,8 @@ public static class InternalApiServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSettingsSection<InternalApiOptions>("");
+        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
+        services.AddSettingsSection<AuthOptions>("Auth");
         services.AddSingleton(_ => ValidatedOptions(configuration));
         services.AddStartupValidation<InternalApiOptions>();
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);

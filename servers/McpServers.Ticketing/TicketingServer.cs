@@ -86,6 +86,8 @@ public static class TicketingServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSettingsSection<JiraOptions>(JiraOptions.Section);
+        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
+        services.AddSettingsSection<OAuthSettings>(JiraOptions.Section + ":OAuth");
         services.AddSingleton(_ => JiraOptions.FromConfiguration(configuration));
         services.AddStartupValidation<JiraOptions>();
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.

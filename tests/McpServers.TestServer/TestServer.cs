@@ -47,6 +47,8 @@ public static class TestServer
         services.AddSingleton<TestGate>();
         services.AddSingleton<ITestBackend, TestBackend>();
         services.AddSettingsSection<TestServerSettings>("");
+        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
+        services.AddSettingsSection<PretendBackendSettings>("Backend");
         services.AddSingleton(_ => TestServerSettings.FromConfiguration(configuration));
         services.AddStartupValidation<TestServerSettings>();
         services.AddSingleton<IServerCheck, TestServerCheck>();

@@ -109,6 +109,10 @@ internal sealed class KnownSettings
             {
                 node = any;
             }
+            else if (node.Opaque && node.Named.Count == 0)
+            {
+                return null;
+            }
             else
             {
                 return Unknown(key, segments, i, node);
@@ -178,20 +182,27 @@ internal sealed class KnownSettings
     private static void AddProperties(Node node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type,
         IReadOnlyList<Type> path)
     {
+        bool any = false;
         foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             // Only what configuration can set: init-only setters count (records read by hand), computed properties do not.
             if (property.SetMethod is { IsPublic: true } && property.GetIndexParameters().Length == 0)
             {
                 AddValue(node.Child(property.Name), property.PropertyType, path);
+                any = true;
             }
         }
+
+        // A nested options type whose property metadata NativeAOT did not keep (it is kept only for the types registered
+        // with AddSettingsSection): unless its keys become known another way (its own registration, --help), anything
+        // below it is accepted rather than real settings refused. Servers register their nested sections (Jira:OAuth).
+        node.Opaque |= !any && path.Count > 1;
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2067", Justification =
-        "Nested option types are reached through the properties of an annotated options type. Their properties are set by " +
-        "the server's reading code (the configuration binder's source generator or hand-written reads), which keeps them; " +
-        "a property nothing sets is not a setting.")]
+        "Nested option types are reached through the properties of an annotated options type. Under NativeAOT their " +
+        "property metadata may be absent unless the server registers them with AddSettingsSection too; AddProperties " +
+        "then accepts any key below them instead of refusing real settings.")]
     private static void AddValue(Node node, Type type, IReadOnlyList<Type> path)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -252,6 +263,9 @@ internal sealed class KnownSettings
         public Node? Any { get; set; }
 
         public bool AcceptsValue { get; set; }
+
+        /// <summary>A nested options type whose properties could not be read (trimmed metadata): see AddProperties.</summary>
+        public bool Opaque { get; set; }
 
         public Node Child(string name)
         {

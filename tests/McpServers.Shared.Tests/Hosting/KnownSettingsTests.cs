@@ -27,6 +27,38 @@ public sealed class KnownSettingsTests
         public string? Mode { get; init; }
     }
 
+    // Stands for a nested options type whose property metadata NativeAOT trimmed: no readable settable property.
+    private sealed class TrimmedLookingOptions
+    {
+        public OpaqueOptions Backend { get; set; } = new();
+    }
+
+    private sealed class OpaqueOptions
+    {
+        public string Region => "local";
+    }
+
+    private sealed class RegionOptions
+    {
+        public string? Region { get; set; }
+    }
+
+    [Fact]
+    public void NestedTypeWithoutReadableProperties_AcceptsKeysBelowIt_UnlessItsSectionIsRegistered()
+    {
+        var lenient = new KnownSettings();
+        lenient.AddType("", typeof(TrimmedLookingOptions));
+        var strict = new KnownSettings();
+        strict.AddType("", typeof(TrimmedLookingOptions));
+        strict.AddType("Backend", typeof(RegionOptions));
+
+        Assert.Null(lenient.Problem("Backend:Region", hasValue: true));
+        Assert.Null(lenient.Problem("Backend:Regoin", hasValue: true));
+        Assert.NotNull(lenient.Problem("Backnd:Region", hasValue: true));
+        Assert.Null(strict.Problem("Backend:Region", hasValue: true));
+        Assert.Contains("did you mean 'Backend:Region'?", strict.Problem("Backend:Regoin", hasValue: true), StringComparison.Ordinal);
+    }
+
     private static KnownSettings Sample()
     {
         var known = new KnownSettings();
