@@ -323,8 +323,22 @@ internal sealed partial class QueryBuilder
         };
         return $"{column.Expression} >= {ctx.Bind(start, column.Column.Kind)} AND {column.Expression} < {ctx.Bind(end, column.Column.Kind)}";
 
-        static DateTime Instant(DateOnly day, TimeZoneInfo zone) =>
-            TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+        static DateTime Instant(DateOnly day, TimeZoneInfo zone) => LocalMidnightUtc(day, zone);
+    }
+
+    /// <summary>
+    /// The instant a day starts in <paramref name="zone"/>. Where a daylight-saving jump skips midnight (America/Asuncion,
+    /// America/Santiago…), the day starts at the first local time that exists, the end of the gap.
+    /// </summary>
+    internal static DateTime LocalMidnightUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        DateTime local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        for (int minutes = 0; zone.IsInvalidTime(local) && minutes < 24 * 60; minutes += 15)
+        {
+            local = local.AddMinutes(15);
+        }
+
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
     private string BuildWhere(Context ctx, IReadOnlyList<FilterSpec>? filters, string? extra = null)

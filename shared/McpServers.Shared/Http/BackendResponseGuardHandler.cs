@@ -99,18 +99,24 @@ internal sealed class BackendResponseGuardHandler(string clientName, BackendHttp
         return Uri.TryCreate(from, values.ToString().Trim(), out Uri? target) ? target : null;
     }
 
-    /// <summary>Scheme, host, port and path of the target for the log, never its query (a presigned URL's signature).</summary>
-    private static string Describe(Uri? target, HttpResponseMessage response)
+    /// <summary>
+    /// Scheme, host, port and path of the target for the log and the audit line: never its user info (a
+    /// <c>key:secret@</c> Location) or query (a presigned URL's signature), and at most <see cref="MaxTargetChars"/>.
+    /// </summary>
+    internal static string Describe(Uri? target, HttpResponseMessage response)
     {
         if (target is null)
         {
             return response.Headers.NonValidated.Contains("Location") ? "(unusable Location)" : "(no Location)";
         }
 
-        return target.Scheme is "http" or "https" && !string.IsNullOrEmpty(target.Host)
-            ? target.GetLeftPart(UriPartial.Path)
+        string text = target.Scheme is "http" or "https" && !string.IsNullOrEmpty(target.Host)
+            ? target.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
             : target.Scheme + ":";
+        return text.Length <= MaxTargetChars ? text : string.Concat(text.AsSpan(0, MaxTargetChars), "…");
     }
+
+    private const int MaxTargetChars = 200;
 
     private static bool SameOriginUnderBase(HttpRequestMessage request, Uri origin, Uri target)
     {

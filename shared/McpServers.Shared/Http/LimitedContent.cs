@@ -96,6 +96,13 @@ internal sealed class LimitedContent : HttpContent
                 // The body did not arrive within the call's total time (a slow or endless body).
                 throw new BackendException(BackendErrorKind.TimedOut, $"{_system} did not answer in time; try again later.", e);
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                && e is IOException or InvalidDataException or HttpRequestException)
+            {
+                // The body is read after SendToBackendAsync returned (headers only), outside its mapping: a connection
+                // reset mid-body, a body cut short or a broken gzip/brotli stream is the backend's failure, not a bug.
+                throw new BackendException(BackendErrorKind.Unavailable, $"{_system} sent an incomplete or unreadable response; try again later.", e);
+            }
         }
 
         _read += n;

@@ -95,7 +95,9 @@ internal static class EcmaRegex
                 $"{whyBacktracking}, so it needs the backtracking engine, which is only used when the same schema sets maxLength (at most {MaxLengthForBacktracking})");
         }
 
-        return new EcmaPattern(new Regex(translated, RegexOptions.None, BacktrackingTimeout), backtracking: true);
+        // An unanchored search may start between the halves of a surrogate pair, where lookarounds see no character
+        // (ECMA-262 with u never starts there): "(?<!.)(?!.)" matched "😀". Never start after a high surrogate.
+        return new EcmaPattern(new Regex(@"(?<![\uD800-\uDBFF])(?:" + translated + ")", RegexOptions.None, BacktrackingTimeout), backtracking: true);
     }
 
     /// <summary>The .NET pattern for an ECMA-262 (u flag) pattern; throws <see cref="ArgumentException"/> if it is not one.</summary>

@@ -10,6 +10,23 @@ namespace McpServers.Database.Tests.Options;
 /// <summary>The pool-size setting, the period convention and the settings that drive it.</summary>
 public sealed class PoolPeriodAndSettingsTests
 {
+    [Fact]
+    public void LocalMidnight_SkippedByADaylightSavingJump_StartsTheDayAtTheEndOfTheGap()
+    {
+        // A zone whose clocks jump from 00:00 to 01:00 on the first Sunday of October (as Paraguay's did): midnight of
+        // 2023-10-01 does not exist there, and converting it threw, an internal error for a schema-valid period.
+        TimeZoneInfo.TransitionTime start = TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 0, 0, 0), 10, 1, DayOfWeek.Sunday);
+        TimeZoneInfo.TransitionTime end = TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 0, 0, 0), 3, 4, DayOfWeek.Sunday);
+        var rule = TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(new DateTime(2000, 1, 1), new DateTime(2099, 12, 31), TimeSpan.FromHours(1), start, end);
+        TimeZoneInfo zone = TimeZoneInfo.CreateCustomTimeZone("Test/MidnightJump", TimeSpan.FromHours(-4), "Midnight jump", "Standard", "Daylight", [rule]);
+
+        DateTime skipped = QueryBuilder.LocalMidnightUtc(new DateOnly(2023, 10, 1), zone);
+        DateTime ordinary = QueryBuilder.LocalMidnightUtc(new DateOnly(2023, 9, 1), zone);
+
+        Assert.Equal(new DateTime(2023, 10, 1, 4, 0, 0, DateTimeKind.Utc), skipped);
+        Assert.Equal(new DateTime(2023, 9, 1, 4, 0, 0, DateTimeKind.Utc), ordinary);
+    }
+
     private static int PoolSize(DatabaseOptions options) =>
         new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString).MaxPoolSize;
 

@@ -298,3 +298,22 @@ public sealed class RedirectTests : IDisposable
         return server;
     }
 }
+
+/// <summary>What the audit line and the log say about a refused redirect's target.</summary>
+public sealed class RedirectTargetDescriptionTests
+{
+    [Fact]
+    public void Describe_DropsUserInfoAndQuery_AndCapsTheLength()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Found);
+
+        string withSecrets = McpServers.Shared.Http.BackendResponseGuardHandler.Describe(
+            new Uri("https://AKIAKEY:s3cr3t-sig@bucket.example/path/file.bin?X-Amz-Signature=abc"), response);
+        string longPath = McpServers.Shared.Http.BackendResponseGuardHandler.Describe(
+            new Uri("https://storage.example/" + new string('a', 5000)), response);
+
+        Assert.Equal("https://bucket.example/path/file.bin", withSecrets);
+        Assert.True(longPath.Length <= 201, longPath.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("https://storage.example/aaa", longPath, StringComparison.Ordinal);
+    }
+}

@@ -82,6 +82,47 @@ public sealed class ResponseLimitTests
     }
 
     [Fact]
+    public async Task BrokenGzipBody_IsABackendError_NotAnInternalError()
+    {
+        await using LoopbackHttpServer server = await StartAsync(s => s.MapEverywhere(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync("this is not gzip at all, only text"u8.ToArray(), context.RequestAborted);
+        }));
+        using var harness = new BackendHttpHarness(server.BaseAddress);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "search");
+
+        using HttpResponseMessage response = await harness.Client.SendToBackendAsync(request, BackendHttpHarness.System, Ct);
+        BackendException error = await Assert.ThrowsAsync<BackendException>(
+            () => response.ReadJsonAsync(TestJson.Default.JsonElement, BackendHttpHarness.System, Ct));
+
+        Assert.Equal(BackendErrorKind.Unavailable, error.Kind);
+        Assert.Equal("Jira sent an incomplete or unreadable response; try again later.", error.SafeMessage);
+    }
+
+    [Fact]
+    public async Task BodyCutShort_IsABackendError_NotAnInternalError()
+    {
+        await using LoopbackHttpServer server = await StartAsync(s => s.MapEverywhere(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 1000;
+            await context.Response.Body.WriteAsync("{\"issues\": ["u8.ToArray(), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
+        }));
+        using var harness = new BackendHttpHarness(server.BaseAddress);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "search");
+
+        using HttpResponseMessage response = await harness.Client.SendToBackendAsync(request, BackendHttpHarness.System, Ct);
+        BackendException error = await Assert.ThrowsAsync<BackendException>(
+            () => response.ReadJsonAsync(TestJson.Default.JsonElement, BackendHttpHarness.System, Ct));
+
+        Assert.Equal(BackendErrorKind.Unavailable, error.Kind);
+    }
+
+    [Fact]
     public async Task TokenResponse_HasItsOwnSmallerCap()
     {
         await using LoopbackHttpServer server = await StartAsync(s => s.MapEverywhere(s.HugeBody(100_000)));

@@ -72,6 +72,18 @@ public sealed class ValidatorHardeningTests
     }
 
     [Theory]
+    // Lookarounds run on the backtracking engine; a search never starts between the halves of a surrogate pair there.
+    [InlineData("(?<!.)(?!.)", "😀", false)]
+    [InlineData("(?<!.)(?!.)", "", true)]
+    [InlineData("(?=😀)", "a😀", true)]
+    public void Lookaround_pattern_never_starts_inside_a_surrogate_pair(string pattern, string value, bool valid)
+    {
+        IReadOnlyList<SchemaError> errors = Check($$"""{"pattern":{{Quote(pattern)}},"maxLength":5}""", Quote(value));
+
+        Assert.True((errors.Count == 0) == valid, $"pattern {pattern} on {value}: expected valid={valid}, got {string.Join(" | ", errors)}");
+    }
+
+    [Theory]
     [InlineData("^(?<n>a)(b)\\1$", "backreferences")]
     [InlineData("^(a)\\k<a>$", "backreferences")]
     [InlineData("^\\01$", "octal")]
