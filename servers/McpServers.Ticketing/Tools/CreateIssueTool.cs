@@ -44,8 +44,8 @@ public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options) :
         IReadOnlyList<string> labels = IssueInput.Labels(IssueInput.List(arguments, "labels"));
         string summary = IssueInput.Summary(IssueInput.Text(arguments, "summary") ?? string.Empty);
         var text = new StringBuilder($"Create a new Jira issue in project {project} as the configured Jira user:");
-        text.Append("\n- type: ").Append(IssueInput.Text(arguments, "issue_type"));
-        text.Append("\n- summary: ").Append(summary);
+        IssueInput.AppendIfSet(text, "type", IssueInput.Text(arguments, "issue_type"));
+        IssueInput.AppendIfSet(text, "summary", summary);
         IssueInput.AppendIfSet(text, "priority", IssueInput.Text(arguments, "priority"));
         IssueInput.AppendIfSet(text, "labels", labels.Count == 0 ? null : string.Join(", ", labels));
         IssueInput.AppendIfSet(text, "assignee", IssueInput.Text(arguments, "assignee") is "me" ? "me (the configured Jira user)" : IssueInput.Text(arguments, "assignee"));

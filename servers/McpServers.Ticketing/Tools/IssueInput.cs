@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Pipeline;
 using McpServers.Shared.Text;
 using McpServers.Ticketing.Backend;
 
@@ -75,7 +76,7 @@ internal static class IssueInput
     {
         if (value is not null)
         {
-            text.Append("\n- ").Append(label).Append(": ").Append(value);
+            text.Append("\n- ").Append(label).Append(": ").Append(ConfirmationPreview.Value(value));
         }
     }
 

@@ -99,7 +99,7 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         foreach (var (name, value) in arguments.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             string shown = secrets.Contains(name) || SecretNames.IsSecret(name) ? SecretRedactor.Mask
-                : value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+                : ConfirmationPreview.Value(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
             text.Append("- ").Append(name).Append(": ").AppendLine(shown);
         }
 

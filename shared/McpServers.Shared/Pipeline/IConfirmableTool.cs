@@ -22,7 +22,41 @@ public interface IConfirmableTool
 /// <summary>What a human is asked to approve.</summary>
 /// <param name="Text">The exact effect in plain words: recipients, fields and values (not a JSON dump).</param>
 /// <param name="Required">False when these arguments need no confirmation (e.g. a draft only the user sees).</param>
-public sealed record ConfirmationPreview(string Text, bool Required = true);
+public sealed record ConfirmationPreview(string Text, bool Required = true)
+{
+    /// <summary>
+    /// One value as a preview shows it: on one line, control and bidi characters escaped. A value is the model's
+    /// input, and a line break in it could forge another line of the question a human approves ("- assignee: me").
+    /// </summary>
+    public static string Value(string? value)
+    {
+        if (value is null)
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length + 2);
+        foreach (System.Text.Rune rune in value.EnumerateRunes())
+        {
+            System.Globalization.UnicodeCategory category = System.Text.Rune.GetUnicodeCategory(rune);
+            if (rune.Value == '\n')
+            {
+                text.Append("\\n");
+            }
+            else if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{rune.Value:X4}");
+            }
+            else
+            {
+                text.Append(rune.ToString());
+            }
+        }
+
+        return text.ToString();
+    }
+}
 
 /// <summary>Creates a tool's <see cref="IConfirmableTool"/> for one call; put in a tool's metadata by the catalog.</summary>
 public sealed class ConfirmableToolFactory(Func<IServiceProvider, IConfirmableTool> create)

@@ -46,10 +46,28 @@ internal sealed class RawArgumentsFilter(AuditFilter audit)
         byte[] raw;
         try
         {
-            tool = parameters?["name"] is JsonValue name && name.TryGetValue(out string? text) ? text : string.Empty;
-            if (parameters?["arguments"] is not JsonObject node)
+            // A call the SDK cannot bind fails before any call-tool filter, so without these it would get no audit line.
+            if (parameters is not JsonObject call)
+            {
+                return "The tools/call params must be an object with the tool's `name` and its `arguments`.";
+            }
+
+            tool = call["name"] is JsonValue name && name.TryGetValue(out string? text) ? text : string.Empty;
+            // Writing the whole params out finds a lone surrogate anywhere (the name, _meta, the arguments).
+            _ = call.ToJsonString();
+            if (tool.Length == 0)
+            {
+                return "The tools/call params must name the tool as a string (`name`).";
+            }
+
+            if (call["arguments"] is not { } given)
             {
                 return null;
+            }
+
+            if (given is not JsonObject node)
+            {
+                return "`arguments` must be a JSON object of parameter names and values.";
             }
 
             raw = Encoding.UTF8.GetBytes(node.ToJsonString());

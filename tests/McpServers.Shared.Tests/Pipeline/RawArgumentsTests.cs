@@ -135,6 +135,25 @@ public sealed class RawArgumentsTests
         Assert.Equal(AuditOutcome.Invalid, Assert.Single(AuditFiles.Read(session.AuditDirectory)).GetProperty("outcome").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"name":"test_echo","arguments":[]}""", "`arguments` must be a JSON object")]
+    [InlineData("""{"name":"test_echo","arguments":"x"}""", "`arguments` must be a JSON object")]
+    [InlineData("""{"name":5,"arguments":{}}""", "name the tool as a string")]
+    [InlineData("""{"arguments":{"message":"x"}}""", "name the tool as a string")]
+    [InlineData("""{"name":"test_echo","arguments":{"message":"x"},"_meta":{"progressToken":"\ud800"}}""", "surrogate")]
+    public async Task CallTheSdkCannotBind_IsAnInputError_WithExactlyOneInvalidAuditLine(string parameters, string expected)
+    {
+        await using var session = new RawSession();
+        await session.StartAsync();
+
+        CallToolResult result = await CallRawAsync(session, parameters);
+
+        Assert.True(result.IsError);
+        Assert.Contains(expected, Text(result), StringComparison.Ordinal);
+        Assert.Equal(0, session.Services.GetRequiredService<CallRecorder>().Calls);
+        Assert.Equal(AuditOutcome.Invalid, Assert.Single(AuditFiles.Read(session.AuditDirectory)).GetProperty("outcome").GetString());
+    }
+
     [Fact]
     public async Task WellFormedRawCall_PassesThrough()
     {
