@@ -174,20 +174,33 @@ internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOpti
         }
 
         var baseUrl = new Uri(options.BaseUrl!);
+        int? failedStatus = null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl);
             await authenticator.ApplyAsync(request, cancellationToken);
-            using HttpResponseMessage response = await clients.CreateClient(HttpApiGateway.HttpClientName).SendAsync(request, cancellationToken);
-            int status = (int)response.StatusCode;
-            string answered = $"{baseUrl.Authority} answered HTTP {status} at the base URL";
-            results.Add(status switch
-            {
-                401 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the credentials were refused; check {options.Auth.CredentialSettings}"),
-                403 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the configured credentials may not use it; check {options.Auth.CredentialSettings}"),
-                >= 500 => new CheckResult("service", CheckStatus.Failed, $"{answered}; check BaseUrl (--base-url) or try again later"),
-                _ => new CheckResult("service", CheckStatus.Ok, answered),
-            });
+
+            // The gateway's send path: a redirect is followed only on the base URL's origin and under its path.
+            request.Options.Set(BackendHttp.BaseAddress, baseUrl);
+            using HttpResponseMessage response = await clients.CreateClient(HttpApiGateway.HttpClientName).SendToBackendAsync(
+                request, HttpApiGateway.SystemName,
+                (failed, _) =>
+                {
+                    failedStatus = (int)failed.StatusCode;
+                    return Task.FromResult<Exception?>(null);
+                },
+                cancellationToken);
+            results.Add(Answered(baseUrl, (int)response.StatusCode));
+        }
+        catch (McpServers.Shared.Errors.BackendException) when (failedStatus is int status)
+        {
+            // The service answered with an unsuccessful status: judged like a success, by its code.
+            results.Add(Answered(baseUrl, status));
+        }
+        catch (McpServers.Shared.Errors.BackendException e) when (e.InnerException is BackendRedirectException redirect)
+        {
+            results.Add(new CheckResult("service", CheckStatus.Failed,
+                $"{baseUrl.Authority} redirected the base URL to {redirect.Target}, which is not under it and is not followed; check BaseUrl (--base-url)"));
         }
         catch (McpServers.Shared.Errors.BackendException e) when (e.Kind == McpServers.Shared.Errors.BackendErrorKind.Unauthorized)
         {
@@ -200,5 +213,17 @@ internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOpti
         }
 
         return results;
+    }
+
+    private CheckResult Answered(Uri baseUrl, int status)
+    {
+        string answered = $"{baseUrl.Authority} answered HTTP {status} at the base URL";
+        return status switch
+        {
+            401 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the credentials were refused; check {options.Auth.CredentialSettings}"),
+            403 => new CheckResult("service", CheckStatus.Failed, $"{answered}: the configured credentials may not use it; check {options.Auth.CredentialSettings}"),
+            >= 500 => new CheckResult("service", CheckStatus.Failed, $"{answered}; check BaseUrl (--base-url) or try again later"),
+            _ => new CheckResult("service", CheckStatus.Ok, answered),
+        };
     }
 }

@@ -26,9 +26,22 @@ internal sealed record JiraFields(
     [property: JsonConverter(typeof(Lenient<IReadOnlyList<string>>))] IReadOnlyList<string>? Labels,
     JsonElement? Description,
     [property: JsonConverter(typeof(Lenient<JiraProject>))] JiraProject? Project,
-    [property: JsonConverter(typeof(Lenient<IReadOnlyList<JiraIssue>>))] IReadOnlyList<JiraIssue>? Subtasks,
+    [property: JsonConverter(typeof(Lenient<IReadOnlyList<JiraIssueRef>>))] IReadOnlyList<JiraIssueRef>? Subtasks,
     [property: JsonPropertyName("issuelinks"), JsonConverter(typeof(Lenient<IReadOnlyList<JiraIssueLink>>))] IReadOnlyList<JiraIssueLink>? IssueLinks,
-    [property: JsonConverter(typeof(Lenient<JiraIssue>))] JiraIssue? Parent);
+    [property: JsonConverter(typeof(Lenient<JiraIssueRef>))] JiraIssueRef? Parent);
+
+/// <summary>
+/// A related issue (parent, subtask, linked issue): its key, summary and status, nothing below. Jira nests full
+/// issues here; whatever they hold (their own parent, subtasks, links) is skipped by the reader, never materialized,
+/// so a chain of parents costs one pass over the bytes however deep it goes.
+/// </summary>
+internal sealed record JiraIssueRef(
+    [property: JsonConverter(typeof(Lenient<string>))] string? Key,
+    [property: JsonConverter(typeof(Lenient<JiraIssueRefFields>))] JiraIssueRefFields? Fields);
+
+internal sealed record JiraIssueRefFields(
+    [property: JsonConverter(typeof(Lenient<string>))] string? Summary,
+    [property: JsonConverter(typeof(Lenient<JiraStatus>))] JiraStatus? Status);
 
 internal sealed record JiraNamed(string? Id, string? Name);
 
@@ -38,7 +51,7 @@ internal sealed record JiraStatusCategory(string? Key, string? Name);
 
 internal sealed record JiraUser(string? AccountId, string? Name, string? Key, string? DisplayName, string? EmailAddress);
 
-internal sealed record JiraIssueLink(JiraLinkType? Type, JiraIssue? InwardIssue, JiraIssue? OutwardIssue);
+internal sealed record JiraIssueLink(JiraLinkType? Type, JiraIssueRef? InwardIssue, JiraIssueRef? OutwardIssue);
 
 internal sealed record JiraLinkType(string? Name, string? Inward, string? Outward);
 
@@ -94,21 +107,35 @@ internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyLi
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class JiraJsonContext : JsonSerializerContext;
 
-/// <summary>Reads a value as <typeparamref name="T"/>, or as null when Jira sent something of another shape.</summary>
+/// <summary>
+/// Reads a value as <typeparamref name="T"/>, or as null when Jira sent something of another shape. The value is
+/// read from a copy of the reader (a struct), not from a copied document: on a mismatch the original reader skips the
+/// value, so nothing is buffered twice and nesting does not multiply the cost.
+/// </summary>
 internal sealed class Lenient<T> : JsonConverter<T>
     where T : class
 {
     public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        using JsonDocument document = JsonDocument.ParseValue(ref reader);
+        Utf8JsonReader copy = reader;
+        T? value;
         try
         {
-            return document.RootElement.Deserialize((JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+            value = JsonSerializer.Deserialize(ref copy, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
         }
         catch (JsonException)
         {
+            // The serializer reads ahead to the end of a custom converter's value, so the whole value is buffered.
+            if (!reader.TrySkip())
+            {
+                throw;
+            }
+
             return null;
         }
+
+        reader = copy;
+        return value;
     }
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>

@@ -578,7 +578,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     /// A related issue (parent, subtask, link): its key when it has the key format; its summary and status only
     /// when it is in an allowed project, so that get_issue never shows content of projects the server may not use.
     /// </summary>
-    private IssueRef? Ref(JiraIssue issue)
+    private IssueRef? Ref(JiraIssueRef issue)
     {
         if (!IssueKey.TryParse(issue.Key, out IssueKey? key))
         {

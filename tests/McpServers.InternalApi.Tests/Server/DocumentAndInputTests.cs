@@ -127,6 +127,44 @@ public sealed class DocumentAndInputTests : IAsyncLifetime
         Assert.Contains("check INTERNAL_API_TOKEN (Auth:BearerToken)", service.Message, StringComparison.Ordinal);
     }
 
+    private async Task<CheckResult> CheckServiceAsync(string baseUrl)
+    {
+        await using InMemoryMcpServer host = InternalApiServerUnderTest.Start(new Dictionary<string, string?>
+        {
+            ["Document"] = InventoryService.DocumentFile,
+            ["BaseUrl"] = baseUrl,
+            ["Http:MaxRetries"] = "0",
+        });
+        var results = new List<CheckResult>();
+        foreach (IServerCheck check in host.Services.GetServices<IServerCheck>())
+        {
+            results.AddRange(await check.RunAsync(Ct));
+        }
+
+        return Assert.Single(results, r => r.Name == "service");
+    }
+
+    [Fact]
+    public async Task Check_FollowsASameOriginRedirectUnderTheBaseUrl()
+    {
+        CheckResult service = await CheckServiceAsync(_service.ApiBase + "/moved");
+
+        Assert.Equal(CheckStatus.Ok, service.Status);
+        Assert.Contains("answered HTTP 200", service.Message, StringComparison.Ordinal);
+        Assert.Contains(_service.Calls, c => c.Path == "/api/moved/home");
+    }
+
+    [Fact]
+    public async Task Check_OnARedirectToAnotherHost_FailsNamingTheTargetAndTheSetting()
+    {
+        CheckResult service = await CheckServiceAsync(_service.ApiBase + "/away");
+
+        Assert.Equal(CheckStatus.Failed, service.Status);
+        Assert.Contains("http://elsewhere.invalid/landing", service.Message, StringComparison.Ordinal);
+        Assert.Contains("BaseUrl", service.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(BackendException)", service.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OperationSecurity_PublicOperationsGetNoCredentials_AndUnmetRequirementsAreSkipped()
     {

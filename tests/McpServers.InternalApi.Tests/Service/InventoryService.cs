@@ -71,6 +71,9 @@ public sealed class InventoryService : IAsyncDisposable
                 ? Results.Json(new { secret_data = "ok" })
                 : Results.StatusCode(401)));
         r.MapGet("/api/reports/{host}", () => Results.Json(new { }));
+        r.MapGet("/api/moved", () => Results.Redirect("/api/moved/home"));
+        r.MapGet("/api/moved/home", () => Results.Json(new { ok = true }));
+        r.MapGet("/api/away", () => Results.Redirect("http://elsewhere.invalid/landing"));
         r.MapGet("/api/warehouses/{warehouseId}/stock", (string warehouseId) => Results.Json(new { warehouse = warehouseId, units = 12 }));
         r.MapPost("/oauth/token", Handler(async c =>
         {

@@ -64,6 +64,28 @@ public sealed class TicketingUntrustedJiraTests
         Assert.Equal("HR-2", s.GetProperty("links")[0].GetProperty("key").GetString());
     }
 
+    [Fact]
+    public async Task GetIssue_DeepParentChain_IsAnsweredWithTheFirstParentOnly()
+    {
+        string chain = Backend.JiraDtoTests.ParentChain(25, "Bottom " + new string('y', 500_000));
+        var (jira, host, client) = await StartAsync(cloud: false, j => j.IssueOverrides["OPS-5"] = Issue("OPS-5",
+            "\"summary\":\"Visible\",\"project\":{\"key\":\"OPS\"},\"parent\":" + chain));
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_get_issue", Args("""{"issue_key":"OPS-5","comments":0}"""), cancellationToken: Ct);
+
+        Assert.True(result.IsError != true, Text(result));
+        JsonElement parent = result.StructuredContent!.Value.GetProperty("parent");
+        Assert.Equal("OPS-1", parent.GetProperty("key").GetString());
+        Assert.Equal("Level 0", parent.GetProperty("summary").GetString());
+        Assert.Equal("Open 0", parent.GetProperty("status").GetString());
+        string all = Text(result) + result.StructuredContent!.Value.GetRawText();
+        Assert.DoesNotContain("Level 1", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("OPS-2", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bottom", all, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("OPS-5/../../../rest/api/2/myself?x=")]
     [InlineData("SEC-1")]
