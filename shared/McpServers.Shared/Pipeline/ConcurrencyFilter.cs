@@ -40,14 +40,14 @@ internal sealed class ConcurrencyFilter : ICallToolFilter, IDisposable
         SemaphoreSlim tool = _tools.GetOrAdd(name, _ => new SemaphoreSlim(_options.MaxCallsPerTool, _options.MaxCallsPerTool));
 
         // Always the tool's slot first, then the server's: one order everywhere, so two calls never wait on each other.
-        if (!await tool.WaitAsync(_options.QueueTimeout, cancellationToken))
+        if (!await WaitAsync(tool, cancellationToken))
         {
             return Busy(context, name, _options.MaxCallsPerTool, $"of '{name}' ");
         }
 
         try
         {
-            if (!await _server.WaitAsync(_options.QueueTimeout, cancellationToken))
+            if (!await WaitAsync(_server, cancellationToken))
             {
                 return Busy(context, name, _options.MaxCalls, string.Empty);
             }
@@ -64,6 +64,29 @@ internal sealed class ConcurrencyFilter : ICallToolFilter, IDisposable
         finally
         {
             tool.Release();
+        }
+    }
+
+    /// <summary>Calls waiting in a queue right now (tests wait for it instead of for time).</summary>
+    internal int Queued => Volatile.Read(ref _queued);
+
+    private int _queued;
+
+    private async Task<bool> WaitAsync(SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        if (slots.Wait(0, CancellationToken.None))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _queued);
+        try
+        {
+            return await slots.WaitAsync(_options.QueueTimeout, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
         }
     }
 

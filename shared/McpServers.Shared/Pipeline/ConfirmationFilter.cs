@@ -87,7 +87,19 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         }
 
         context.Params.Arguments = arguments;
-        return await next(context, cancellationToken);
+        CallToolResult result = await next(context, cancellationToken);
+        if (state.Outcome == AuditOutcome.Busy && !tool.RequiresElicitation)
+        {
+            // The human said yes and nothing ran: the model is told to retry, so the approval must survive the
+            // retry (a fresh single-use token for the same arguments), or the user would be asked again.
+            string again = store.Issue(tool.Name, arguments);
+            result.Content.Add(new TextContentBlock
+            {
+                Text = $"The user's confirmation still stands: when retrying, call '{tool.Name}' with exactly the same arguments plus \"confirmation_token\": \"{again}\" (single use, valid {Minutes()} minutes).",
+            });
+        }
+
+        return result;
     }
 
     private string Minutes() => Math.Max(1, store.Lifetime.TotalMinutes).ToString("0", CultureInfo.InvariantCulture);

@@ -87,11 +87,52 @@ public sealed class ConcurrencyTests
         Task<CallToolResult> first = client.CallToolAsync("test_gate", NoArguments, cancellationToken: Ct).AsTask();
         await gate.EnteredAsync(1, Ct);
         Task<CallToolResult> queued = client.CallToolAsync("test_gate", NoArguments, cancellationToken: Ct).AsTask();
+        // Opened only once the second call is provably waiting in the queue (not refused, not yet arrived).
+        var filter = host.Services.GetRequiredService<ConcurrencyFilter>();
+        while (filter.Queued == 0)
+        {
+            Ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+
+        Assert.Equal(1, host.Services.GetRequiredService<CallRecorder>().Calls);
         gate.Open();
 
         Assert.Equal("Passed the gate.", Text(await first));
         Assert.Equal("Passed the gate.", Text(await queued));
         Assert.Equal([AuditOutcome.Ok, AuditOutcome.Ok], host.AuditEvents().Select(Outcome));
+    }
+
+    [Fact]
+    public async Task ConfirmedCallRefusedAsBusy_GetsAFreshToken_SoTheUserIsNotAskedAgain()
+    {
+        await using var host = TestServerUnderTest.Start(new Dictionary<string, string?>
+        {
+            ["Policy:ReadOnly"] = "false",
+            ["Concurrency:MaxCalls"] = "1",
+            ["Concurrency:QueueTimeout"] = "00:00:00",
+        });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        var gate = host.Services.GetRequiredService<TestGate>();
+        var note = new Dictionary<string, object?> { ["title"] = "Plan" };
+
+        string first = Token(Text(await client.CallToolAsync("test_write_note", note, cancellationToken: Ct)));
+        Task<CallToolResult> held = client.CallToolAsync("test_gate", NoArguments, cancellationToken: Ct).AsTask();
+        await gate.EnteredAsync(1, Ct);
+        CallToolResult busy = await client.CallToolAsync("test_write_note", new Dictionary<string, object?>(note) { ["confirmation_token"] = first }, cancellationToken: Ct);
+        gate.Open();
+        await held;
+        string second = Token(Text(busy));
+        CallToolResult done = await client.CallToolAsync("test_write_note", new Dictionary<string, object?>(note) { ["confirmation_token"] = second }, cancellationToken: Ct);
+
+        Assert.StartsWith("busy:", Text(busy), StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        Assert.Equal("Wrote note 'Plan' (0 characters).", Text(done));
+
+        static string Token(string text) =>
+            System.Text.RegularExpressions.Regex.Match(text, "\"confirmation_token\": \"([A-Za-z0-9_-]+)\"").Groups[1].Value is { Length: > 0 } token
+                ? token
+                : throw new Xunit.Sdk.XunitException("no confirmation_token in: " + text);
     }
 
     [Fact]
