@@ -241,6 +241,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Segment + "/comment")
         {
             Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
@@ -253,6 +254,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
         IReadOnlyList<TransitionInfo> available = await TransitionsAsync(dialect, key, cancellationToken);
         TransitionInfo chosen = TransitionInfo.Choose(available, key, transition);
 
@@ -300,6 +302,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             throw new ToolInputException("Give at least one of `summary`, `description`, `labels` or `priority` to change.");
         }
 
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment) { Content = Json(new JsonObject { ["fields"] = fields }) };
         await SendAsync(request, NotFound(key), cancellationToken);
         return new WriteResult(key.Value, Browse(key), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
@@ -309,6 +312,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
         string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment + "/assignee") { Content = Json(dialect.User(id)) };
         await SendAsync(request, NotFound(key), cancellationToken);
@@ -432,6 +436,22 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         JiraUser me = await GetJsonAsync(dialect.Api + "myself", JiraJsonContext.Default.JiraUser, "The configured account", cancellationToken);
         audit.BackendIdentity = UserName(me) is { } name ? $"{name} ({dialect.UserId(me)})" : dialect.UserId(me);
         return me;
+    }
+
+    /// <summary>
+    /// Where the issue lives now, checked before a write: the key the model gives only says where it was, and an
+    /// issue moved out of the allowlist keeps answering to its old key (OPS-77 → HR-3). Returns the current key.
+    /// </summary>
+    private async Task<IssueKey> StillAllowedAsync(JiraDialect dialect, IssueKey key, CancellationToken cancellationToken)
+    {
+        JiraIssue issue = await GetJsonAsync(dialect.Api + "issue/" + key.Segment + "?fields=project",
+            JiraJsonContext.Default.JiraIssue, NotFound(key), cancellationToken);
+        if (Trusted(issue.Key) is not { } current || issue.Fields?.Project?.Key is not { } project || project != current.Project)
+        {
+            throw new BackendException(BackendErrorKind.NotFound, NotVisible(NotFound(key)));
+        }
+
+        return current;
     }
 
     private void Allowed(IssueKey key)

@@ -154,6 +154,28 @@ public sealed class TicketingToolTests
         Assert.DoesNotContain("Issue does not exist", Text(result), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("jira_add_comment", """{"issue_key":"OPS-77","body":"hello"}""")]
+    [InlineData("jira_update_issue", """{"issue_key":"OPS-77","summary":"new"}""")]
+    [InlineData("jira_assign_issue", """{"issue_key":"OPS-77","assignee":"me"}""")]
+    [InlineData("jira_transition_issue", """{"issue_key":"OPS-77","transition":"Done"}""")]
+    public async Task Write_ToAnIssueMovedOutOfTheAllowlist_IsRefusedAndNothingIsSent(string tool, string arguments)
+    {
+        // OPS-77 was moved to HR: its old key still answers, so the key alone does not say where a write would land.
+        var (jira, host, client) = await StartAsync(cloud: true, new Dictionary<string, string?>
+        {
+            ["Confirmation:Disable"] = "jira_create_issue,jira_transition_issue,jira_add_comment,jira_update_issue,jira_assign_issue",
+        });
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync(tool, Args(arguments), cancellationToken: Ct);
+
+        Assert.True(result.IsError, Text(result));
+        Assert.Contains("OPS-77 was not found or is not visible to you", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain(jira.Requests, r => r.Method is "POST" or "PUT");
+    }
+
     [Fact]
     public async Task ExpiredCredentials_NameTheSettingToFixWithoutTheSecret()
     {
