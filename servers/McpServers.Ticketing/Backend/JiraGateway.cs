@@ -188,6 +188,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
+        // Also the transition pre-check: an issue moved out of the allowlist shows nothing and is never confirmed.
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
         return new TransitionList(key.Value, await TransitionsAsync(dialect, key, cancellationToken));
     }
 

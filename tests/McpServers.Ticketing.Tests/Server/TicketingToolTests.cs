@@ -159,6 +159,7 @@ public sealed class TicketingToolTests
     [InlineData("jira_update_issue", """{"issue_key":"OPS-77","summary":"new"}""")]
     [InlineData("jira_assign_issue", """{"issue_key":"OPS-77","assignee":"me"}""")]
     [InlineData("jira_transition_issue", """{"issue_key":"OPS-77","transition":"Done"}""")]
+    [InlineData("jira_list_transitions", """{"issue_key":"OPS-77"}""")]
     public async Task Write_ToAnIssueMovedOutOfTheAllowlist_IsRefusedAndNothingIsSent(string tool, string arguments)
     {
         // OPS-77 was moved to HR: its old key still answers, so the key alone does not say where a write would land.
