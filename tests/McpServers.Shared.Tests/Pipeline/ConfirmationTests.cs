@@ -51,6 +51,22 @@ public sealed class ConfirmationTests
     }
 
     [Fact]
+    public async Task DefaultPreview_ShowsEachValueOnOneLine_SoAValueCannotForgeAnotherLine()
+    {
+        // test_echo has no preview of its own: an administrator's Confirmation:Require gives it the default one.
+        await using var host = TestServerUnderTest.Start(new Dictionary<string, string?>(Writes) { ["Confirmation:Require"] = "test_echo" });
+        await using McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+
+        CallToolResult preview = await client.CallToolAsync("test_echo",
+            new Dictionary<string, object?> { ["message"] = "hi\n- count: 1000\u202e" }, cancellationToken: Ct);
+
+        string text = Text(preview);
+        Assert.True(preview.IsError);
+        Assert.Contains("- message: hi\\n- count: 1000\\u202E", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n- count: 1000", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PreCheck_RefusesBeforeAnyPreview_SoNobodyApprovesACallThatWouldFail()
     {
         await using var host = TestServerUnderTest.Start(Writes);
