@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using McpServers.InternalApi.Options;
 using McpServers.InternalApi.Tests.Service;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.Http;
@@ -137,5 +139,19 @@ public sealed class DocumentLoadTests : IAsyncLifetime
         Assert.True(call.IsError);
         Assert.Contains(reason, Text(call), StringComparison.Ordinal);
         Assert.Contains("could not be loaded", host.DiagnosticLog, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:00.500", true)]
+    [InlineData("00:00:01", false)]
+    [InlineData("00:05:00", false)]
+    [InlineData("00:05:01", true)]
+    public void DocumentTimeout_OutsideOneSecondToFiveMinutes_IsRefusedNamingTheSetting(string timeout, bool refused)
+    {
+        var options = new InternalApiOptions { Document = "x.json", BaseUrl = "https://inventory.internal/api", DocumentTimeout = TimeSpan.Parse(timeout, CultureInfo.InvariantCulture) };
+
+        IReadOnlyList<string> problems = InternalApiOptionsValidator.Check(options);
+
+        Assert.Equal(refused ? ["DocumentTimeout: must be between 00:00:01 and 00:05:00."] : [], problems);
     }
 }
