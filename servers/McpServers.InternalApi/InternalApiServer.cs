@@ -40,6 +40,7 @@ public static class InternalApiServer
             new SettingHelp("ToolPrefix", "Prefix of generated tool names.", "api_"),
             new SettingHelp("MaxResponseBytes", "Response bodies above this size are cut, with a notice.", "262144"),
             new SettingHelp("ToolWarningThreshold", "Warn at start-up when more tools than this are served.", "40"),
+            new SettingHelp("DocumentTimeout", "How long tools/list and tools/call wait for a document still loading (a slow URL) before answering with an error; the load goes on.", "00:00:05"),
             new SettingHelp("Auth:Mode", "None, ApiKey, Bearer or ClientCredentials; inferred when exactly one credential is set.", "None"),
             new SettingHelp("Auth:ApiKey", "API key (Auth:Mode=ApiKey).", Secret: true),
             new SettingHelp("Auth:ApiKeyName", "Header or query parameter carrying the API key.", "X-API-Key"),
@@ -65,11 +66,19 @@ public static class InternalApiServer
         EnvironmentAliases = [new EnvironmentAlias("INTERNAL_API_TOKEN", "Auth:BearerToken")],
     };
 
-    public static readonly ServerJson Json = new(InternalApiJsonContext.Default);
+    /// <summary>
+    /// Every tool is generated: one per selected operation of the administrator's document, which loads in the
+    /// background from the moment the server is built (a URL must not hold up <c>initialize</c>).
+    /// </summary>
+    public static readonly ToolCatalog Tools = new ToolCatalog().AddSource(services =>
+    {
+        DocumentLoad document = services.GetRequiredService<DocumentLoad>();
+        return new PendingTools(ToolsAsync(document.Catalog, services.GetRequiredService<ServerJson>()), document.Timeout,
+            "the OpenAPI document (setting Document, --openapi)");
 
-    /// <summary>Every tool is generated: one per selected operation of the administrator's document.</summary>
-    public static readonly ToolCatalog Tools = new ToolCatalog()
-        .AddSource(services => services.GetRequiredService<OperationCatalog>().Operations.Select(o => (McpServerTool)new InvokeOperationTool(o)));
+        static async Task<IEnumerable<McpServerTool>> ToolsAsync(Task<OperationCatalog> catalog, ServerJson json) =>
+            (await catalog.ConfigureAwait(false)).Operations.Select(o => (McpServerTool)new InvokeOperationTool(o, json));
+    });
 
     public static IMcpServerBuilder AddInternalApiServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -88,9 +97,9 @@ public static class InternalApiServer
                 sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IApiGateway, HttpApiGateway>();
-        services.AddSingleton(sp => LoadCatalog(sp, configuration));
+        services.AddSingleton(sp => StartLoad(sp, configuration));
         services.AddSingleton<IServerCheck, InternalApiCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(InternalApiJsonContext.Default));
     }
 
     private static InternalApiOptions ValidatedOptions(IConfiguration configuration)
@@ -110,31 +119,55 @@ public static class InternalApiServer
     }
 
     /// <summary>
-    /// The document is read once, when the tool list is first needed. A file costs nothing on the network; a URL
-    /// document is fetched once from the service (with the configured credentials and timeouts). Serving has validated
-    /// every setting by now; <c>--print-tools</c> has not, and needs only the document and the selection settings: no
-    /// document means no tools, and a document file needs neither the base URL nor credentials.
+    /// Starts reading the document, once. A file costs nothing on the network; a URL document is fetched once from
+    /// the service (with the configured credentials and timeouts). Serving has validated every setting by now;
+    /// <c>--print-tools</c> has not, and needs only the document and the selection settings: no document means no
+    /// tools, and a document file needs neither the base URL nor credentials.
     /// </summary>
-    private static OperationCatalog LoadCatalog(IServiceProvider services, IConfiguration configuration)
+    private static DocumentLoad StartLoad(IServiceProvider services, IConfiguration configuration)
     {
         InternalApiOptions options = InternalApiOptions.FromConfiguration(configuration);
         if (string.IsNullOrWhiteSpace(options.Document))
         {
-            return OperationCatalog.Build(new OpenApiDocument(), options);
+            return new DocumentLoad(_ => Task.FromResult(OperationCatalog.Build(new OpenApiDocument(), options)), options.DocumentTimeout);
         }
 
-        ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(InternalApiServer).FullName!) ?? NullLogger.Instance;
         if (Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out Uri? baseUrl))
         {
             services.GetRequiredService<AuditContext>().Downstream = baseUrl.Authority;
         }
 
+        ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(InternalApiServer).FullName!) ?? NullLogger.Instance;
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName);
         bool remote = Uri.TryCreate(options.Document, UriKind.Absolute, out Uri? location) && location.Scheme is "http" or "https";
         // A document file is read without the network, so it needs no credentials.
-        using var fileOnly = new ApiAuthenticator(new AuthOptions(), () => http, services.GetRequiredService<SecretRedactor>(), TimeProvider.System);
-        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document, http,
-            remote ? services.GetRequiredService<ApiAuthenticator>() : fileOnly, CancellationToken.None).GetAwaiter().GetResult();
+        ApiAuthenticator authenticator = remote
+            ? services.GetRequiredService<ApiAuthenticator>()
+            : new ApiAuthenticator(new AuthOptions(), () => http, services.GetRequiredService<SecretRedactor>(), TimeProvider.System);
+        return new DocumentLoad(ct => LoadCatalogAsync(options, http, authenticator, remote, logger, ct), options.DocumentTimeout);
+    }
+
+    private static async Task<OperationCatalog> LoadCatalogAsync(InternalApiOptions options, HttpClient http, ApiAuthenticator authenticator,
+        bool remote, ILogger logger, CancellationToken cancellationToken)
+    {
+        OpenApiDocument document;
+        try
+        {
+            document = await OpenApiDocumentLoader.LoadAsync(options.Document!, http, authenticator, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.DocumentNotLoaded(logger, e);
+            throw;
+        }
+        finally
+        {
+            if (!remote)
+            {
+                authenticator.Dispose();
+            }
+        }
+
         OperationCatalog catalog = OperationCatalog.Build(document, options);
         foreach (string skipped in catalog.Skipped)
         {
@@ -156,11 +189,36 @@ public static class InternalApiServer
     }
 }
 
+/// <summary>The document's operations, loading in the background from the moment the server is built.</summary>
+internal sealed class DocumentLoad : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    public DocumentLoad(Func<CancellationToken, Task<OperationCatalog>> load, TimeSpan timeout)
+    {
+        Catalog = load(_stop.Token);
+        Timeout = timeout;
+    }
+
+    public Task<OperationCatalog> Catalog { get; }
+
+    /// <summary>How long a request waits for the document (<c>DocumentTimeout</c>).</summary>
+    public TimeSpan Timeout { get; }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+}
+
 /// <summary><c>--check</c>: the document's verdict per operation, and one request to the service's base URL.</summary>
-internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOptions options, IHttpClientFactory clients, ApiAuthenticator authenticator) : IServerCheck
+internal sealed class InternalApiCheck(DocumentLoad document, InternalApiOptions options, IHttpClientFactory clients, ApiAuthenticator authenticator) : IServerCheck
 {
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken)
     {
+        // The host has waited for the tools, so the document has loaded by now.
+        OperationCatalog catalog = await document.Catalog;
         var results = new List<CheckResult>
         {
             new("document", catalog.Operations.Count > 0 ? CheckStatus.Ok : CheckStatus.Failed,

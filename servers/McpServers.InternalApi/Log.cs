@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, string warning);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The OpenAPI document (setting Document) could not be loaded; no tools are served")]
+    public static partial void DocumentNotLoaded(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Tool {Tool} got HTTP {Status} from the service (problem details: {HasProblem})")]
     public static partial void ServiceError(ILogger logger, string tool, int status, bool hasProblem);
 }

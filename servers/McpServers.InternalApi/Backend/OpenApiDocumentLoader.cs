@@ -1,4 +1,3 @@
-using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
 using Microsoft.OpenApi;
@@ -52,22 +51,16 @@ public static class OpenApiDocumentLoader
         ArgumentNullException.ThrowIfNull(authenticator);
         if (Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
         {
-            try
-            {
-                // The shared send path: a redirect off the document's origin is refused (tools would be built from
-                // another host's document, and the credentials sent there) and the document is capped in size and time.
-                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                await authenticator.ApplyAsync(request, cancellationToken);
-                request.Options.Set(BackendHttp.BaseAddress, new Uri(uri, "./"));
-                using HttpResponseMessage response = await http.SendToBackendAsync(request, "The OpenAPI document server", cancellationToken);
-                return Parse(await response.ReadTextAsync(cancellationToken), uri.AbsolutePath);
-            }
-            catch (BackendException e)
-            {
-                throw new ConfigurationException(e.InnerException is HttpRequestException { StatusCode: { } status }
-                    ? $"Document: fetching {uri.AbsolutePath} answered HTTP {(int)status}."
-                    : $"Document: {uri.AbsolutePath} could not be fetched: {e.SafeMessage ?? e.Kind.ToString()}");
-            }
+            // The shared send path: a redirect off the document's origin is refused (tools would be built from
+            // another host's document, and the credentials sent there) and the document is capped in size and time.
+            // A failure is a BackendException whose safe message names no host.
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            await authenticator.ApplyAsync(request, cancellationToken);
+            request.Options.Set(BackendHttp.BaseAddress, new Uri(uri, "./"));
+            using HttpResponseMessage response = await http.SendToBackendAsync(request, "The OpenAPI document server",
+                (failed, _) => Task.FromResult<Exception?>(new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)failed.StatusCode}.")),
+                cancellationToken);
+            return Parse(await response.ReadTextAsync(cancellationToken), uri.AbsolutePath);
         }
 
         string path = Path.GetFullPath(location);

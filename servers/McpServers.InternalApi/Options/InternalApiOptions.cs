@@ -32,6 +32,12 @@ public sealed class InternalApiOptions
     /// <summary>Tool surfaces above this size get a start-up warning (models choose worse among many tools).</summary>
     public int ToolWarningThreshold { get; set; } = 40;
 
+    /// <summary>
+    /// How long tools/list and tools/call wait for a document that is still loading (a slow URL) before they are
+    /// answered with an error naming <see cref="Document"/>; the load itself goes on.
+    /// </summary>
+    public TimeSpan DocumentTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public AuthOptions Auth { get; set; } = new();
 
     /// <summary>

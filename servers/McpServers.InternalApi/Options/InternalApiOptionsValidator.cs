@@ -46,6 +46,11 @@ public static class InternalApiOptionsValidator
             problems.Add("ToolWarningThreshold: must be at least 1.");
         }
 
+        if (options.DocumentTimeout < TimeSpan.FromSeconds(1) || options.DocumentTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("DocumentTimeout: must be between 00:00:01 and 00:05:00.");
+        }
+
         problems.AddRange(CheckAuth(options.Auth));
         return problems;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Backend;
+using McpServers.Shared.Pipeline;
 using McpServers.Shared.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -17,11 +18,14 @@ namespace McpServers.InternalApi.Tools;
 public sealed class InvokeOperationTool : McpServerTool
 {
     private readonly ApiOperation _operation;
+    private readonly ServerJson _json;
 
-    public InvokeOperationTool(ApiOperation operation)
+    public InvokeOperationTool(ApiOperation operation, ServerJson json)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(json);
         _operation = operation;
+        _json = json;
         ProtocolTool = new Tool
         {
             Name = operation.ToolName,
@@ -51,19 +55,12 @@ public sealed class InvokeOperationTool : McpServerTool
         IApiGateway gateway = request.Services!.GetRequiredService<IApiGateway>();
         var arguments = new Dictionary<string, JsonElement>(request.Params?.Arguments ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
         ApiResponse response = await gateway.CallAsync(_operation, arguments, cancellationToken);
-        return ResponseFormat.ToResult(response);
+        (OperationOutput output, string text) = Render(response);
+        return ToolResult.Create(output, text, _json);
     }
-}
 
-/// <summary>What an operation tool returns as structured content.</summary>
-/// <param name="Body">The JSON body when it was JSON and complete (strings cleaned of control and bidi characters).</param>
-/// <param name="BodyText">Text bodies, and JSON bodies that had to be cut.</param>
-public sealed record OperationOutput(int Status, string? ContentType, JsonNode? Body, string? BodyText, long? Bytes, Truncation Truncation);
-
-/// <summary>Responses as structured content plus a compact text rendering; binary bodies are described, not dumped.</summary>
-public static class ResponseFormat
-{
-    public static CallToolResult ToResult(ApiResponse response)
+    /// <summary>The response as structured content plus a compact text rendering; binary bodies are described, not dumped.</summary>
+    private static (OperationOutput Output, string Text) Render(ApiResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         string? type = response.ContentType;
@@ -95,11 +92,7 @@ public static class ResponseFormat
             text = $"HTTP {response.Status.ToString(CultureInfo.InvariantCulture)}: binary content ({type ?? "unknown type"}, {total.ToString(CultureInfo.InvariantCulture)} bytes{(response.Truncated ? " or more" : "")}), not shown.";
         }
 
-        return new CallToolResult
-        {
-            Content = [new TextContentBlock { Text = text }],
-            StructuredContent = JsonSerializer.SerializeToElement(output, InternalApiJsonContext.Default.OperationOutput),
-        };
+        return (output, text);
     }
 
     private static JsonNode? TryParse(byte[] body)
@@ -163,3 +156,8 @@ public static class ResponseFormat
     private static bool IsText(string? type) =>
         type is not null && (type.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || type.EndsWith("xml", StringComparison.OrdinalIgnoreCase));
 }
+
+/// <summary>What an operation tool returns as structured content.</summary>
+/// <param name="Body">The JSON body when it was JSON and complete (strings cleaned of control and bidi characters).</param>
+/// <param name="BodyText">Text bodies, and JSON bodies that had to be cut.</param>
+public sealed record OperationOutput(int Status, string? ContentType, JsonNode? Body, string? BodyText, long? Bytes, Truncation Truncation);

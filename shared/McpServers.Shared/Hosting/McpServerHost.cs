@@ -108,7 +108,7 @@ public sealed class McpServerHostBuilder
                 // The manifest is change control of the tool definitions: it must not need a reachable backend or
                 // credentials, so options validation (backend settings) is skipped; the tool set is still built.
                 _builder.Services.AddSingleton(new ToolManifestOnly());
-                using (IHost? host = await StartUpAsync(validateOptions: false))
+                using (IHost? host = await StartUpAsync(validateOptions: false, awaitTools: true))
                 {
                     if (host is null)
                     {
@@ -126,7 +126,8 @@ public sealed class McpServerHostBuilder
 
             default:
                 _builder.Services.AddMcpServer().WithStdioServerTransport();
-                using (IHost? host = await StartUpAsync(validateOptions: true))
+                // Tools a source loads in the background (a document at a URL) do not hold up serving: requests wait for them.
+                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: false))
                 {
                     if (host is null)
                     {
@@ -143,7 +144,7 @@ public sealed class McpServerHostBuilder
     /// Everything that can be wrong before serving — unknown settings, option values, tool schemas, declared tools —
     /// fails here with a message naming what to fix (exit code 2), never as a stack trace after a client has connected.
     /// </summary>
-    private async Task<IHost?> StartUpAsync(bool validateOptions)
+    private async Task<IHost?> StartUpAsync(bool validateOptions, bool awaitTools)
     {
         IHost? host = null;
         try
@@ -166,7 +167,12 @@ public sealed class McpServerHostBuilder
                 ValidateOptions(host.Services);
             }
 
-            _ = host.Services.GetRequiredService<ToolRegistry>();
+            ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
+            if (awaitTools)
+            {
+                await registry.WhenReadyAsync(CancellationToken.None);
+            }
+
             return host;
         }
         catch (Exception e)
@@ -203,6 +209,7 @@ public sealed class McpServerHostBuilder
             {
                 ValidateOptions(host.Services);
                 ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
+                await registry.WhenReadyAsync(cancellationToken);
                 int visible = registry.Visible.Count();
                 results.Add(new CheckResult("configuration", CheckStatus.Ok, "settings are valid"));
                 results.Add(new CheckResult("tools", CheckStatus.Ok,
@@ -433,7 +440,7 @@ public sealed class McpServerHostBuilder
         string message = e switch
         {
             OptionsValidationException o => string.Join(" ", o.Failures),
-            ConfigurationException or InvalidDataException or FormatException or InvalidOperationException => e.Message,
+            ConfigurationException or InvalidDataException or FormatException or InvalidOperationException or ToolsUnavailableException => e.Message,
             // Not a type a server throws for a setting: name it, so the message is still useful.
             _ => $"{e.Message} ({e.GetType().Name})",
         };

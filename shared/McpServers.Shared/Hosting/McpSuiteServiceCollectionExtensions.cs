@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -78,7 +79,7 @@ public static class McpSuiteServiceCollectionExtensions
 
             return new ToolRegistry(catalog, sp, sp.GetRequiredService<ServerJson>(),
                 sp.GetRequiredService<IOptions<PolicyOptions>>(), sp.GetRequiredService<IOptions<ConfirmationOptions>>(),
-                sp.GetRequiredService<IOptions<RateLimitOptions>>());
+                sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<AuditFilter>();
         services.AddSingleton<PolicyFilter>();
@@ -112,9 +113,14 @@ public static class McpSuiteServiceCollectionExtensions
                 filters.AddCallToolFilter(Stage<ConcurrencyFilter>);
                 filters.AddListToolsFilter(next => async (context, cancellationToken) =>
                 {
-                    ListToolsResult result = await next(context, cancellationToken);
                     ToolRegistry registry = Services(context).GetRequiredService<ToolRegistry>();
-                    result.Tools = [.. result.Tools.Where(t => registry.TryGet(t.Name, out RegisteredTool? r) && registry.Refusal(r) is null)];
+                    await WhenToolsReadyAsync(registry, context.Server, cancellationToken);
+                    ListToolsResult result = await next(context, cancellationToken);
+                    if (context.Params?.Cursor is null)
+                    {
+                        result.Tools = [.. registry.Visible.Select(t => t.Tool.ProtocolTool)];
+                    }
+
                     return result;
                 });
             });
@@ -127,16 +133,36 @@ public static class McpSuiteServiceCollectionExtensions
     private static IServiceProvider Services(MessageContext context) =>
         context.Services ?? context.Server.Services ?? throw new InvalidOperationException("The MCP request has no services.");
 
-    /// <summary>Puts the registry's tools (checked, wrapped) into the SDK's tool collection.</summary>
+    /// <summary>
+    /// Waits for tools a source loads in the background; when they are not there in time, tools/list is answered
+    /// with an error naming the source's setting, and the client is told once they have arrived (list_changed).
+    /// </summary>
+    private static async Task WhenToolsReadyAsync(ToolRegistry registry, McpServer session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.WhenReadyAsync(cancellationToken);
+        }
+        catch (ToolsUnavailableException e)
+        {
+            _ = registry.Ready.ContinueWith(
+                _ => session.SendNotificationAsync(NotificationMethods.ToolListChangedNotification, CancellationToken.None),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw new McpProtocolException(e.Message, McpErrorCode.InternalError);
+        }
+    }
+
+    /// <summary>
+    /// Builds the registry when the server is built (so background sources start loading then) and declares the
+    /// tools capability. The SDK's own collection stays empty: tools/list and tools/call take the tools from the
+    /// registry, which may receive them after the server has started.
+    /// </summary>
     private sealed class ToolCollectionSetup(ToolRegistry registry) : IConfigureOptions<McpServerOptions>
     {
         public void Configure(McpServerOptions options)
         {
+            ArgumentNullException.ThrowIfNull(registry);
             options.ToolCollection ??= [];
-            foreach (RegisteredTool tool in registry.All)
-            {
-                options.ToolCollection.Add(tool.Tool);
-            }
         }
     }
 }

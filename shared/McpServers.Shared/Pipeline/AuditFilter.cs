@@ -23,12 +23,28 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         long started = Stopwatch.GetTimestamp();
         DateTimeOffset timestamp = time.GetUtcNow();
         string tool = context.Params?.Name ?? string.Empty;
-        // Taken before later stages strip the confirmation token, so the trail shows the call as the client made it.
-        var arguments = audit.Redact(context.Params?.Arguments,
-            registry.TryGet(tool, out RegisteredTool? registered) ? registered.SecretParameters : NoSecrets);
+        // Taken before later stages replace them (the confirmation token stripped), so the trail shows the call as the client made it.
+        IDictionary<string, JsonElement>? asCalled = context.Params?.Arguments;
+        RegisteredTool? registered = null;
 
         try
         {
+            // Tools a source loads in the background are waited for first: the call needs them, and their own secret
+            // parameters are redacted from the trail.
+            try
+            {
+                await registry.WhenReadyAsync(cancellationToken);
+            }
+            catch (ToolsUnavailableException e)
+            {
+                state.Set(AuditOutcome.Error, "tools not loaded");
+                return ToolResults.Error(e.Message);
+            }
+
+            registry.TryGet(tool, out registered);
+            // The SDK matched the name against its own collection, which is empty: the registry holds the tools.
+            context.MatchedPrimitive ??= registered?.Tool;
+
             // Fail closed: a change that cannot be audited is not made. Reads go on (their lines go to stderr).
             // A call policy refuses anyway gets policy's own words from the next stage.
             if (registered is { IsReadOnly: false } && registry.Refusal(registered) is null && !audit.EnsureWritable())
@@ -63,6 +79,7 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         }
         finally
         {
+            JsonElement arguments = audit.Redact(asCalled, registered?.SecretParameters ?? NoSecrets);
             audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
                 context.Server.ClientInfo?.Name, context.Server.ClientInfo?.Version, tool, arguments,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, state.Outcome, state.Reason, auditContext.Downstream,

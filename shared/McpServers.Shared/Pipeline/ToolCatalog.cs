@@ -10,11 +10,11 @@ namespace McpServers.Shared.Pipeline;
 /// <summary>
 /// A server's explicit list of tools: one line per tool class, so one diff shows everything a server exposes
 /// (no assembly scanning). Administrator-declared tools (database queries, API operations) come from a source
-/// that is evaluated once the configuration is known.
+/// that is evaluated once the configuration is known, or that loads in the background (<see cref="PendingTools"/>).
 /// </summary>
 public sealed class ToolCatalog
 {
-    private readonly List<Func<IServiceProvider, JsonSerializerOptions, IEnumerable<McpServerTool>>> _sources = [];
+    private readonly List<Func<IServiceProvider, JsonSerializerOptions, PendingTools>> _sources = [];
 
     /// <summary>Adds a tool class: sealed, exactly one <see cref="McpServerToolAttribute"/> method, created per call through DI.</summary>
     public ToolCatalog Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
@@ -34,9 +34,9 @@ public sealed class ToolCatalog
                 ? McpServerTool.Create(method, target: null, Options(services, json))
                 : McpServerTool.Create(method, CreateTarget, Options(services, json));
             // The confirmation stage creates the tool's preview side the same way the SDK creates the tool.
-            return typeof(IConfirmableTool).IsAssignableFrom(typeof(T))
+            return PendingTools.Known(typeof(IConfirmableTool).IsAssignableFrom(typeof(T))
                 ? [new WithMetadata(tool, new ConfirmableToolFactory(sp => (IConfirmableTool)ActivatorUtilities.CreateInstance<T>(sp)))]
-                : [tool];
+                : [tool]);
         });
         return this;
 
@@ -48,12 +48,25 @@ public sealed class ToolCatalog
     public ToolCatalog AddSource(Func<IServiceProvider, IEnumerable<McpServerTool>> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        _sources.Add((services, _) => source(services));
+        _sources.Add((services, _) => PendingTools.Known([.. source(services)]));
         return this;
     }
 
-    internal IEnumerable<McpServerTool> Materialize(IServiceProvider services, JsonSerializerOptions json) =>
-        _sources.SelectMany(source => source(services, json));
+    /// <summary>
+    /// Adds tools that load in the background (e.g. from a document at a URL), so that a slow source holds up neither
+    /// start-up nor <c>initialize</c>. The load starts when the server is built; tools/list and tools/call wait for it
+    /// up to <see cref="PendingTools.Wait"/>, then are answered with an error naming <see cref="PendingTools.Source"/>.
+    /// </summary>
+    public ToolCatalog AddSource(Func<IServiceProvider, PendingTools> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _sources.Add((services, _) => source(services) ?? throw new InvalidOperationException("A tool source returned no PendingTools."));
+        return this;
+    }
+
+    /// <summary>Starts every source, in catalog order.</summary>
+    internal IReadOnlyList<PendingTools> Start(IServiceProvider services, JsonSerializerOptions json) =>
+        [.. _sources.Select(source => source(services, json))];
 
     private sealed class WithMetadata(McpServerTool inner, object extra) : DelegatingMcpServerTool(inner)
     {
@@ -62,4 +75,17 @@ public sealed class ToolCatalog
 
     private static McpServerToolCreateOptions Options(IServiceProvider services, JsonSerializerOptions json) =>
         new() { Services = services, SerializerOptions = json };
+}
+
+/// <summary>Tools a source is still loading (see <see cref="ToolCatalog.AddSource(Func{IServiceProvider, PendingTools})"/>).</summary>
+/// <param name="Tools">The load, already started.</param>
+/// <param name="Wait">How long a request waits for it before it is answered with an error; the load itself goes on.</param>
+/// <param name="Source">What loads, with the setting that names it, for errors: "the OpenAPI document (setting Document, --openapi)".</param>
+public sealed record PendingTools(Task<IEnumerable<McpServerTool>> Tools, TimeSpan Wait, string Source)
+{
+    /// <summary>False for the tools of <see cref="ToolCatalog.Add{T}"/> and synchronous sources: known when the server is built.</summary>
+    internal bool Background { get; private init; } = true;
+
+    internal static PendingTools Known(IEnumerable<McpServerTool> tools) =>
+        new(Task.FromResult(tools), TimeSpan.Zero, string.Empty) { Background = false };
 }

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
+using McpServers.Shared.Errors;
+using McpServers.Shared.Hosting;
 using McpServers.Shared.Validation;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -12,7 +15,9 @@ namespace McpServers.Shared.Pipeline;
 /// <summary>
 /// Every tool the server has, checked once at start-up (fail closed): names follow the suite's rule, schemas use
 /// only keywords the validator enforces, confirmable tools advertise their <c>confirmation_token</c> parameter.
-/// The pipeline and tools/list both read from here, so what is advertised is what is enforced.
+/// The pipeline and tools/list both read from here, so what is advertised is what is enforced. Tools a source loads
+/// in the background (<see cref="PendingTools"/>) are registered, all at once, when it has loaded: until then the
+/// registry is empty and <see cref="WhenReadyAsync"/> is the one point to wait for them.
 /// </summary>
 public sealed partial class ToolRegistry
 {
@@ -21,13 +26,16 @@ public sealed partial class ToolRegistry
 
     public const int MaxNameLength = 48;
 
-    private readonly Dictionary<string, RegisteredTool> _byName = new(StringComparer.Ordinal);
     private readonly PolicyOptions _policy;
     private readonly IReadOnlySet<string> _include;
     private readonly IReadOnlySet<string> _exclude;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _wait;
+    private readonly string _sources;
+    private volatile Registered _registered = Registered.None;
 
     public ToolRegistry(ToolCatalog catalog, IServiceProvider services, ServerJson json, IOptions<PolicyOptions> policy,
-        IOptions<ConfirmationOptions> confirmation, IOptions<RateLimitOptions> rateLimits)
+        IOptions<ConfirmationOptions> confirmation, IOptions<RateLimitOptions> rateLimits, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(json);
@@ -37,7 +45,7 @@ public sealed partial class ToolRegistry
         _policy = policy.Value;
         _include = PolicyOptions.Split(_policy.Tools);
         _exclude = PolicyOptions.Split(_policy.ExcludeTools);
-        IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Value.Require);
+        _time = time ?? TimeProvider.System;
         IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Value.Disable);
         IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.Value.RequireElicitation);
         if (elicitationOnly.Intersect(disable).FirstOrDefault() is { } both)
@@ -46,12 +54,77 @@ public sealed partial class ToolRegistry
                 [$"Tool '{both}' is in both Confirmation:Disable and Confirmation:RequireElicitation; remove it from one of them."]);
         }
 
+        IReadOnlyList<PendingTools> sources = catalog.Start(services, json.Options);
+        PendingTools[] background = [.. sources.Where(s => s.Background)];
+        _wait = background.Length == 0 ? TimeSpan.Zero : background.Max(s => s.Wait);
+        _sources = string.Join(" and ", background.Select(s => s.Source));
+        Ready = RegisterAsync(sources, confirmation.Value, rateLimits.Value);
+        if (background.Length == 0)
+        {
+            // Every tool was known when the server was built: a bad one stops it from starting, as it always has.
+            Ready.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>
+    /// Completes when every tool is registered (at once for a catalog without background sources); faults with the
+    /// source's own exception when a source fails. Waiting on it has no limit: requests use <see cref="WhenReadyAsync"/>.
+    /// </summary>
+    public Task Ready { get; }
+
+    /// <summary>Every registered tool, in catalog order, whether or not policy exposes it; empty until <see cref="Ready"/>.</summary>
+    public IReadOnlyList<RegisteredTool> All => _registered.All;
+
+    /// <summary>
+    /// The one "tools are ready" point: returns once every tool is registered, waiting at most the longest
+    /// <see cref="PendingTools.Wait"/> of the background sources. Otherwise throws <see cref="ToolsUnavailableException"/>,
+    /// whose message names the source's setting and is safe to show the model.
+    /// </summary>
+    public async Task WhenReadyAsync(CancellationToken cancellationToken)
+    {
+        if (Ready.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await Ready.WaitAsync(_wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!Ready.IsCompleted)
+        {
+            throw new ToolsUnavailableException(
+                $"This server's tools are not available yet: {_sources} did not load within {Seconds(_wait)}. Try again shortly; if this persists, an administrator must check that setting.");
+        }
+        catch (Exception e) when (Ready.IsFaulted && e is not OperationCanceledException)
+        {
+            throw new ToolsUnavailableException($"This server's tools are not available: {_sources} could not be loaded. {Reason(e)}");
+        }
+    }
+
+    private async Task RegisterAsync(IReadOnlyList<PendingTools> sources, ConfirmationOptions confirmation, RateLimitOptions rateLimits)
+    {
+        var candidates = new List<McpServerTool>();
+        foreach (PendingTools source in sources)
+        {
+            candidates.AddRange(await source.Tools.ConfigureAwait(false));
+        }
+
+        _registered = Register(candidates, confirmation, rateLimits);
+    }
+
+    private Registered Register(List<McpServerTool> candidates, ConfirmationOptions confirmation, RateLimitOptions rateLimits)
+    {
+        IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Require);
+        IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Disable);
+        IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.RequireElicitation);
+        var byName = new Dictionary<string, RegisteredTool>(StringComparer.Ordinal);
         var tools = new List<RegisteredTool>();
-        foreach (McpServerTool candidate in catalog.Materialize(services, json.Options))
+        foreach (McpServerTool candidate in candidates)
         {
             string name = candidate.ProtocolTool.Name;
             CheckName(name);
-            if (_byName.ContainsKey(name))
+            if (byName.ContainsKey(name))
             {
                 throw new InvalidOperationException($"Two tools are named '{name}'. Tool names must be unique.");
             }
@@ -69,36 +142,45 @@ public sealed partial class ToolRegistry
 
             var secrets = candidate.Metadata.OfType<SecretParametersAttribute>().SelectMany(a => a.Names).ToHashSet(StringComparer.Ordinal);
             bool readOnly = tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
-            int perMinute = rateLimits.Value.Tools.TryGetValue(name, out int own) ? own
-                : readOnly ? rateLimits.Value.ReadPerMinute : rateLimits.Value.WritePerMinute;
+            int perMinute = rateLimits.Tools.TryGetValue(name, out int own) ? own
+                : readOnly ? rateLimits.ReadPerMinute : rateLimits.WritePerMinute;
             var entry = new RegisteredTool(tool, validator, confirm, secrets, CreateLimiter(perMinute), perMinute)
             {
                 RequiresElicitation = byElicitationOnly,
                 Confirmable = candidate.Metadata.OfType<ConfirmableToolFactory>().FirstOrDefault(),
             };
-            _byName.Add(name, entry);
+            byName.Add(name, entry);
             tools.Add(entry);
         }
 
         foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable).Concat(elicitationOnly))
         {
-            if (!_byName.ContainsKey(listed))
+            if (!byName.ContainsKey(listed))
             {
                 throw new OptionsValidationException("Policy", typeof(PolicyOptions),
-                    [$"Unknown tool '{listed}' in Policy:Tools, Policy:ExcludeTools or Confirmation settings. Known tools: {string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal))}."]);
+                    [$"Unknown tool '{listed}' in Policy:Tools, Policy:ExcludeTools or Confirmation settings. Known tools: {string.Join(", ", byName.Keys.Order(StringComparer.Ordinal))}."]);
             }
         }
 
-        All = tools;
+        return new Registered(tools, byName);
     }
 
-    /// <summary>Every registered tool, in catalog order, whether or not policy exposes it.</summary>
-    public IReadOnlyList<RegisteredTool> All { get; }
+    /// <summary>Why a source failed, in words fit for the model: our own messages, never an unknown exception's text.</summary>
+    private static string Reason(Exception e) => e switch
+    {
+        OptionsValidationException o => string.Join(" ", o.Failures),
+        BackendException b => b.SafeMessage ?? $"The backend failed ({b.Kind}).",
+        ConfigurationException or InvalidOperationException => e.Message,
+        _ => "It failed unexpectedly; the server's diagnostic log says why.",
+    };
+
+    private static string Seconds(TimeSpan wait) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s");
 
     public bool ReadOnlyMode => _policy.ReadOnly;
 
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegisteredTool? tool) =>
-        _byName.TryGetValue(name, out tool);
+        _registered.ByName.TryGetValue(name, out tool);
 
     /// <summary>Why policy refuses the tool, or null when it may run. Read-only &gt; exclude &gt; include.</summary>
     public string? Refusal(RegisteredTool tool)
@@ -147,6 +229,12 @@ public sealed partial class ToolRegistry
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex ToolName();
+
+    /// <summary>The registered tools, published at once (readers never see a half-registered set).</summary>
+    private sealed record Registered(IReadOnlyList<RegisteredTool> All, IReadOnlyDictionary<string, RegisteredTool> ByName)
+    {
+        public static readonly Registered None = new([], new Dictionary<string, RegisteredTool>(StringComparer.Ordinal));
+    }
 
     /// <summary>
     /// The schema clients see and the validator enforces: strict (an unknown parameter is an error the model can

@@ -84,4 +84,16 @@ public sealed class InternalApiServerProcessTests : IAsyncLifetime
         Assert.Contains("GET /reports/{host} (getReport)", output, StringComparison.Ordinal);
         Assert.Contains("/api", Assert.Single(_service.Requests).Path, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Check_AwaitsTheDocument_AndADocumentThatCannotBeFetchedIsAFailNamingTheSetting()
+    {
+        string missing = new Uri(_service.BaseAddress, "api/no-such-openapi.json").ToString();
+        var (exitCode, stdout, stderr) = await StdioMcpProcess.RunOnceAsync(ServerExecutable.Resolve("mcp-internal-api"),
+            ["--openapi", missing, "--base-url", _service.ApiBase, "--check"], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 1, stdout + stderr);
+        Assert.Contains("FAIL  configuration:", stdout, StringComparison.Ordinal);
+        Assert.Contains("(setting Document, --openapi) could not be loaded. Document: fetching /api/no-such-openapi.json answered HTTP 404.", stdout, StringComparison.Ordinal);
+    }
 }

@@ -211,7 +211,9 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
         List<string> writeTools;
         await using (var writable = StartInMemory(AllowWrites))
         {
-            writeTools = [.. writable.Services.GetRequiredService<ToolRegistry>().All.Where(t => !t.IsReadOnly).Select(t => t.Name)];
+            ToolRegistry registry = writable.Services.GetRequiredService<ToolRegistry>();
+            await registry.WhenReadyAsync(Ct);
+            writeTools = [.. registry.All.Where(t => !t.IsReadOnly).Select(t => t.Name)];
         }
 
         await using var host = StartInMemory(new Dictionary<string, string?> { ["Policy:ReadOnly"] = "true" });
@@ -292,7 +294,9 @@ public abstract class ServerConformanceTests<TServer> where TServer : IConforman
     public async Task ToolManifest_MatchesTheCommittedSnapshot()
     {
         await using var host = StartInMemory(AllowWrites);
-        string manifest = McpServerHostBuilder.ToolManifest(host.Services.GetRequiredService<ToolRegistry>());
+        ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
+        await registry.WhenReadyAsync(Ct);
+        string manifest = McpServerHostBuilder.ToolManifest(registry);
         ManifestSnapshot.AssertMatches(Server.ManifestSnapshotPath, manifest);
     }
 
