@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using McpServers.Shared.Audit;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace McpServers.Ticketing;
 
 /// <summary>mcp-ticketing: who it is, its settings, and every tool it can expose.</summary>
-public static class TicketingServer
+public static partial class TicketingServer
 {
     public static readonly ServerIdentity Identity = new()
     {
@@ -66,10 +68,10 @@ public static class TicketingServer
         ],
     };
 
-    /// <summary>The JSON options tools are created with, and results are written with.</summary>
-    public static readonly ServerJson Json = new(TicketingJsonContext.Default);
-
-    /// <summary>Every tool this server can expose.</summary>
+    /// <summary>
+    /// Every tool this server can expose. Each tool's output type is registered for JSON just below (NativeAOT has no
+    /// reflection JSON): adding a tool is its line here and its line there.
+    /// </summary>
     public static readonly ToolCatalog Tools = new ToolCatalog()
         .Add<SearchIssuesTool>()
         .Add<GetIssueTool>()
@@ -81,6 +83,22 @@ public static class TicketingServer
         .Add<UpdateIssueTool>()
         .Add<AssignIssueTool>()
         .AddSource(SearchJqlTool.WhenEnabled);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSerializable(typeof(SearchIssuesTool.Output), TypeInfoPropertyName = "SearchIssuesOutput")] // also jira_search_jql's
+    [JsonSerializable(typeof(IssueDetail))]
+    [JsonSerializable(typeof(ProjectList))]
+    [JsonSerializable(typeof(TransitionList))]
+    [JsonSerializable(typeof(CreateIssueTool.Output), TypeInfoPropertyName = "CreateIssueOutput")]
+    [JsonSerializable(typeof(AddCommentTool.Output), TypeInfoPropertyName = "AddCommentOutput")]
+    [JsonSerializable(typeof(TransitionIssueTool.Output), TypeInfoPropertyName = "TransitionIssueOutput")]
+    [JsonSerializable(typeof(UpdateIssueTool.Output), TypeInfoPropertyName = "UpdateIssueOutput")]
+    [JsonSerializable(typeof(AssignIssueTool.Output), TypeInfoPropertyName = "AssignIssueOutput")]
+    // Parameter types of the tools.
+    [JsonSerializable(typeof(IReadOnlyList<string>))]
+    [JsonSerializable(typeof(int?))]
+    [JsonSerializable(typeof(bool?))]
+    internal sealed partial class JsonContext : JsonSerializerContext;
 
     public static IMcpServerBuilder AddTicketingServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -109,7 +127,8 @@ public static class TicketingServer
             services.AddSingleton(sp => Session(sp.GetRequiredService<JiraOptions>().OAuth!, sp, sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSingleton<IServerCheck, JiraServerCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
+        // Tools take these options from DI (ServerJson) to write their results.
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
     }
 
     /// <summary><c>mcp-ticketing login [--config file] [--set Key=Value]</c>: sign in with OAuth and store the refresh token.</summary>

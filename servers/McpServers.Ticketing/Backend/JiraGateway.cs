@@ -86,11 +86,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         IssueSummary[] issues = [.. (response.Issues ?? []).Take(limit).Select(Summary).OfType<IssueSummary>()];
         string? next = dialect.NextPosition(response, position, issues.Length);
         string? nextCursor = next is null ? null : OpaqueCursor.Encode(scope, next);
-        Truncation truncation = nextCursor is null
-            ? Truncation.None(issues.Length) with { Total = response.Total ?? (position is null ? issues.Length : null) }
-            : Truncation.Cut(issues.Length, response.Total, nextCursor, $"page size {limit}");
-        string notice = truncation.Notice();
-        return new SearchPage(jql, issues, issues.Length, truncation.Truncated, truncation.Total, nextCursor, notice.Length == 0 ? null : notice);
+        // Without a next page, a first page is the whole answer even when Jira does not count (Cloud's search/jql).
+        long? total = response.Total ?? (nextCursor is null && position is null ? issues.Length : null);
+        return new SearchPage(jql, issues, total, nextCursor, limit);
     }
 
     /// <summary>
@@ -193,7 +191,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         return new TransitionList(key.Value, await TransitionsAsync(dialect, key, cancellationToken));
     }
 
-    public async Task<WriteResult> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken)
+    public async Task<IssueWritten> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken)
     {
         if (!options.Projects.Contains(issue.Project, StringComparer.Ordinal))
         {
@@ -236,10 +234,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
                 $"Jira reported the issue as created but returned a key this server does not accept; look for it in project {issue.Project} before trying again.");
         }
 
-        return new WriteResult(key.Value, Browse(key), $"Created {key.Value}.");
+        return Written(key);
     }
 
-    public async Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
+    public async Task<IssueWritten> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -249,10 +247,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
         };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"Comment added to {key.Value}.");
+        return Written(key);
     }
 
-    public async Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
+    public async Task<(IssueWritten Issue, TransitionInfo Applied)> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -271,10 +269,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Segment + "/transitions") { Content = Json(body) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"{key.Value} moved with '{chosen.Name}' to {chosen.ToStatus}.");
+        return (Written(key), chosen);
     }
 
-    public async Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
+    public async Task<(IssueWritten Issue, IReadOnlyList<string> Fields)> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -307,10 +305,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         key = await StillAllowedAsync(dialect, key, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment) { Content = Json(new JsonObject { ["fields"] = fields }) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
+        return (Written(key), [.. fields.Select(f => f.Key)]);
     }
 
-    public async Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
+    public async Task<IssueWritten> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -318,7 +316,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment + "/assignee") { Content = Json(dialect.User(id)) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), id is null ? $"{key.Value} is now unassigned." : $"{key.Value} assigned.");
+        return Written(key);
     }
 
     public async Task<JiraCheck> CheckAsync(CancellationToken cancellationToken)
@@ -633,6 +631,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private static string NotFound(IssueKey key) => $"Issue {key.Value}";
 
     private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
+
+    private IssueWritten Written(IssueKey key) => new(key.Value, Browse(key));
 
     private string Browse(IssueKey key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + key.Segment).ToString();
 }
