@@ -111,7 +111,8 @@ public static partial class TicketingServer
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.
         services.TryAddSingleton(configuration);
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
-        // Created on first use: nothing reaches Jira before the first tool call or --check.
+        // Created on first use: nothing reaches Jira before the first tool call or --check. The audit context hears
+        // where calls go and, once Jira has said who the account is, as whom; the gateway itself knows no audit.
         services.AddSingleton<IJiraGateway>(sp =>
         {
             JiraOptions options = sp.GetRequiredService<JiraOptions>();
@@ -120,7 +121,8 @@ public static partial class TicketingServer
             audit.BackendIdentity ??= options.Email;
             HttpClient http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName);
             http.BaseAddress = options.BaseUrl;
-            return new JiraGateway(http, options, audit, sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
+            return new JiraGateway(http, options, (name, id) => audit.BackendIdentity = name is null ? id : $"{name} ({id})",
+                sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
         });
         if (!string.IsNullOrWhiteSpace(configuration["Jira:OAuth:ClientId"]))
         {

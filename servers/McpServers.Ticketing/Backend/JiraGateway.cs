@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using McpServers.Shared.Audit;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
@@ -20,9 +19,10 @@ namespace McpServers.Ticketing.Backend;
 /// Jira over its documented REST API, Cloud or Data Center (see <see cref="JiraDialect"/>). Every request carries the
 /// configured user's credentials, so Jira's own audit log names that person. Every issue touched is checked against
 /// the project allowlist, before the call (by key) and after it (an issue moved to another project keeps answering
-/// to its old key).
+/// to its old key). <paramref name="accountKnown"/> hears, once, the display name and user id of the account Jira
+/// says the server acts as (the registration puts them in the audit context).
 /// </summary>
-internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditContext audit, ILogger<JiraGateway> logger,
+internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger,
     OAuthSession? oauth = null) : IJiraGateway
 {
     public const string HttpClientName = "Jira";
@@ -353,7 +353,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     /// <summary>
     /// The dialect, and (once per process, with credentials) the account the server acts as, so that every audit
-    /// event names the Jira user as well as the OS user.
+    /// event names the Jira user as well as the OS user (through <c>accountKnown</c>).
     /// </summary>
     private async Task<JiraDialect> ReadyAsync(CancellationToken cancellationToken)
     {
@@ -434,7 +434,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private async Task<JiraUser> LoadMyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
     {
         JiraUser me = await GetJsonAsync(dialect.Api + "myself", JiraJsonContext.Default.JiraUser, "The configured account", cancellationToken);
-        audit.BackendIdentity = UserName(me) is { } name ? $"{name} ({dialect.UserId(me)})" : dialect.UserId(me);
+        accountKnown(UserName(me), dialect.UserId(me));
         return me;
     }
 
