@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -481,16 +480,22 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
     }
 
     /// <summary>
-    /// The shared send path (no redirects, no cookies, the body capped in bytes and time) with Jira's own mapping of
-    /// refusals.
+    /// The shared send path (no redirects, no cookies, the body capped in bytes and time) with <see cref="JiraErrorAsync"/>
+    /// as its error hook.
     /// </summary>
     private async Task<HttpResponseMessage> SendForResponseAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
         await AuthorizeAsync(request, cancellationToken);
-        return await http.SendToBackendAsync(request, System, (response, ct) => MapErrorAsync(request, response, what, ct), cancellationToken);
+        return await http.SendToBackendAsync(request, System, (response, ct) => JiraErrorAsync(request, response, what, ct), cancellationToken);
     }
 
-    private async Task<Exception?> MapErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Jira's refusals in this server's words (<paramref name="what"/> names the thing not found). Jira's 400 body
+    /// (<c>errorMessages</c>, and <c>errors</c> by field, e.g. "priority: Priority name 'Urgent' is not valid") says what
+    /// the model should change, so it becomes an input error; it is read as data: cleaned, capped, at most a few
+    /// messages, never the raw body. Anything else falls back to the shared mapping by status.
+    /// </summary>
+    private async Task<Exception?> JiraErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
         if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
@@ -508,30 +513,21 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
             HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
                 "The configured Jira account does not have permission for this action."),
             HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
-            HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
+            HttpStatusCode.BadRequest => new ToolInputException(
+                Rejection(await response.TryReadErrorJsonAsync(JiraJsonContext.Default.JiraErrorBody, cancellationToken))),
             _ => null,
         };
     }
 
-    /// <summary>
-    /// Jira's 400 body names what is wrong with the fields (e.g. "priority: Priority name 'Urgent' is not valid"),
-    /// which the model can act on. It is read as data: cleaned, capped, at most a few messages, never the raw body.
-    /// </summary>
-    private static async Task<string> RejectionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static string Rejection(JiraErrorBody? body)
     {
-        var messages = new List<string>();
-        try
-        {
-            JiraErrorBody? body = await response.Content.ReadFromJsonAsync(JiraJsonContext.Default.JiraErrorBody, cancellationToken);
-            messages.AddRange((body?.ErrorMessages ?? []).Select(m => TextHygiene.CleanAndTruncate(m, 200)));
-            messages.AddRange((body?.Errors ?? new Dictionary<string, string>()).Select(e =>
-                TextHygiene.CleanAndTruncate(e.Key, 60) + ": " + TextHygiene.CleanAndTruncate(e.Value, 200)));
-        }
-        catch (JsonException)
-        {
-        }
-
-        return messages.Count == 0
+        string[] messages =
+        [
+            .. (body?.ErrorMessages ?? []).Select(m => TextHygiene.CleanAndTruncate(m, 200)),
+            .. (body?.Errors ?? new Dictionary<string, string>()).Select(e =>
+                TextHygiene.CleanAndTruncate(e.Key, 60) + ": " + TextHygiene.CleanAndTruncate(e.Value, 200)),
+        ];
+        return messages.Length == 0
             ? "Jira rejected the request as invalid; check the arguments."
             : "Jira rejected the request: " + string.Join("; ", messages.Take(MaxErrorMessages).Select(m => m.ReplaceLineEndings(" "))) + ".";
     }
