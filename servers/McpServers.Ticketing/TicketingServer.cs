@@ -75,6 +75,7 @@ public static partial class TicketingServer
     public static readonly ToolCatalog Tools = new ToolCatalog()
         .Add<SearchIssuesTool>()
         .Add<GetIssueTool>()
+        .Add<ListCommentsTool>()
         .Add<ListProjectsTool>()
         .Add<ListTransitionsTool>()
         .Add<CreateIssueTool>()
@@ -87,6 +88,7 @@ public static partial class TicketingServer
     [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
     [JsonSerializable(typeof(SearchIssuesTool.Output), TypeInfoPropertyName = "SearchIssuesOutput")] // also jira_search_jql's
     [JsonSerializable(typeof(IssueDetail))]
+    [JsonSerializable(typeof(ListCommentsTool.Output), TypeInfoPropertyName = "ListCommentsOutput")]
     [JsonSerializable(typeof(ProjectList))]
     [JsonSerializable(typeof(TransitionList))]
     [JsonSerializable(typeof(CreateIssueTool.Output), TypeInfoPropertyName = "CreateIssueOutput")]

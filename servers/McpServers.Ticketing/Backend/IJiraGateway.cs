@@ -16,6 +16,12 @@ public interface IJiraGateway
 
     Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of an issue's comments, oldest (or newest) first, at most <c>Jira:MaxComments</c> a page;
+    /// <paramref name="cursor"/> is the previous page's <see cref="CommentPage.NextCursor"/>.
+    /// </summary>
+    Task<CommentPage> ListCommentsAsync(IssueKey key, bool newestFirst, int? maxResults, string? cursor, CancellationToken cancellationToken);
+
     Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken);
 
     Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken);
@@ -54,6 +60,9 @@ public sealed record IssueDetail(string Key, string Url, string Summary, string?
     string? Priority, string? Assignee, string? Reporter, string? Created, string? Updated, IReadOnlyList<string> Labels,
     IssueRef? Parent, string Description, IReadOnlyList<IssueRef> Subtasks, IReadOnlyList<IssueLinkInfo> Links,
     IReadOnlyList<CommentInfo> Comments, int CommentsTotal);
+
+/// <summary>A page of comments of <see cref="IssueKey"/> (its current key); <see cref="NextCursor"/> is set when there are more.</summary>
+public sealed record CommentPage(string IssueKey, IReadOnlyList<CommentInfo> Comments, long? Total, string? NextCursor, int PageSize);
 
 public sealed record ProjectInfo(string Key, string? Name, string? Type);
 

@@ -136,8 +136,33 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
             Text(dialect, f.Description),
             [.. (f.Subtasks ?? []).Select(Ref).OfType<IssueRef>().Take(MaxRelated)],
             [.. (f.IssueLinks ?? []).Select(Link).OfType<IssueLinkInfo>().Take(MaxRelated)],
-            [.. (page.Comments ?? []).Take(limit).Select(c => new CommentInfo(UserName(c.Author), Optional(c.Created), Text(dialect, c.Body)))],
+            [.. (page.Comments ?? []).Take(limit).Select(c => Comment(dialect, c))],
             page.Total ?? page.Comments?.Count ?? 0);
+    }
+
+    public async Task<CommentPage> ListCommentsAsync(IssueKey key, bool newestFirst, int? maxResults, string? cursor, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        if (options.MaxComments == 0)
+        {
+            throw new ToolInputException("Comments are not shown by this server (Jira:MaxComments is 0).");
+        }
+
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        // Comments are the issue's content: an issue moved out of the allowlist shows none.
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
+        string scope = "jira_list_comments:" + key.Value + (newestFirst ? ":newest" : ":oldest");
+        // The cursor is signed by this process, so its offset is one this server wrote.
+        int start = cursor is null ? 0 : int.Parse(OpaqueCursor.Decode(scope, cursor), CultureInfo.InvariantCulture);
+        int limit = Math.Min(maxResults ?? options.MaxComments, options.MaxComments);
+        JiraCommentPage page = await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{dialect.Api}issue/{key.Segment}/comment?orderBy={(newestFirst ? "-created" : "created")}&startAt={start}&maxResults={limit}"),
+            JiraJsonContext.Default.JiraCommentPage, NotFound(key), cancellationToken);
+        CommentInfo[] comments = [.. (page.Comments ?? []).Take(limit).Select(c => Comment(dialect, c))];
+        int next = start + comments.Length;
+        bool more = comments.Length > 0 && (page.Total is { } total ? next < total : comments.Length == limit);
+        return new CommentPage(key.Value, comments, page.Total,
+            more ? OpaqueCursor.Encode(scope, next.ToString(CultureInfo.InvariantCulture)) : null, limit);
     }
 
     public async Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken)
@@ -573,6 +598,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
             return "";
         }
     }
+
+    private CommentInfo Comment(JiraDialect dialect, JiraComment comment) =>
+        new(UserName(comment.Author), Optional(comment.Created), Text(dialect, comment.Body));
 
     /// <summary>An issue key from Jira, if it is one and its project is allowed; everything else is untrusted.</summary>
     private IssueKey? Trusted(string? raw) =>
