@@ -198,6 +198,20 @@ public sealed class TicketingToolTests
     }
 
     [Fact]
+    public async Task ListComments_WhenTheAdministratorTurnedCommentsOff_ShowsNoneAndAsksJiraNothing()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true, new() { ["Jira:MaxComments"] = "0" });
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_comments", Args("""{"issue_key":"OPS-1"}"""), cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Equal("Comments are not shown by this server (Jira:MaxComments is 0).", Text(result));
+        Assert.DoesNotContain(jira.Requests, r => r.Path.EndsWith("/comment", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ListComments_CursorOfAnotherIssueOrOrder_IsRefused()
     {
         var (jira, host, client) = await StartAsync(cloud: true);
