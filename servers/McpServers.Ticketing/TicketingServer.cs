@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using McpServers.Shared.Audit;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace McpServers.Ticketing;
 
 /// <summary>mcp-ticketing: who it is, its settings, and every tool it can expose.</summary>
-public static class TicketingServer
+public static partial class TicketingServer
 {
     public static readonly ServerIdentity Identity = new()
     {
@@ -66,13 +68,14 @@ public static class TicketingServer
         ],
     };
 
-    /// <summary>The JSON options tools are created with, and results are written with.</summary>
-    public static readonly ServerJson Json = new(TicketingJsonContext.Default);
-
-    /// <summary>Every tool this server can expose.</summary>
+    /// <summary>
+    /// Every tool this server can expose. Each tool's output type is registered for JSON just below (NativeAOT has no
+    /// reflection JSON): adding a tool is its line here and its line there.
+    /// </summary>
     public static readonly ToolCatalog Tools = new ToolCatalog()
         .Add<SearchIssuesTool>()
         .Add<GetIssueTool>()
+        .Add<ListCommentsTool>()
         .Add<ListProjectsTool>()
         .Add<ListTransitionsTool>()
         .Add<CreateIssueTool>()
@@ -81,6 +84,23 @@ public static class TicketingServer
         .Add<UpdateIssueTool>()
         .Add<AssignIssueTool>()
         .AddSource(SearchJqlTool.WhenEnabled);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSerializable(typeof(SearchIssuesTool.Output), TypeInfoPropertyName = "SearchIssuesOutput")] // also jira_search_jql's
+    [JsonSerializable(typeof(IssueDetail))]
+    [JsonSerializable(typeof(ListCommentsTool.Output), TypeInfoPropertyName = "ListCommentsOutput")]
+    [JsonSerializable(typeof(ProjectList))]
+    [JsonSerializable(typeof(TransitionList))]
+    [JsonSerializable(typeof(CreateIssueTool.Output), TypeInfoPropertyName = "CreateIssueOutput")]
+    [JsonSerializable(typeof(AddCommentTool.Output), TypeInfoPropertyName = "AddCommentOutput")]
+    [JsonSerializable(typeof(TransitionIssueTool.Output), TypeInfoPropertyName = "TransitionIssueOutput")]
+    [JsonSerializable(typeof(UpdateIssueTool.Output), TypeInfoPropertyName = "UpdateIssueOutput")]
+    [JsonSerializable(typeof(AssignIssueTool.Output), TypeInfoPropertyName = "AssignIssueOutput")]
+    // Parameter types of the tools.
+    [JsonSerializable(typeof(IReadOnlyList<string>))]
+    [JsonSerializable(typeof(int?))]
+    [JsonSerializable(typeof(bool?))]
+    internal sealed partial class JsonContext : JsonSerializerContext;
 
     public static IMcpServerBuilder AddTicketingServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -93,7 +113,8 @@ public static class TicketingServer
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.
         services.TryAddSingleton(configuration);
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
-        // Created on first use: nothing reaches Jira before the first tool call or --check.
+        // Created on first use: nothing reaches Jira before the first tool call or --check. The audit context hears
+        // where calls go and, once Jira has said who the account is, as whom; the gateway itself knows no audit.
         services.AddSingleton<IJiraGateway>(sp =>
         {
             JiraOptions options = sp.GetRequiredService<JiraOptions>();
@@ -102,14 +123,16 @@ public static class TicketingServer
             audit.BackendIdentity ??= options.Email;
             HttpClient http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName);
             http.BaseAddress = options.BaseUrl;
-            return new JiraGateway(http, options, audit, sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
+            return new JiraGateway(http, options, (name, id) => audit.BackendIdentity = name is null ? id : $"{name} ({id})",
+                sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
         });
         if (!string.IsNullOrWhiteSpace(configuration["Jira:OAuth:ClientId"]))
         {
             services.AddSingleton(sp => Session(sp.GetRequiredService<JiraOptions>().OAuth!, sp, sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSingleton<IServerCheck, JiraServerCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
+        // Tools take these options from DI (ServerJson) to write their results.
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
     }
 
     /// <summary><c>mcp-ticketing login [--config file] [--set Key=Value]</c>: sign in with OAuth and store the refresh token.</summary>

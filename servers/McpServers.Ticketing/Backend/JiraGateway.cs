@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using McpServers.Shared.Audit;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
@@ -20,9 +18,10 @@ namespace McpServers.Ticketing.Backend;
 /// Jira over its documented REST API, Cloud or Data Center (see <see cref="JiraDialect"/>). Every request carries the
 /// configured user's credentials, so Jira's own audit log names that person. Every issue touched is checked against
 /// the project allowlist, before the call (by key) and after it (an issue moved to another project keeps answering
-/// to its old key).
+/// to its old key). <paramref name="accountKnown"/> hears, once, the display name and user id of the account Jira
+/// says the server acts as (the registration puts them in the audit context).
 /// </summary>
-internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditContext audit, ILogger<JiraGateway> logger,
+internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger,
     OAuthSession? oauth = null) : IJiraGateway
 {
     public const string HttpClientName = "Jira";
@@ -86,11 +85,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         IssueSummary[] issues = [.. (response.Issues ?? []).Take(limit).Select(Summary).OfType<IssueSummary>()];
         string? next = dialect.NextPosition(response, position, issues.Length);
         string? nextCursor = next is null ? null : OpaqueCursor.Encode(scope, next);
-        Truncation truncation = nextCursor is null
-            ? Truncation.None(issues.Length) with { Total = response.Total ?? (position is null ? issues.Length : null) }
-            : Truncation.Cut(issues.Length, response.Total, nextCursor, $"page size {limit}");
-        string notice = truncation.Notice();
-        return new SearchPage(jql, issues, issues.Length, truncation.Truncated, truncation.Total, nextCursor, notice.Length == 0 ? null : notice);
+        // Without a next page, a first page is the whole answer even when Jira does not count (Cloud's search/jql).
+        long? total = response.Total ?? (nextCursor is null && position is null ? issues.Length : null);
+        return new SearchPage(jql, issues, total, nextCursor, limit);
     }
 
     /// <summary>
@@ -139,8 +136,33 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             Text(dialect, f.Description),
             [.. (f.Subtasks ?? []).Select(Ref).OfType<IssueRef>().Take(MaxRelated)],
             [.. (f.IssueLinks ?? []).Select(Link).OfType<IssueLinkInfo>().Take(MaxRelated)],
-            [.. (page.Comments ?? []).Take(limit).Select(c => new CommentInfo(UserName(c.Author), Optional(c.Created), Text(dialect, c.Body)))],
+            [.. (page.Comments ?? []).Take(limit).Select(c => Comment(dialect, c))],
             page.Total ?? page.Comments?.Count ?? 0);
+    }
+
+    public async Task<CommentPage> ListCommentsAsync(IssueKey key, bool newestFirst, int? maxResults, string? cursor, CancellationToken cancellationToken)
+    {
+        Allowed(key);
+        if (options.MaxComments == 0)
+        {
+            throw new ToolInputException("Comments are not shown by this server (Jira:MaxComments is 0).");
+        }
+
+        JiraDialect dialect = await ReadyAsync(cancellationToken);
+        // Comments are the issue's content: an issue moved out of the allowlist shows none.
+        key = await StillAllowedAsync(dialect, key, cancellationToken);
+        string scope = "jira_list_comments:" + key.Value + (newestFirst ? ":newest" : ":oldest");
+        // The cursor is signed by this process, so its offset is one this server wrote.
+        int start = cursor is null ? 0 : int.Parse(OpaqueCursor.Decode(scope, cursor), CultureInfo.InvariantCulture);
+        int limit = Math.Min(maxResults ?? options.MaxComments, options.MaxComments);
+        JiraCommentPage page = await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{dialect.Api}issue/{key.Segment}/comment?orderBy={(newestFirst ? "-created" : "created")}&startAt={start}&maxResults={limit}"),
+            JiraJsonContext.Default.JiraCommentPage, NotFound(key), cancellationToken);
+        CommentInfo[] comments = [.. (page.Comments ?? []).Take(limit).Select(c => Comment(dialect, c))];
+        int next = start + comments.Length;
+        bool more = comments.Length > 0 && (page.Total is { } total ? next < total : comments.Length == limit);
+        return new CommentPage(key.Value, comments, page.Total,
+            more ? OpaqueCursor.Encode(scope, next.ToString(CultureInfo.InvariantCulture)) : null, limit);
     }
 
     public async Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken)
@@ -193,7 +215,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         return new TransitionList(key.Value, await TransitionsAsync(dialect, key, cancellationToken));
     }
 
-    public async Task<WriteResult> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken)
+    public async Task<IssueWritten> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken)
     {
         if (!options.Projects.Contains(issue.Project, StringComparer.Ordinal))
         {
@@ -236,10 +258,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
                 $"Jira reported the issue as created but returned a key this server does not accept; look for it in project {issue.Project} before trying again.");
         }
 
-        return new WriteResult(key.Value, Browse(key), $"Created {key.Value}.");
+        return Written(key);
     }
 
-    public async Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
+    public async Task<IssueWritten> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -249,10 +271,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             Content = Json(new JsonObject { ["body"] = dialect.Body(markdown) }),
         };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"Comment added to {key.Value}.");
+        return Written(key);
     }
 
-    public async Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
+    public async Task<(IssueWritten Issue, TransitionInfo Applied)> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -271,10 +293,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
         using var request = new HttpRequestMessage(HttpMethod.Post, dialect.Api + "issue/" + key.Segment + "/transitions") { Content = Json(body) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"{key.Value} moved with '{chosen.Name}' to {chosen.ToStatus}.");
+        return (Written(key), chosen);
     }
 
-    public async Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
+    public async Task<(IssueWritten Issue, IReadOnlyList<string> Fields)> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -307,10 +329,10 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         key = await StillAllowedAsync(dialect, key, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment) { Content = Json(new JsonObject { ["fields"] = fields }) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), $"Updated {string.Join(", ", fields.Select(f => f.Key))} of {key.Value}.");
+        return (Written(key), [.. fields.Select(f => f.Key)]);
     }
 
-    public async Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
+    public async Task<IssueWritten> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken)
     {
         Allowed(key);
         JiraDialect dialect = await ReadyAsync(cancellationToken);
@@ -318,7 +340,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
         string? id = assignee is null ? null : await UserIdAsync(dialect, assignee, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Put, dialect.Api + "issue/" + key.Segment + "/assignee") { Content = Json(dialect.User(id)) };
         await SendAsync(request, NotFound(key), cancellationToken);
-        return new WriteResult(key.Value, Browse(key), id is null ? $"{key.Value} is now unassigned." : $"{key.Value} assigned.");
+        return Written(key);
     }
 
     public async Task<JiraCheck> CheckAsync(CancellationToken cancellationToken)
@@ -355,7 +377,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
 
     /// <summary>
     /// The dialect, and (once per process, with credentials) the account the server acts as, so that every audit
-    /// event names the Jira user as well as the OS user.
+    /// event names the Jira user as well as the OS user (through <c>accountKnown</c>).
     /// </summary>
     private async Task<JiraDialect> ReadyAsync(CancellationToken cancellationToken)
     {
@@ -436,7 +458,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private async Task<JiraUser> LoadMyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
     {
         JiraUser me = await GetJsonAsync(dialect.Api + "myself", JiraJsonContext.Default.JiraUser, "The configured account", cancellationToken);
-        audit.BackendIdentity = UserName(me) is { } name ? $"{name} ({dialect.UserId(me)})" : dialect.UserId(me);
+        accountKnown(UserName(me), dialect.UserId(me));
         return me;
     }
 
@@ -483,16 +505,22 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     }
 
     /// <summary>
-    /// The shared send path (no redirects, no cookies, the body capped in bytes and time) with Jira's own mapping of
-    /// refusals.
+    /// The shared send path (no redirects, no cookies, the body capped in bytes and time) with <see cref="JiraErrorAsync"/>
+    /// as its error hook.
     /// </summary>
     private async Task<HttpResponseMessage> SendForResponseAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
         await AuthorizeAsync(request, cancellationToken);
-        return await http.SendToBackendAsync(request, System, (response, ct) => MapErrorAsync(request, response, what, ct), cancellationToken);
+        return await http.SendToBackendAsync(request, System, (response, ct) => JiraErrorAsync(request, response, what, ct), cancellationToken);
     }
 
-    private async Task<Exception?> MapErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Jira's refusals in this server's words (<paramref name="what"/> names the thing not found). Jira's 400 body
+    /// (<c>errorMessages</c>, and <c>errors</c> by field, e.g. "priority: Priority name 'Urgent' is not valid") says what
+    /// the model should change, so it becomes an input error; it is read as data: cleaned, capped, at most a few
+    /// messages, never the raw body. Anything else falls back to the shared mapping by status.
+    /// </summary>
+    private async Task<Exception?> JiraErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
         if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
@@ -510,30 +538,21 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             HttpStatusCode.Forbidden => new BackendException(BackendErrorKind.Forbidden,
                 "The configured Jira account does not have permission for this action."),
             HttpStatusCode.NotFound => new BackendException(BackendErrorKind.NotFound, NotVisible(what)),
-            HttpStatusCode.BadRequest => new ToolInputException(await RejectionAsync(response, cancellationToken)),
+            HttpStatusCode.BadRequest => new ToolInputException(
+                Rejection(await response.TryReadErrorJsonAsync(JiraJsonContext.Default.JiraErrorBody, cancellationToken))),
             _ => null,
         };
     }
 
-    /// <summary>
-    /// Jira's 400 body names what is wrong with the fields (e.g. "priority: Priority name 'Urgent' is not valid"),
-    /// which the model can act on. It is read as data: cleaned, capped, at most a few messages, never the raw body.
-    /// </summary>
-    private static async Task<string> RejectionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static string Rejection(JiraErrorBody? body)
     {
-        var messages = new List<string>();
-        try
-        {
-            JiraErrorBody? body = await response.Content.ReadFromJsonAsync(JiraJsonContext.Default.JiraErrorBody, cancellationToken);
-            messages.AddRange((body?.ErrorMessages ?? []).Select(m => TextHygiene.CleanAndTruncate(m, 200)));
-            messages.AddRange((body?.Errors ?? new Dictionary<string, string>()).Select(e =>
-                TextHygiene.CleanAndTruncate(e.Key, 60) + ": " + TextHygiene.CleanAndTruncate(e.Value, 200)));
-        }
-        catch (JsonException)
-        {
-        }
-
-        return messages.Count == 0
+        string[] messages =
+        [
+            .. (body?.ErrorMessages ?? []).Select(m => TextHygiene.CleanAndTruncate(m, 200)),
+            .. (body?.Errors ?? new Dictionary<string, string>()).Select(e =>
+                TextHygiene.CleanAndTruncate(e.Key, 60) + ": " + TextHygiene.CleanAndTruncate(e.Value, 200)),
+        ];
+        return messages.Length == 0
             ? "Jira rejected the request as invalid; check the arguments."
             : "Jira rejected the request: " + string.Join("; ", messages.Take(MaxErrorMessages).Select(m => m.ReplaceLineEndings(" "))) + ".";
     }
@@ -579,6 +598,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
             return "";
         }
     }
+
+    private CommentInfo Comment(JiraDialect dialect, JiraComment comment) =>
+        new(UserName(comment.Author), Optional(comment.Created), Text(dialect, comment.Body));
 
     /// <summary>An issue key from Jira, if it is one and its project is allowed; everything else is untrusted.</summary>
     private IssueKey? Trusted(string? raw) =>
@@ -633,6 +655,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, AuditCon
     private static string NotFound(IssueKey key) => $"Issue {key.Value}";
 
     private static string NotVisible(string what) => $"{what} was not found or is not visible to you.";
+
+    private IssueWritten Written(IssueKey key) => new(key.Value, Browse(key));
 
     private string Browse(IssueKey key) => new Uri(options.SiteUrl ?? options.BaseUrl, "browse/" + key.Segment).ToString();
 }

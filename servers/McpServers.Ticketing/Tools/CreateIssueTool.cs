@@ -12,11 +12,11 @@ using ModelContextProtocol.Server;
 
 namespace McpServers.Ticketing.Tools;
 
-public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options) : IConfirmableTool
+public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options, ServerJson json) : IConfirmableTool
 {
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = IssueInput.MaxLengthJustification)]
     [McpServerTool(Name = "jira_create_issue", Title = "Create issue", ReadOnly = false, Destructive = false, Idempotent = false,
-        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(WriteResult))]
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(Output))]
     [RequiresConfirmation]
     [Description("Creates a Jira issue in an allowed project as the configured user. The description is Markdown (headings, lists, bold, italic, code, links), converted to Jira's format. Returns the new key and URL.")]
     public async Task<CallToolResult> CreateIssue(
@@ -27,9 +27,13 @@ public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options) :
         [Description("Priority name, e.g. High."), StringLength(60, MinimumLength = 1)] string? priority = null,
         [Description("Labels (no spaces)."), MaxLength(IssueInput.MaxListItems)] IReadOnlyList<string>? labels = null,
         [Description("\"me\", or an account id (Cloud) / user name (Data Center)."), StringLength(128, MinimumLength = 1)] string? assignee = null,
-        CancellationToken cancellationToken = default) =>
-        ResultFormat.Write(await gateway.CreateIssueAsync(
-            new NewIssue(project, issue_type, IssueInput.Summary(summary), IssueInput.Text(description), priority, IssueInput.Labels(labels), assignee), cancellationToken));
+        CancellationToken cancellationToken = default)
+    {
+        IssueWritten issue = await gateway.CreateIssueAsync(
+            new NewIssue(project, issue_type, IssueInput.Summary(summary), IssueInput.Text(description), priority, IssueInput.Labels(labels), assignee), cancellationToken);
+        string message = $"Created {issue.Key}.";
+        return ToolResult.Create(new Output(issue.Key, issue.Url, message), $"{message} {issue.Url}", json);
+    }
 
     /// <summary>Checks what Jira would refuse (project outside the allowlist, labels with spaces) before anyone is asked.</summary>
     public ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
@@ -52,4 +56,7 @@ public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options) :
         IssueInput.AppendIfSet(text, "description (Markdown)", IssueInput.Text(IssueInput.Text(arguments, "description")));
         return ValueTask.FromResult(new ConfirmationPreview(text.ToString()));
     }
+
+    /// <summary>The structured content: the issue written, its link, and what was done.</summary>
+    public sealed record Output(string IssueKey, string Url, string Message);
 }

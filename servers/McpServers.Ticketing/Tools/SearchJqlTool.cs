@@ -10,10 +10,10 @@ using ModelContextProtocol.Server;
 namespace McpServers.Ticketing.Tools;
 
 /// <summary>Offered only when an administrator sets <c>Jira:AllowRawJql</c>; the condition stays inside the allowlist.</summary>
-public sealed class SearchJqlTool(IJiraGateway gateway)
+public sealed class SearchJqlTool(IJiraGateway gateway, ServerJson json)
 {
     [McpServerTool(Name = "jira_search_jql", Title = "Search issues with JQL", ReadOnly = true, Destructive = false, Idempotent = true,
-        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(SearchPage))]
+        OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(SearchIssuesTool.Output))]
     [Description("Finds issues with a JQL condition (no ORDER BY), which the server ANDs with the allowed projects and has Jira validate first. Prefer jira_search_issues; use this for conditions it cannot express (e.g. \"fixVersion = 1.2 AND sprint in openSprints()\"). Paged like jira_search_issues.")]
     public async Task<CallToolResult> SearchJql(
         [Description("A JQL condition without ORDER BY, e.g. fixVersion = \"1.2\" AND issueLinkType = \"is blocked by\"."), StringLength(2000, MinimumLength = 1)] string jql,
@@ -22,8 +22,8 @@ public sealed class SearchJqlTool(IJiraGateway gateway)
         [Description("Issues per page (default 25; the server caps it)."), Range(1, 1000)] int? max_results = null,
         [Description("next_cursor from a previous call with the same arguments, for the next page."), StringLength(4096)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        ResultFormat.Search(await gateway.SearchJqlAsync(jql,
-            IssueInput.Order(order_by), ascending ?? false, max_results, cursor, cancellationToken));
+        SearchIssuesTool.Result(await gateway.SearchJqlAsync(jql,
+            IssueInput.Order(order_by), ascending ?? false, max_results, cursor, cancellationToken), json);
 
     /// <summary>The tool, or nothing when raw JQL is not enabled.</summary>
     internal static IEnumerable<McpServerTool> WhenEnabled(IServiceProvider services) =>

@@ -30,6 +30,26 @@ public static class BackendResponses
     }
 
     /// <summary>
+    /// The body of an unsuccessful response, for a send path's error hook: the vendor's error document, or null when
+    /// the body is empty, not JSON of that shape (a proxy's HTML page), over the size cap or cut short. Never throws
+    /// for what the body holds, so the hook can always fall back to mapping by status.
+    /// </summary>
+    public static async Task<T?> TryReadErrorJsonAsync<T>(this HttpResponseMessage response, JsonTypeInfo<T> type,
+        CancellationToken cancellationToken) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(type);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or BackendException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The body as text, for documents a parser needs whole (an OpenAPI document). Bounded by the client's
     /// <see cref="BackendHttpOptions.MaxResponseBytes"/>.
     /// </summary>

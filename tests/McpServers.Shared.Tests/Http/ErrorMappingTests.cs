@@ -63,6 +63,81 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public async Task ErrorHook_ReadsTheVendorsErrorDocument_AndItsExceptionIsThrown()
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapGet("/issue", () => Results.Text("""{"errorMessages":["Field 'x' is bad"]}""", "application/json", statusCode: 400));
+        await server.StartAsync(Ct);
+        using var harness = new BackendHttpHarness(server.BaseAddress, new Dictionary<string, string?> { ["MaxRetries"] = "0" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "issue");
+
+        BackendException error = await Assert.ThrowsAsync<BackendException>(() => harness.Client.SendToBackendAsync(request,
+            BackendHttpHarness.System, async (response, ct) =>
+                await response.TryReadErrorJsonAsync(ErrorJson.Default.VendorError, ct) is { ErrorMessages: [string first, ..] }
+                    ? new BackendException(BackendErrorKind.Invalid, "vendor said: " + first)
+                    : null,
+            Ct));
+
+        Assert.Equal("vendor said: Field 'x' is bad", error.SafeMessage);
+    }
+
+    [Theory]
+    [InlineData("text/html", "<html><body>502 from the proxy</body></html>")]
+    [InlineData("application/json", "")]
+    [InlineData("application/json", "{\"errorMessages\":")]
+    [InlineData("application/json", "[1,2,3]")]
+    public async Task ErrorHook_BodyThatIsNotTheVendorsDocument_ReadsAsNull_AndTheStatusDecides(string contentType, string body)
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapGet("/issue", () => Results.Text(body, contentType, statusCode: 400));
+        await server.StartAsync(Ct);
+        (VendorError? read, BackendException error) = await ReadThroughAHookThatMapsNothingAsync(server, new() { ["MaxRetries"] = "0" });
+
+        Assert.Null(read);
+        Assert.Equal(BackendErrorKind.Invalid, error.Kind);
+        Assert.Equal("Jira rejected the request as invalid; check the arguments.", error.SafeMessage);
+    }
+
+    [Fact]
+    public async Task ErrorHook_ErrorBodyOverTheCap_ReadsAsNull()
+    {
+        await using var server = new LoopbackHttpServer();
+        // Sent chunked (no Content-Length), so the cap is met while the hook reads the body, not before.
+        server.Routes.MapGet("/issue", async (HttpContext context) =>
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"errorMessages\":[\"", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await context.Response.WriteAsync(new string('x', 200_000) + "\"]}", context.RequestAborted);
+        });
+        await server.StartAsync(Ct);
+        (VendorError? read, BackendException error) = await ReadThroughAHookThatMapsNothingAsync(server,
+            new() { ["MaxRetries"] = "0", ["MaxResponseBytes"] = "65536" });
+
+        Assert.Null(read);
+        Assert.Equal(BackendErrorKind.Invalid, error.Kind);
+    }
+
+    /// <summary>Sends through an error hook that reads the body with TryReadErrorJsonAsync and leaves the mapping to the status.</summary>
+    private static async Task<(VendorError? Read, BackendException Error)> ReadThroughAHookThatMapsNothingAsync(
+        LoopbackHttpServer server, Dictionary<string, string?> settings)
+    {
+        using var harness = new BackendHttpHarness(server.BaseAddress, settings);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "issue");
+        // Not null until the hook has read the body: a hook that never ran fails the caller's Assert.Null.
+        VendorError? read = new(["the hook did not run"]);
+        BackendException error = await Assert.ThrowsAsync<BackendException>(() => harness.Client.SendToBackendAsync(request,
+            BackendHttpHarness.System, async (response, ct) =>
+            {
+                read = await response.TryReadErrorJsonAsync(ErrorJson.Default.VendorError, ct);
+                return null;
+            },
+            Ct));
+        return (read, error);
+    }
+
+    [Fact]
     public async Task Logs_NeverContainAuthorizationCookieOrQuery_ButDoRecordTheCall()
     {
         await using var server = new LoopbackHttpServer();
@@ -99,3 +174,9 @@ public sealed class ErrorMappingTests
         Assert.Null(RetryAfter.Parse(none.Headers, now));
     }
 }
+
+public sealed record VendorError(IReadOnlyList<string>? ErrorMessages);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(VendorError))]
+internal sealed partial class ErrorJson : System.Text.Json.Serialization.JsonSerializerContext;

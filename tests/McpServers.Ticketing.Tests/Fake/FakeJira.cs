@@ -79,18 +79,25 @@ public sealed class FakeJira : IAsyncDisposable
             "OPS-77" => Json(Issue("HR-3", "Salary review", detailed: true)),
             _ => Json(Issue(key, "Checkout fails", detailed: true)),
         });
-        routes.MapGet($"/rest/api/{v}/issue/{{key}}/comment", (string key) => Json(new JsonObject
+        // Three comments, oldest first; startAt, maxResults and orderBy (created or -created) as Jira reads them.
+        routes.MapGet($"/rest/api/{v}/issue/{{key}}/comment", (string key, int? startAt, int? maxResults, string? orderBy) =>
         {
-            ["startAt"] = 0,
-            ["total"] = 3,
-            ["comments"] = new JsonArray(new JsonObject
+            JsonObject[] all =
+            [
+                Comment("98", "Alice", "2026-01-01T09:00:00.000+0000", Body("First *report*", "First report")),
+                Comment("99", "Carol", "2026-01-01T12:00:00.000+0000", Body("Cannot reproduce", "Cannot reproduce")),
+                Comment("100", "Bob", "2026-01-02T10:00:00.000+0000", Body("Seen *again* on {{prod}}", "Seen again on prod")),
+            ];
+            IEnumerable<JsonObject> ordered = orderBy == "-created" ? Enumerable.Reverse(all) : all;
+            int start = startAt ?? 0;
+            return Json(new JsonObject
             {
-                ["id"] = "100",
-                ["author"] = new JsonObject { ["displayName"] = "Bob" },
-                ["created"] = "2026-01-02T10:00:00.000+0000",
-                ["body"] = Body("Seen *again* on {{prod}}", "Seen again on prod"),
-            }),
-        }));
+                ["startAt"] = start,
+                ["maxResults"] = maxResults ?? 5000,
+                ["total"] = all.Length,
+                ["comments"] = new JsonArray([.. ordered.Skip(start).Take(maxResults ?? 5000)]),
+            });
+        });
         routes.MapGet($"/rest/api/{v}/issue/{{key}}/transitions", () => TransitionsOverride is { } raw ? Results.Content(raw, "application/json") : Json(new JsonObject
         {
             ["transitions"] = new JsonArray(Transition("11", "Start Progress", "In Progress"), Transition("31", "Done", "Done")),
@@ -288,6 +295,14 @@ public sealed class FakeJira : IAsyncDisposable
 
     private static JsonObject Transition(string id, string name, string to) =>
         new() { ["id"] = id, ["name"] = name, ["to"] = new JsonObject { ["name"] = to } };
+
+    private static JsonObject Comment(string id, string author, string created, JsonNode body) => new()
+    {
+        ["id"] = id,
+        ["author"] = new JsonObject { ["displayName"] = author },
+        ["created"] = created,
+        ["body"] = body,
+    };
 
     private static IResult Json(JsonNode node) => Results.Content(node.ToJsonString(), "application/json");
 

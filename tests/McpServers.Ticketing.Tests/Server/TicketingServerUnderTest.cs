@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
@@ -31,7 +32,7 @@ public sealed class TicketingServerUnderTest : IConformanceServer
     public (string Tool, JsonObject Arguments) BackendCall => ("jira_list_projects", []);
 
     public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton<IJiraGateway>(new FailingGateway(failure));
+        services.AddSingleton(FailingGateway.Create(failure));
 
     public string CommandName => "mcp-ticketing";
 
@@ -40,28 +41,21 @@ public sealed class TicketingServerUnderTest : IConformanceServer
 
     public string ManifestSnapshotPath => "tests/McpServers.Ticketing.Tests/ticketing.tools.json";
 
-    private sealed class FailingGateway(Exception failure) : IJiraGateway
+    /// <summary>
+    /// Throws <c>failure</c> from every gateway method, present and future, so a new gateway method needs no edit here.
+    /// (To be replaced by faults at the transport: the conformance base breaking the fake Jira itself.)
+    /// </summary>
+    public class FailingGateway : DispatchProxy
     {
-        public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
+        private Exception _failure = new InvalidOperationException("No failure set.");
 
-        public Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
+        public static IJiraGateway Create(Exception failure)
+        {
+            var gateway = Create<IJiraGateway, FailingGateway>();
+            ((FailingGateway)(object)gateway)._failure = failure;
+            return gateway;
+        }
 
-        public Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken) => throw failure;
-
-        public Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken) => throw failure;
-
-        public Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken) => throw failure;
-
-        public Task<JiraCheck> CheckAsync(CancellationToken cancellationToken) => throw failure;
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => throw _failure;
     }
 }

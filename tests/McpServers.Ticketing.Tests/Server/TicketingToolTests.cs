@@ -138,6 +138,99 @@ public sealed class TicketingToolTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ListComments_FollowingNextCursor_ReadsTheWholeThreadOldestFirst(bool cloud)
+    {
+        var (jira, host, client) = await StartAsync(cloud);
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult first = await client.CallToolAsync("jira_list_comments", Args("""{"issue_key":"OPS-1","max_results":2}"""), cancellationToken: Ct);
+        Assert.NotEqual(true, first.IsError);
+        JsonElement s1 = first.StructuredContent!.Value;
+        string cursor = s1.GetProperty("next_cursor").GetString()!;
+        CallToolResult second = await client.CallToolAsync("jira_list_comments", Args($$"""{"issue_key":"OPS-1","max_results":2,"cursor":"{{cursor}}"}"""), cancellationToken: Ct);
+        Assert.NotEqual(true, second.IsError);
+        JsonElement s2 = second.StructuredContent!.Value;
+
+        Assert.Equal(["Alice", "Carol"], s1.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("author").GetString()));
+        Assert.True(s1.GetProperty("truncated").GetBoolean());
+        Assert.Equal(3, s1.GetProperty("total").GetInt64());
+        Assert.Contains("Call again with the same arguments and `cursor`", Text(first), StringComparison.Ordinal);
+        Assert.Equal("Bob", Assert.Single(s2.GetProperty("comments").EnumerateArray()).GetProperty("author").GetString());
+        Assert.Equal(cloud ? "Seen again on prod" : "Seen **again** on `prod`", s2.GetProperty("comments")[0].GetProperty("body").GetString());
+        Assert.False(s2.GetProperty("truncated").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, s2.GetProperty("next_cursor").ValueKind);
+        Assert.Contains("1 comment on OPS-1, oldest first:\n--- Bob, 2026-01-02", Text(second), StringComparison.Ordinal);
+        Assert.Equal(["?orderBy=created&startAt=0&maxResults=2", "?orderBy=created&startAt=2&maxResults=2"],
+            jira.Requests.Where(r => r.Path.EndsWith("/issue/OPS-1/comment", StringComparison.Ordinal)).Select(r => r.RawQuery));
+    }
+
+    [Fact]
+    public async Task ListComments_NewestFirst_ByDefaultCappedByMaxComments()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true, new() { ["Jira:MaxComments"] = "2" });
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_comments", Args("""{"issue_key":"WEB-3","newest_first":true,"max_results":50}"""), cancellationToken: Ct);
+
+        Assert.NotEqual(true, result.IsError);
+        Assert.Equal(["Bob", "Carol"], result.StructuredContent!.Value.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("author").GetString()));
+        Assert.Equal("?orderBy=-created&startAt=0&maxResults=2", jira.Requests.Single(r => r.Path.EndsWith("/comment", StringComparison.Ordinal)).RawQuery);
+    }
+
+    [Theory]
+    [InlineData("OPS-77", "Issue OPS-77 was not found or is not visible to you.")]
+    [InlineData("HR-1", "HR-1 is in project HR, which this server may not use; allowed projects: OPS, WEB.")]
+    public async Task ListComments_OfAnIssueOutsideTheAllowlistOrMovedOutOfIt_ShowsNothing(string key, string message)
+    {
+        var (jira, host, client) = await StartAsync(cloud: true);
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_comments", Args($$"""{"issue_key":"{{key}}"}"""), cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Contains(message, Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain(jira.Requests, r => r.Path.EndsWith("/comment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListComments_WhenTheAdministratorTurnedCommentsOff_ShowsNoneAndAsksJiraNothing()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true, new() { ["Jira:MaxComments"] = "0" });
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_comments", Args("""{"issue_key":"OPS-1"}"""), cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Equal("Comments are not shown by this server (Jira:MaxComments is 0).", Text(result));
+        Assert.DoesNotContain(jira.Requests, r => r.Path.EndsWith("/comment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListComments_CursorOfAnotherIssueOrOrder_IsRefused()
+    {
+        var (jira, host, client) = await StartAsync(cloud: true);
+        await using var _ = jira;
+        await using var __ = host;
+        CallToolResult first = await client.CallToolAsync("jira_list_comments", Args("""{"issue_key":"OPS-1","max_results":1}"""), cancellationToken: Ct);
+        string cursor = first.StructuredContent!.Value.GetProperty("next_cursor").GetString()!;
+
+        CallToolResult otherIssue = await client.CallToolAsync("jira_list_comments", Args($$"""{"issue_key":"OPS-2","cursor":"{{cursor}}"}"""), cancellationToken: Ct);
+        CallToolResult otherOrder = await client.CallToolAsync("jira_list_comments", Args($$"""{"issue_key":"OPS-1","newest_first":true,"cursor":"{{cursor}}"}"""), cancellationToken: Ct);
+
+        Assert.True(otherIssue.IsError);
+        Assert.True(otherOrder.IsError);
+        Assert.Contains("not a cursor this server issued", Text(otherIssue), StringComparison.Ordinal);
+        Assert.Contains("not a cursor this server issued", Text(otherOrder), StringComparison.Ordinal);
+        Assert.Single(jira.Requests, r => r.Path.EndsWith("/comment", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("OPS-404", "Issue OPS-404 was not found or is not visible to you.")]
     [InlineData("OPS-77", "Issue OPS-77 was not found or is not visible to you.")]
     [InlineData("HR-1", "HR-1 is in project HR, which this server may not use; allowed projects: OPS, WEB.")]

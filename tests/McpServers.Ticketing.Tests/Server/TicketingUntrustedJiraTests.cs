@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using McpServers.Shared.Pipeline;
 using McpServers.Testing.Hosting;
 using McpServers.Ticketing.Tests.Fake;
 using ModelContextProtocol.Client;
@@ -62,6 +63,24 @@ public sealed class TicketingUntrustedJiraTests
         Assert.Equal(["SEC-1", "OPS-6"], s.GetProperty("subtasks").EnumerateArray().Select(t => t.GetProperty("key").GetString()));
         Assert.Contains("Allowed subtask", all, StringComparison.Ordinal);
         Assert.Equal("HR-2", s.GetProperty("links")[0].GetProperty("key").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/html", "<html><body>Bad Request from the proxy at jira-int.corp</body></html>")]
+    [InlineData("application/json", "{\"errorMessages\":")]
+    [InlineData("application/json", "[\"not\",\"jira's shape\"]")]
+    public async Task BadRequest_WithABodyThatIsNotJirasErrorDocument_IsTheGenericInputError(string contentType, string body)
+    {
+        var (jira, host, client) = await StartAsync(cloud: true,
+            j => j.ServerInfoOverride = () => Microsoft.AspNetCore.Http.Results.Content(body, contentType, statusCode: 400));
+        await using var _ = jira;
+        await using var __ = host;
+
+        CallToolResult result = await client.CallToolAsync("jira_list_projects", Args("{}"), cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Equal("Jira rejected the request as invalid; check the arguments.", Text(result));
+        Assert.Equal(AuditOutcome.Invalid, host.AuditEvents()[^1].GetProperty("outcome").GetString());
     }
 
     [Fact]
