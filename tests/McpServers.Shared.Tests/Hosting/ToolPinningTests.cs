@@ -174,10 +174,12 @@ public sealed class ToolPinningTests
     }
 
     [Theory]
-    [InlineData("[]", "a JSON object with a \"tools\" array")]
-    [InlineData("""{ "tools": {} }""", "a JSON object with a \"tools\" array")]
-    [InlineData("""{ "tools": [ { "description": "x" } ] }""", "a string \"name\"")]
-    [InlineData("""{ "tools": [ { "name": "a" }, { "name": "a" } ] }""", "the tool 'a' is listed twice")]
+    [InlineData("[]", "is not a tool manifest: it must be a JSON object with a \"tools\" array")]
+    [InlineData("""{ "tools": {} }""", "is not a tool manifest: it must be a JSON object with a \"tools\" array")]
+    [InlineData("""{ "tools": [ { "description": "x" } ] }""", "is not a tool manifest: every entry of \"tools\" must be an object with a string \"name\"")]
+    [InlineData("""{ "tools": [ { "name": "a" }, { "name": "a" } ] }""", "is not a tool manifest: the tool 'a' is listed twice")]
+    [InlineData("""{ "tools": [ """, "is not valid JSON at line 1")]
+    [InlineData("""{ "tools": [], "tools": [] }""", "is not valid JSON")]
     public void ReadManifest_NotAManifest_IsAConfigurationErrorNamingTheSetting(string json, string expected)
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("mcp-pin-").FullName, "approved.json");
@@ -186,20 +188,6 @@ public sealed class ToolPinningTests
         var error = Assert.Throws<ConfigurationException>(() => ToolPinning.ReadManifest(file, "Policy:ApprovedTools"));
 
         Assert.StartsWith("Policy:ApprovedTools: ", error.Message, StringComparison.Ordinal);
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("""{ "tools": [ """, "is not valid JSON at line 1")]
-    [InlineData("""{ "tools": [], "tools": [] }""", "is not valid JSON")]
-    public void ReadManifest_InvalidJson_IsAConfigurationErrorNamingTheSetting(string json, string expected)
-    {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("mcp-pin-").FullName, "approved.json");
-        File.WriteAllText(file, json);
-
-        var error = Assert.Throws<ConfigurationException>(() => ToolPinning.ReadManifest(file, "--diff-tools"));
-
-        Assert.StartsWith("--diff-tools: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
