@@ -189,25 +189,21 @@ public sealed class McpServerHostBuilder
     /// </summary>
     private async Task<int?> RefuseUnapprovedToolsAsync(IServiceProvider services)
     {
-        if (services.GetRequiredService<IOptions<PolicyOptions>>().Value.ApprovedTools is not { Length: > 0 } file)
-        {
-            return null;
-        }
-
+        string file;
         IReadOnlyList<string> differences;
         try
         {
-            differences = ToolDifferences(services, file, ApprovedToolsSetting);
+            if (ApprovedToolsDifferences(services) is not { Differences.Count: > 0 } pinned)
+            {
+                return null;
+            }
+
+            (file, differences) = pinned;
         }
         catch (ConfigurationException e)
         {
             await _err.WriteLineAsync($"{_identity.Name}: configuration error: {e.Message}");
             return 2;
-        }
-
-        if (differences.Count == 0)
-        {
-            return null;
         }
 
         var text = new StringBuilder();
@@ -218,9 +214,16 @@ public sealed class McpServerHostBuilder
         return 1;
     }
 
+    /// <summary>The approved manifest (<c>Policy:ApprovedTools</c>) and the differences from it; null when none is set.</summary>
+    private static (string File, IReadOnlyList<string> Differences)? ApprovedToolsDifferences(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PolicyOptions>>().Value.ApprovedTools is { Length: > 0 } file
+            ? (file, ToolDifferences(services, file, ApprovedToolsSetting))
+            : null;
+
     /// <summary>
     /// The one place the pinning check runs: the current tools/list, exactly as <c>--print-tools</c> prints it, against
-    /// the approved manifest <paramref name="file"/>. Empty when they are equal.
+    /// the approved manifest <paramref name="file"/>. Empty when they are equal. It needs the complete tool set: a tool
+    /// source that loads after start must be ready before this runs.
     /// </summary>
     private static IReadOnlyList<string> ToolDifferences(IServiceProvider services, string file, string setting)
     {
@@ -326,14 +329,13 @@ public sealed class McpServerHostBuilder
     /// <summary>The pinning verdict for <c>--check</c>; null when no approved manifest is set.</summary>
     private static CheckResult? ApprovedToolsCheck(IServiceProvider services)
     {
-        if (services.GetRequiredService<IOptions<PolicyOptions>>().Value.ApprovedTools is not { Length: > 0 } file)
-        {
-            return null;
-        }
-
         try
         {
-            IReadOnlyList<string> differences = ToolDifferences(services, file, ApprovedToolsSetting);
+            if (ApprovedToolsDifferences(services) is not var (file, differences))
+            {
+                return null;
+            }
+
             return differences.Count == 0
                 ? new CheckResult("approved tools", CheckStatus.Ok, $"the tools are exactly those approved in '{file}'")
                 : new CheckResult("approved tools", CheckStatus.Failed,
