@@ -200,6 +200,19 @@ public sealed class ToolPinningTests
     }
 
     [Fact]
+    public void CommandLine_ApprovedToolsIsTheSetting_DiffToolsIsAMode()
+    {
+        CommandLine pinned = CommandLine.Parse(["--approved-tools", "approved.json"], TestServer.TestServer.Identity);
+        CommandLine diff = CommandLine.Parse(["--diff-tools=approved.json"], TestServer.TestServer.Identity);
+
+        Assert.Equal(HostMode.Serve, pinned.Mode);
+        Assert.Equal("approved.json", pinned.Settings["Policy:ApprovedTools"]);
+        Assert.Equal(HostMode.DiffTools, diff.Mode);
+        Assert.Equal("approved.json", diff.DiffToolsFile);
+        Assert.Throws<ConfigurationException>(() => CommandLine.Parse(["--diff-tools"], TestServer.TestServer.Identity));
+    }
+
+    [Fact]
     public void ReadManifest_AManifest_ReturnsIt()
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("mcp-pin-").FullName, "approved.json");
