@@ -8,6 +8,7 @@ public enum HostMode
     Version,
     PrintTools,
     Check,
+    DiffTools,
 }
 
 /// <summary>
@@ -24,6 +25,9 @@ public sealed class CommandLine
         Settings = settings;
     }
 
+    /// <summary>The approved manifest <c>--diff-tools</c> compares with (mode <see cref="HostMode.DiffTools"/>).</summary>
+    public string? DiffToolsFile { get; private init; }
+
     public HostMode Mode { get; }
 
     public string? ConfigFile { get; }
@@ -39,6 +43,8 @@ public sealed class CommandLine
         ("--version", "Print the server name and version and exit."),
         ("--config <file.json>", "Read settings from a JSON file (command line > environment > this file > defaults); no secrets in it."),
         ("--print-tools", "Print the exact tools/list result as JSON (the reviewable tool manifest) and exit; needs no backend or credentials."),
+        ("--approved-tools <file>", "Refuse to start (exit code 1, each difference on stderr) when the tools differ from this approved --print-tools manifest (Policy:ApprovedTools)."),
+        ("--diff-tools <file>", "Print how the tools differ from an approved --print-tools manifest and exit: 0 when equal, 1 when different."),
         ("--check", "Validate the configuration, reach the backend once, print a verdict; exit code 0 (ready) or 1 (any problem)."),
         ("--read-only", "Serve read-only tools only (the default). Write tools are hidden and refused."),
         ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation). Not with --read-only."),
@@ -54,7 +60,7 @@ public sealed class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(identity);
         var mode = HostMode.Serve;
-        string? configFile = null;
+        string? configFile = null, diffToolsFile = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         bool readOnly = false, allowWrites = false;
 
@@ -97,6 +103,13 @@ public sealed class CommandLine
                     break;
                 case "--check":
                     mode = HostMode.Check;
+                    break;
+                case "--diff-tools":
+                    mode = HostMode.DiffTools;
+                    diffToolsFile = Value();
+                    break;
+                case "--approved-tools":
+                    settings["Policy:ApprovedTools"] = Value();
                     break;
                 case "--config":
                     configFile = Value();
@@ -146,7 +159,7 @@ public sealed class CommandLine
             throw new ConfigurationException("--read-only and --allow-writes contradict each other: give one of them (read-only is the default).");
         }
 
-        return new CommandLine(mode, configFile, settings);
+        return new CommandLine(mode, configFile, settings) { DiffToolsFile = diffToolsFile };
     }
 
     /// <summary>True when <paramref name="args"/> ask for <c>--check</c>, even if they cannot be parsed.</summary>

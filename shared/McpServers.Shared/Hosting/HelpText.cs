@@ -11,6 +11,7 @@ internal static class HelpText
         new("Policy:ReadOnly", "Serve read-only tools only; write tools are hidden and refused.", "true"),
         new("Policy:Tools", "Comma-separated allowlist of tools (empty: all).", ""),
         new("Policy:ExcludeTools", "Comma-separated tools never served.", ""),
+        new("Policy:ApprovedTools", "Approved --print-tools manifest; the server refuses to start when its tools differ (--approved-tools).", ""),
         new("RateLimits:ReadPerMinute", "Calls per minute per read-only tool.", "120"),
         new("RateLimits:WritePerMinute", "Calls per minute per write tool.", "10"),
         new("RateLimits:Tools:<tool>", "Calls per minute for one tool.", null),

@@ -28,6 +28,7 @@ public static class McpServerHost
 public sealed class McpServerHostBuilder
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);
+    private const string ApprovedToolsSetting = "Policy:ApprovedTools (--approved-tools)";
     private readonly HostApplicationBuilder _builder;
     private readonly ServerIdentity _identity;
     private readonly CommandLine? _commandLine;
@@ -104,7 +105,7 @@ public sealed class McpServerHostBuilder
                 return 0;
             case HostMode.Check:
                 return await CheckAsync(cancellationToken);
-            case HostMode.PrintTools:
+            case HostMode.PrintTools or HostMode.DiffTools:
                 // The manifest is change control of the tool definitions: it must not need a reachable backend or
                 // credentials, so options validation (backend settings) is skipped; the tool set is still built.
                 _builder.Services.AddSingleton(new ToolManifestOnly());
@@ -115,13 +116,15 @@ public sealed class McpServerHostBuilder
                         return 2;
                     }
 
-                    await _out.WriteLineAsync(ToolManifest(host.Services.GetRequiredService<ToolRegistry>()));
+                    int code = Mode == HostMode.DiffTools
+                        ? await DiffToolsAsync(host.Services, _commandLine!.DiffToolsFile!)
+                        : await PrintToolsAsync(host.Services);
                     if (_identity.ToolSetSettings.Count > 0)
                     {
                         await _err.WriteLineAsync($"{_identity.Name}: this tool set depends on {HelpText.ToolSetSettings(_identity, _builder.Configuration)}.");
                     }
 
-                    return 0;
+                    return code;
                 }
 
             default:
@@ -134,10 +137,100 @@ public sealed class McpServerHostBuilder
                         return 2;
                     }
 
+                    if (await RefuseUnapprovedToolsAsync(host.Services) is int refused)
+                    {
+                        return refused;
+                    }
+
                     await host.RunAsync(cancellationToken);
                     return 0;
                 }
         }
+    }
+
+    private async Task<int> PrintToolsAsync(IServiceProvider services)
+    {
+        await _out.WriteLineAsync(ToolManifest(services.GetRequiredService<ToolRegistry>()));
+        return 0;
+    }
+
+    /// <summary><c>--diff-tools</c>: the difference for review, on stdout (this mode does not serve MCP).</summary>
+    private async Task<int> DiffToolsAsync(IServiceProvider services, string file)
+    {
+        IReadOnlyList<string> differences;
+        try
+        {
+            differences = ToolDifferences(services, file, "--diff-tools");
+        }
+        catch (ConfigurationException e)
+        {
+            await _err.WriteLineAsync($"{_identity.Name}: configuration error: {e.Message}");
+            return 2;
+        }
+
+        var text = new StringBuilder();
+        if (differences.Count == 0)
+        {
+            text.AppendLine($"{_identity.Name}: the tools are exactly those approved in '{file}'.");
+        }
+        else
+        {
+            text.AppendLine($"{_identity.Name}: {differences.Count} difference(s) from the approved tools in '{file}':");
+            differences.ToList().ForEach(d => text.Append("  ").AppendLine(d));
+        }
+
+        await _out.WriteAsync(text.ToString());
+        return differences.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Pinning (<c>Policy:ApprovedTools</c>): a server whose tools differ from the approved manifest serves nothing and
+    /// exits 1, naming each difference, so an upgrade that changes a tool definition cannot slip in unreviewed.
+    /// Null when no manifest is set or the tools match it; otherwise the exit code.
+    /// </summary>
+    private async Task<int?> RefuseUnapprovedToolsAsync(IServiceProvider services)
+    {
+        string file;
+        IReadOnlyList<string> differences;
+        try
+        {
+            if (ApprovedToolsDifferences(services) is not { Differences.Count: > 0 } pinned)
+            {
+                return null;
+            }
+
+            (file, differences) = pinned;
+        }
+        catch (ConfigurationException e)
+        {
+            await _err.WriteLineAsync($"{_identity.Name}: configuration error: {e.Message}");
+            return 2;
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine($"{_identity.Name}: refusing to start: the tools differ from the approved manifest '{file}' ({ApprovedToolsSetting}):");
+        differences.ToList().ForEach(d => text.Append("  ").AppendLine(d));
+        text.AppendLine($"Review them with --diff-tools '{file}'; once approved, replace the file with the output of --print-tools (same settings).");
+        await _err.WriteAsync(text.ToString());
+        return 1;
+    }
+
+    /// <summary>The approved manifest (<c>Policy:ApprovedTools</c>) and the differences from it; null when none is set.</summary>
+    private static (string File, IReadOnlyList<string> Differences)? ApprovedToolsDifferences(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PolicyOptions>>().Value.ApprovedTools is { Length: > 0 } file
+            ? (file, ToolDifferences(services, file, ApprovedToolsSetting))
+            : null;
+
+    /// <summary>
+    /// The one place the pinning check runs: the current tools/list, exactly as <c>--print-tools</c> prints it, against
+    /// the approved manifest <paramref name="file"/>. Empty when they are equal. It needs the complete tool set: a tool
+    /// source that loads after start must be ready before this runs.
+    /// </summary>
+    private static IReadOnlyList<string> ToolDifferences(IServiceProvider services, string file, string setting)
+    {
+        using JsonDocument approved = ToolPinning.ReadManifest(file, setting);
+        using JsonDocument current = JsonDocument.Parse(ToolManifest(services.GetRequiredService<ToolRegistry>()));
+        return ToolPinning.Compare(approved.RootElement, current.RootElement);
     }
 
     /// <summary>
@@ -214,6 +307,10 @@ public sealed class McpServerHostBuilder
                 results.Add(new CheckResult("configuration", CheckStatus.Ok, "settings are valid"));
                 results.Add(new CheckResult("tools", CheckStatus.Ok,
                     $"{visible} of {registry.All.Count} tools served ({(registry.ReadOnlyMode ? "read-only mode" : "writes allowed")})"));
+                if (ApprovedToolsCheck(host.Services) is { } pinned)
+                {
+                    results.Add(pinned);
+                }
             }
         }
         catch (Exception e)
@@ -233,6 +330,27 @@ public sealed class McpServerHostBuilder
         finally
         {
             host?.Dispose();
+        }
+    }
+
+    /// <summary>The pinning verdict for <c>--check</c>; null when no approved manifest is set.</summary>
+    private static CheckResult? ApprovedToolsCheck(IServiceProvider services)
+    {
+        try
+        {
+            if (ApprovedToolsDifferences(services) is not var (file, differences))
+            {
+                return null;
+            }
+
+            return differences.Count == 0
+                ? new CheckResult("approved tools", CheckStatus.Ok, $"the tools are exactly those approved in '{file}'")
+                : new CheckResult("approved tools", CheckStatus.Failed,
+                    $"{differences.Count} difference(s) from '{file}', the server would refuse to start; first: {differences[0]}; see --diff-tools", ApprovedToolsSetting);
+        }
+        catch (ConfigurationException e)
+        {
+            return new CheckResult("approved tools", CheckStatus.Failed, e.Message);
         }
     }
 

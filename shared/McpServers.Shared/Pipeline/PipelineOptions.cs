@@ -12,6 +12,9 @@ public sealed class PolicyOptions
     /// <summary>Comma-separated tool names never to serve.</summary>
     public string? ExcludeTools { get; set; }
 
+    /// <summary>An approved <c>--print-tools</c> manifest: the server refuses to start when its tools/list differs (<c>--approved-tools</c>).</summary>
+    public string? ApprovedTools { get; set; }
+
     internal static IReadOnlySet<string> Split(string? list) =>
         (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.Ordinal);

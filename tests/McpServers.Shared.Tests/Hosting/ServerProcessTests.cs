@@ -232,7 +232,7 @@ public sealed class ServerProcessTests
     [InlineData("--set Policy:ReadOnlly=false", null, null, "did you mean 'Policy:ReadOnly'?")]
     [InlineData("--set Backend:Regoin=eu", null, null, "did you mean 'Backend:Region'?")]
     [InlineData("--set RateLimits:Tools:test_echo:Burst=5", null, null, "unknown setting 'RateLimits:Tools:test_echo:Burst'")]
-    [InlineData("--set Policy:Mode=x", null, null, "the settings under 'Policy' are: ExcludeTools, ReadOnly, Tools.")]
+    [InlineData("--set Policy:Mode=x", null, null, "the settings under 'Policy' are: ApprovedTools, ExcludeTools, ReadOnly, Tools.")]
     [InlineData("--print-tools", "MCP_TESTSERVER__Audit__MaxValueChar", "5",
         "environment variable MCP_TESTSERVER__Audit__MaxValueChar: unknown setting 'Audit:MaxValueChar'; did you mean 'Audit:MaxValueChars'?")]
     [InlineData("--print-tools", "MCP_TESTSERVER__Policy", "x", "'Policy' is a group of settings, not a setting")]
