@@ -129,8 +129,11 @@ public sealed class McpServerHostBuilder
 
             default:
                 _builder.Services.AddMcpServer().WithStdioServerTransport();
-                // Tools a source loads in the background (a document at a URL) do not hold up serving: requests wait for them.
-                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: false))
+                // Tools a source loads in the background (a document at a URL) do not hold up serving: requests wait for
+                // them. A pinned server (Policy:ApprovedTools) waits for them before serving, because it must compare
+                // the complete tool set with the approved manifest first and expose nothing unapproved.
+                bool pinned = !string.IsNullOrWhiteSpace(_builder.Configuration["Policy:ApprovedTools"]);
+                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: pinned))
                 {
                     if (host is null)
                     {
