@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
-using McpServers.Ticketing.Backend;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,8 +29,10 @@ public sealed class TicketingServerUnderTest : IConformanceServer
 
     public (string Tool, JsonObject Arguments) BackendCall => ("jira_list_projects", []);
 
-    public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton<IJiraGateway>(new FailingGateway(failure));
+    public IReadOnlyList<BackendFault> BackendFaults { get; } =
+        Testing.Conformance.BackendFaults.Http(jira => new Dictionary<string, string?> { ["Jira:BaseUrl"] = jira.ToString() }, "Jira:Http");
+
+    public void InjectTransportBug(IServiceCollection services, Exception bug) => TransportBugs.ThrowFromEveryHttpRequest(services, bug);
 
     public string CommandName => "mcp-ticketing";
 
@@ -39,29 +40,4 @@ public sealed class TicketingServerUnderTest : IConformanceServer
         [.. Settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" })];
 
     public string ManifestSnapshotPath => "tests/McpServers.Ticketing.Tests/ticketing.tools.json";
-
-    private sealed class FailingGateway(Exception failure) : IJiraGateway
-    {
-        public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
-
-        public Task<SearchPage> SearchJqlAsync(string condition, IssueOrder order, bool ascending, int? maxResults, string? cursor, CancellationToken cancellationToken) => throw failure;
-
-        public Task<IssueDetail> GetIssueAsync(IssueKey key, int comments, CancellationToken cancellationToken) => throw failure;
-
-        public Task<ProjectList> ListProjectsAsync(CancellationToken cancellationToken) => throw failure;
-
-        public Task<TransitionList> ListTransitionsAsync(IssueKey key, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> CreateIssueAsync(NewIssue issue, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> AddCommentAsync(IssueKey key, string markdown, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> TransitionAsync(IssueKey key, string transition, string? comment, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> UpdateIssueAsync(IssueKey key, IssueChanges changes, CancellationToken cancellationToken) => throw failure;
-
-        public Task<WriteResult> AssignAsync(IssueKey key, string? assignee, CancellationToken cancellationToken) => throw failure;
-
-        public Task<JiraCheck> CheckAsync(CancellationToken cancellationToken) => throw failure;
-    }
 }
