@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using McpServers.Database.Backend;
 using McpServers.Database.Options;
 using McpServers.Database.Tools;
@@ -13,7 +16,7 @@ using ModelContextProtocol.Server;
 namespace McpServers.Database;
 
 /// <summary>mcp-database: who it is, its settings, and every tool it can expose.</summary>
-public static class DatabaseServer
+public static partial class DatabaseServer
 {
     public static readonly ServerIdentity Identity = new()
     {
@@ -62,16 +65,34 @@ public static class DatabaseServer
         EnvironmentAliases = [new EnvironmentAlias("DATABASE_URL", "ConnectionString"), new EnvironmentAlias("PGPASSWORD", "Password")],
     };
 
-    /// <summary>The JSON options tools are created with, and results are written with.</summary>
-    public static readonly ServerJson Json = new(DatabaseJsonContext.Default);
-
     /// <summary>Every tool this server can expose; administrator-declared queries are added from configuration.</summary>
     public static readonly ToolCatalog Tools = new ToolCatalog()
         .Add<ListTablesTool>()
         .Add<DescribeTableTool>()
         .Add<QueryTool>()
         .Add<AggregateTool>()
-        .AddSource(services => services.GetRequiredService<DeclaredQueryList>().Queries.Select(q => (McpServerTool)new DeclaredQueryTool(q)));
+        .AddSource(services => services.GetRequiredService<DeclaredQueryList>().Queries
+            .Select(q => (McpServerTool)new DeclaredQueryTool(q, services.GetRequiredService<ServerJson>())));
+
+    /// <summary>
+    /// Source-generated JSON for every type the tools above take or return (NativeAOT has no reflection JSON): a new
+    /// tool's output record gets its line here, beside its catalog line.
+    /// </summary>
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+        UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(TableListOutput))]
+    [JsonSerializable(typeof(TableDescriptionOutput))]
+    [JsonSerializable(typeof(RowsOutput))]
+    [JsonSerializable(typeof(JsonElement))]
+    [JsonSerializable(typeof(JsonObject))]
+    [JsonSerializable(typeof(IReadOnlyList<string>))]
+    [JsonSerializable(typeof(IReadOnlyList<FilterInput>))]
+    [JsonSerializable(typeof(IReadOnlyList<OrderInput>))]
+    [JsonSerializable(typeof(IReadOnlyList<GroupInput>))]
+    [JsonSerializable(typeof(IReadOnlyList<MetricInput>))]
+    [JsonSerializable(typeof(IReadOnlyList<HavingInput>))]
+    [JsonSerializable(typeof(int?))]
+    internal sealed partial class JsonContext : JsonSerializerContext;
 
     public static IMcpServerBuilder AddDatabaseServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -92,7 +113,7 @@ public static class DatabaseServer
             return gateway;
         });
         services.AddSingleton<IServerCheck, DatabaseCheck>();
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
     }
 
     /// <summary>Options checked at start (no connection is made): every problem names the setting.</summary>

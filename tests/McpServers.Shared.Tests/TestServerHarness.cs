@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
 using McpServers.Testing.Hosting;
@@ -19,8 +20,17 @@ public sealed class TestServerUnderTest : IConformanceServer
 
     public (string Tool, JsonObject Arguments) BackendCall => ("test_echo", new JsonObject { ["message"] = "hello" });
 
-    public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton<ITestBackend>(new FailingBackend(failure));
+    /// <summary>The test server's pretend backend has no transport: its one fault is a backend failure carrying the canary.</summary>
+    public IReadOnlyList<BackendFault> BackendFaults { get; } =
+    [
+        new("a backend failure with internal details", _ => Task.FromResult(new BrokenBackend(new Dictionary<string, string?>())
+        {
+            ConfigureServices = s => TransportBugs.ThrowFromEveryCall<ITestBackend>(s,
+                new BackendException(BackendErrorKind.Unavailable, innerException: new InvalidOperationException(FaultCanary.Text))),
+        })),
+    ];
+
+    public void InjectTransportBug(IServiceCollection services, Exception bug) => TransportBugs.ThrowFromEveryCall<ITestBackend>(services, bug);
 
     public string CommandName => "mcp-testserver";
 
@@ -37,11 +47,6 @@ public sealed class TestServerUnderTest : IConformanceServer
         }
 
         return new InMemoryMcpServer((s, c) => s.AddTestServer(c), all, configure);
-    }
-
-    private sealed class FailingBackend(Exception failure) : ITestBackend
-    {
-        public string Echo(string text) => throw failure;
     }
 }
 

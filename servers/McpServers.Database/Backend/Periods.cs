@@ -4,12 +4,7 @@ using McpServers.Shared.Errors;
 namespace McpServers.Database.Backend;
 
 /// <summary>A period as local dates of <see cref="TimeZone"/>: from <see cref="Start"/> up to, not including, <see cref="End"/>.</summary>
-public sealed record ResolvedPeriod(string Name, DateOnly Start, DateOnly End, TimeZoneInfo TimeZone)
-{
-    /// <summary>What the result says it used, so a relative word is never left for the model to guess.</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: {Start:yyyy-MM-dd} to {End.AddDays(-1):yyyy-MM-dd} inclusive, time zone {TimeZone.Id}");
-}
+public sealed record ResolvedPeriod(string Name, DateOnly Start, DateOnly End, TimeZoneInfo TimeZone);
 
 /// <summary>
 /// The suite's period convention (DESIGN §4): <c>2026-Q4</c>, <c>2026-11</c>, <c>2026</c>, or a relative word

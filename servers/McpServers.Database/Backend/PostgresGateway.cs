@@ -295,6 +295,15 @@ public sealed class PostgresGateway : SqlGateway
     private BackendException Map(PostgresException ex)
     {
         string state = ex.SqlState;
+        if (!IsSqlState(state))
+        {
+            // Not a PostgreSQL speaking (a proxy, a hostile or broken server): its "SQLSTATE" is text it chose, and the
+            // messages below quote the code.
+            Log.BackendError(Logger, "not a SQLSTATE", nameof(BackendErrorKind.Unavailable), ex);
+            return new BackendException(BackendErrorKind.Unavailable,
+                "The database answered with an error this server cannot read. Retry later; if it persists, an administrator should run mcp-database --check.", ex);
+        }
+
         BackendException mapped = state switch
         {
             "57014" => Timeout(),
@@ -314,4 +323,8 @@ public sealed class PostgresGateway : SqlGateway
         Log.BackendError(Logger, state, mapped.Kind.ToString(), ex);
         return new BackendException(mapped.Kind, mapped.SafeMessage, ex);
     }
+
+    /// <summary>Five digits or upper-case ASCII letters (PostgreSQL documentation, Appendix A "Error Codes").</summary>
+    private static bool IsSqlState(string? state) =>
+        state is { Length: 5 } && state.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c));
 }

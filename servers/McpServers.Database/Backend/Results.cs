@@ -39,8 +39,8 @@ public sealed record QueryResult(IReadOnlyList<ResultColumn> Columns, IReadOnlyL
 {
     public int RowCount => Rows.Count;
 
-    /// <summary>The period the rows were restricted to, in words (dates and time zone); null when none was asked for.</summary>
-    public string? Period { get; init; }
+    /// <summary>The period the rows were restricted to (dates and time zone); null when none was asked for.</summary>
+    public ResolvedPeriod? Period { get; init; }
 }
 
 public sealed record DeclaredQueryCheck(string Name, bool Ok, string? Problem);

@@ -97,7 +97,7 @@ public abstract class SqlGateway : IDatabaseGateway
 
         BuiltQuery query = new QueryBuilder(catalog, Dialect, Options.DefaultRowLimit, Options.MaxRowLimit).BuildAggregate(spec, period);
         QueryResult result = await RunPagedAsync(query, spec.Cursor, cancellationToken);
-        return period is null ? result : result with { Period = period.Describe() };
+        return result with { Period = period };
     }
 
     public async Task<QueryResult> RunDeclaredAsync(DeclaredQuery query, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default)

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using McpServers.Database.Backend;
+using McpServers.Shared.Pipeline;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpServers.Database.Tools;
 
-public sealed class AggregateTool(IDatabaseGateway gateway)
+public sealed class AggregateTool(IDatabaseGateway gateway, ServerJson json)
 {
     // Optional lists are typed non-nullable with a null default on purpose: the schema generator then advertises the
     // entries and their required properties as non-nullable, so {"column": null} is refused by validation.
@@ -40,6 +41,6 @@ public sealed class AggregateTool(IDatabaseGateway gateway)
             Period = period,
             PeriodColumn = period_column,
         };
-        return ResultFormat.Rows(await gateway.AggregateAsync(spec, cancellationToken));
+        return RowsOutput.Result(await gateway.AggregateAsync(spec, cancellationToken), json);
     }
 }

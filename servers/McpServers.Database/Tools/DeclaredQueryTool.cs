@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using McpServers.Database.Backend;
+using McpServers.Shared.Pipeline;
 using Microsoft.Extensions.AI;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -14,18 +16,24 @@ namespace McpServers.Database.Tools;
 public sealed class DeclaredQueryTool : McpServerTool
 {
     private readonly DeclaredQuery _query;
+    private readonly ServerJson _json;
 
-    public DeclaredQueryTool(DeclaredQuery query)
+    public DeclaredQueryTool(DeclaredQuery query, ServerJson json)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(json);
         _query = query;
+        _json = json;
         ProtocolTool = new Tool
         {
             Name = query.Name,
             Title = query.Name,
             Description = query.Description,
-            InputSchema = WithDescriptions(query.InputSchema),
-            OutputSchema = RowsSchema.Value,
+            InputSchema = WithDescriptions(query.InputSchema, json),
+            // The same generator the SDK uses for db_query's outputSchema: a bare JsonSchemaExporter call marks the root
+            // (and every nested object) nullable, and MCP clients such as the TypeScript SDK reject a tools/list whose
+            // output schema is not "type": "object" at the top.
+            OutputSchema = AIJsonUtilities.CreateJsonSchema(typeof(RowsOutput), serializerOptions: json.Options),
             Annotations = new ToolAnnotations
             {
                 Title = query.Name,
@@ -46,14 +54,14 @@ public sealed class DeclaredQueryTool : McpServerTool
         ArgumentNullException.ThrowIfNull(request);
         IDatabaseGateway gateway = (IDatabaseGateway)request.Services!.GetService(typeof(IDatabaseGateway))!;
         var arguments = new Dictionary<string, JsonElement>(request.Params?.Arguments ?? new Dictionary<string, JsonElement>());
-        return ResultFormat.Rows(await gateway.RunDeclaredAsync(_query, arguments, cancellationToken));
+        return RowsOutput.Result(await gateway.RunDeclaredAsync(_query, arguments, cancellationToken), _json);
     }
 
     /// <summary>
     /// Administrators often leave parameters undescribed; the model still needs to know what to send. A missing
     /// description is written from the parameter's own constraints (annotations only: nothing enforced changes).
     /// </summary>
-    private static JsonElement WithDescriptions(JsonElement schema)
+    private static JsonElement WithDescriptions(JsonElement schema, ServerJson json)
     {
         if (JsonNode.Parse(schema.GetRawText()) is not JsonObject root || root["properties"] is not JsonObject properties)
         {
@@ -101,12 +109,6 @@ public sealed class DeclaredQueryTool : McpServerTool
             property["description"] = string.Join(" ", parts);
         }
 
-        return JsonSerializer.SerializeToElement(root, DatabaseJsonContext.Default.JsonObject);
+        return JsonSerializer.SerializeToElement(root, (JsonTypeInfo<JsonObject>)json.Options.GetTypeInfo(typeof(JsonObject)));
     }
-
-    // The same generator the SDK uses for db_query's outputSchema: a bare JsonSchemaExporter call marks the root (and
-    // every nested object) nullable, and MCP clients such as the TypeScript SDK reject a tools/list whose output
-    // schema is not "type": "object" at the top.
-    private static readonly Lazy<JsonElement> RowsSchema = new(() =>
-        AIJsonUtilities.CreateJsonSchema(typeof(RowsOutput), serializerOptions: DatabaseServer.Json.Options));
 }

@@ -1,12 +1,15 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text;
 using McpServers.Database.Backend;
+using McpServers.Shared.Pipeline;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpServers.Database.Tools;
 
-public sealed class ListTablesTool(IDatabaseGateway gateway)
+public sealed class ListTablesTool(IDatabaseGateway gateway, ServerJson json)
 {
     [McpServerTool(Name = "db_list_tables", Title = "List tables", ReadOnly = true, Destructive = false, Idempotent = true,
         OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(TableListOutput))]
@@ -17,6 +20,40 @@ public sealed class ListTablesTool(IDatabaseGateway gateway)
         CancellationToken cancellationToken = default)
     {
         TableList list = await gateway.ListTablesAsync(schema, name_contains, cancellationToken);
-        return ResultFormat.Tables(list);
+        string notice = list.Truncation.Notice();
+        var output = new TableListOutput(list.Tables, list.Truncation.Truncated, notice.Length == 0 ? null : notice);
+        return ToolResult.Create(output, Text(list.Tables, notice), json);
+    }
+
+    private static string Text(IReadOnlyList<TableSummary> tables, string notice)
+    {
+        var text = new StringBuilder();
+        foreach (TableSummary t in tables)
+        {
+            text.Append(t.QualifiedName).Append(" (").Append(t.Kind);
+            if (t.RowEstimate is { } rows)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", ~{rows} rows");
+            }
+
+            text.Append(')');
+            if (!string.IsNullOrEmpty(t.Comment))
+            {
+                text.Append(" — ").Append(t.Comment);
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(tables.Count == 0 ? "No tables are visible to this server in the allowed schemas." : $"({tables.Count} tables)");
+        if (notice.Length > 0)
+        {
+            text.Append(' ').Append(notice);
+        }
+
+        return text.ToString();
     }
 }
+
+/// <summary>db_list_tables' structured content.</summary>
+public sealed record TableListOutput(IReadOnlyList<TableSummary> Tables, bool Truncated, string? Notice);

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using McpServers.Database.Backend;
+using McpServers.Shared.Pipeline;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpServers.Database.Tools;
 
-public sealed class QueryTool(IDatabaseGateway gateway)
+public sealed class QueryTool(IDatabaseGateway gateway, ServerJson json)
 {
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "LengthAttribute is only read as schema metadata (minItems/maxItems, enforced by the shared validator); its reflection-based IsValid is never called.")]
     [McpServerTool(Name = "db_query", Title = "Query rows", ReadOnly = true, Destructive = false, Idempotent = true,
@@ -23,6 +24,6 @@ public sealed class QueryTool(IDatabaseGateway gateway)
         CancellationToken cancellationToken = default)
     {
         var spec = new QuerySpec(table, InputMapping.Columns(columns), InputMapping.Filters(filters), InputMapping.Order(order_by), limit, cursor);
-        return ResultFormat.Rows(await gateway.QueryAsync(spec, cancellationToken));
+        return RowsOutput.Result(await gateway.QueryAsync(spec, cancellationToken), json);
     }
 }

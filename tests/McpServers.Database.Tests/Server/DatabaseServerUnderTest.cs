@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Database.Backend;
 using McpServers.Database.Tests.Backend;
@@ -28,8 +27,20 @@ public sealed class DatabaseServerUnderTest : IConformanceServer
 
     public (string Tool, JsonObject Arguments) BackendCall => ("db_list_tables", []);
 
-    public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton<IDatabaseGateway>(new FailingGateway(failure));
+    /// <summary>PostgreSQL broken below the driver: not there, silent past the connect timeout, garbage, hanging up.</summary>
+    public IReadOnlyList<BackendFault> BackendFaults { get; } =
+    [
+        Testing.Conformance.BackendFaults.Closed("a PostgreSQL that is not there (closed port)", PostgresAt),
+        Testing.Conformance.BackendFaults.Tcp("a PostgreSQL that never answers, past the connect timeout", TcpFake.Silent, PostgresAt),
+        Testing.Conformance.BackendFaults.Tcp("garbage instead of the PostgreSQL protocol", () => TcpFake.Answering(Garbage), PostgresAt),
+        Testing.Conformance.BackendFaults.Tcp("a PostgreSQL that hangs up on connect", () => TcpFake.Answering([]), PostgresAt),
+        Testing.Conformance.BackendFaults.Tcp("a well-formed PostgreSQL error whose every field (SQLSTATE too) is the canary",
+            () => TcpFake.Answering(ErrorResponse(('S', "FATAL"), ('V', "FATAL"), ('C', FaultCanary.Marker), ('M', FaultCanary.Text), ('D', FaultCanary.Text))), PostgresAt),
+    ];
+
+    /// <summary>The driver owns its sockets, so the bug is thrown by the gateway itself, generically (no per-method code).</summary>
+    public void InjectTransportBug(IServiceCollection services, Exception bug) =>
+        TransportBugs.ThrowFromEveryCall<IDatabaseGateway>(services, bug);
 
     public string CommandName => "mcp-database";
 
@@ -41,27 +52,36 @@ public sealed class DatabaseServerUnderTest : IConformanceServer
     public static InMemoryMcpServer Start(IReadOnlyDictionary<string, string?> settings) =>
         new((s, c) => s.AddDatabaseServer(c), settings, s => s.AddSingleton(DemoClock.Provider));
 
+    private static readonly byte[] Garbage = System.Text.Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\n\r\n" + FaultCanary.Text);
+
+    /// <summary>A PostgreSQL ErrorResponse message (protocol 3.0, "Message Formats"): 'E', length, typed C strings, a final zero.</summary>
+    private static byte[] ErrorResponse(params (char Type, string Value)[] fields)
+    {
+        var body = new List<byte>();
+        foreach ((char type, string value) in fields)
+        {
+            body.Add((byte)type);
+            body.AddRange(System.Text.Encoding.UTF8.GetBytes(value));
+            body.Add(0);
+        }
+
+        body.Add(0);
+        byte[] length = BitConverter.GetBytes(System.Net.IPAddress.HostToNetworkOrder(body.Count + 4));
+        return [(byte)'E', .. length, .. body];
+    }
+
+    /// <summary>Settings for a PostgreSQL on a loopback port; a connect timeout of 1 s (the driver's shortest) for the silent one.</summary>
+    private static Dictionary<string, string?> PostgresAt(int port) => new()
+    {
+        ["Demo"] = "false",
+        ["ConnectionString"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Host=127.0.0.1;Port={port};Username=mcp;Password=s3cr3t-pw;Database=sales;Timeout=1;SSL Mode=Disable"),
+    };
+
     private static string WriteDeclaredTools()
     {
         string path = Path.Combine(Path.GetTempPath(), $"mcp-db-declared-{Environment.ProcessId}.json");
         File.WriteAllText(path, DemoTools.FinanceJson);
         return path;
-    }
-
-    private sealed class FailingGateway(Exception failure) : IDatabaseGateway
-    {
-        public Task<TableList> ListTablesAsync(string? schema = null, string? nameContains = null, CancellationToken cancellationToken = default) => throw failure;
-
-        public Task<TableDescription> DescribeTableAsync(string table, CancellationToken cancellationToken = default) => throw failure;
-
-        public Task<QueryResult> QueryAsync(QuerySpec spec, CancellationToken cancellationToken = default) => throw failure;
-
-        public Task<QueryResult> AggregateAsync(AggregateSpec spec, CancellationToken cancellationToken = default) => throw failure;
-
-        public Task<QueryResult> RunDeclaredAsync(DeclaredQuery query, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default) => throw failure;
-
-        public Task<CheckReport> CheckAsync(IReadOnlyList<DeclaredQuery> declaredQueries, CancellationToken cancellationToken = default) => throw failure;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpServers.InternalApi.Backend;
 using McpServers.InternalApi.Tests.Service;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
@@ -36,8 +34,10 @@ public sealed class InternalApiServerUnderTest : IConformanceServer
 
     public (string Tool, JsonObject Arguments) BackendCall => ("api_list_items", new JsonObject { ["limit"] = 1 });
 
-    public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton<IApiGateway>(new FailingGateway(failure));
+    public IReadOnlyList<BackendFault> BackendFaults { get; } =
+        Testing.Conformance.BackendFaults.Http(service => new Dictionary<string, string?> { ["BaseUrl"] = new Uri(service, "api").ToString() }, "Http");
+
+    public void InjectTransportBug(IServiceCollection services, Exception bug) => TransportBugs.ThrowFromEveryHttpRequest(services, bug);
 
     public string CommandName => "mcp-internal-api";
 
@@ -68,10 +68,4 @@ public sealed class InternalApiServerUnderTest : IConformanceServer
 
     public static InMemoryMcpServer Start(IReadOnlyDictionary<string, string?> settings) =>
         new((s, c) => s.AddInternalApiServer(c), settings);
-
-    private sealed class FailingGateway(Exception failure) : IApiGateway
-    {
-        public Task<ApiResponse> CallAsync(ApiOperation operation, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken) =>
-            throw failure;
-    }
 }

@@ -19,8 +19,18 @@ public interface IConformanceServer
     /// <summary>A read-only call that reaches the backend.</summary>
     (string Tool, JsonObject Arguments) BackendCall { get; }
 
-    /// <summary>Replaces the backend with one whose every use throws <paramref name="failure"/>.</summary>
-    void BreakBackend(IServiceCollection services, Exception failure);
+    /// <summary>
+    /// Real faults the server's real gateway meets at its transport (see <see cref="BackendFaults"/>): each gives the
+    /// settings that point the server at a broken backend, with short timeouts. A fault ends every
+    /// <see cref="BackendCall"/> as a backend error that leaks nothing.
+    /// </summary>
+    IReadOnlyList<BackendFault> BackendFaults { get; }
+
+    /// <summary>
+    /// Makes the server's transport throw <paramref name="bug"/> (not a backend failure) on first use, without per-gateway
+    /// code (see <see cref="TransportBugs"/>).
+    /// </summary>
+    void InjectTransportBug(IServiceCollection services, Exception bug);
 
     /// <summary>The executable's command name (e.g. <c>mcp-database</c>) for the stdio tests.</summary>
     string CommandName { get; }

@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
-using McpServers.Ticketing.Backend;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,8 +29,10 @@ public sealed class TicketingServerUnderTest : IConformanceServer
 
     public (string Tool, JsonObject Arguments) BackendCall => ("jira_list_projects", []);
 
-    public void BreakBackend(IServiceCollection services, Exception failure) =>
-        services.AddSingleton(FailingGateway.Create(failure));
+    public IReadOnlyList<BackendFault> BackendFaults { get; } =
+        Testing.Conformance.BackendFaults.Http(jira => new Dictionary<string, string?> { ["Jira:BaseUrl"] = jira.ToString() }, "Jira:Http");
+
+    public void InjectTransportBug(IServiceCollection services, Exception bug) => TransportBugs.ThrowFromEveryHttpRequest(services, bug);
 
     public string CommandName => "mcp-ticketing";
 
@@ -40,22 +40,4 @@ public sealed class TicketingServerUnderTest : IConformanceServer
         [.. Settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" })];
 
     public string ManifestSnapshotPath => "tests/McpServers.Ticketing.Tests/ticketing.tools.json";
-
-    /// <summary>
-    /// Throws <c>failure</c> from every gateway method, present and future, so a new gateway method needs no edit here.
-    /// (To be replaced by faults at the transport: the conformance base breaking the fake Jira itself.)
-    /// </summary>
-    public class FailingGateway : DispatchProxy
-    {
-        private Exception _failure = new InvalidOperationException("No failure set.");
-
-        public static IJiraGateway Create(Exception failure)
-        {
-            var gateway = Create<IJiraGateway, FailingGateway>();
-            ((FailingGateway)(object)gateway)._failure = failure;
-            return gateway;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => throw _failure;
-    }
 }
