@@ -35,11 +35,11 @@ public sealed partial class ToolRegistry
         ArgumentNullException.ThrowIfNull(confirmation);
         ArgumentNullException.ThrowIfNull(rateLimits);
         _policy = policy.Value;
-        _include = PolicyOptions.Split(_policy.Tools);
-        _exclude = PolicyOptions.Split(_policy.ExcludeTools);
-        IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Value.Require);
-        IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Value.Disable);
-        IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.Value.RequireElicitation);
+        _include = PolicyOptions.Names(_policy.Tools);
+        _exclude = PolicyOptions.Names(_policy.ExcludeTools);
+        IReadOnlySet<string> require = PolicyOptions.Names(confirmation.Value.Require);
+        IReadOnlySet<string> disable = PolicyOptions.Names(confirmation.Value.Disable);
+        IReadOnlySet<string> elicitationOnly = PolicyOptions.Names(confirmation.Value.RequireElicitation);
         if (elicitationOnly.Intersect(disable).FirstOrDefault() is { } both)
         {
             throw new OptionsValidationException("Confirmation", typeof(ConfirmationOptions),
