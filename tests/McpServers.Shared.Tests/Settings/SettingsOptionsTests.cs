@@ -1,6 +1,8 @@
 using McpServers.Shared.Hosting;
+using McpServers.Shared.Http;
 using McpServers.Shared.Pipeline;
 using McpServers.Testing.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -54,4 +56,21 @@ public sealed class SettingsOptionsTests
     [InlineData("Jira:Http:MaxTokenResponseBytes")]
     public void LimitsOnATokenAreNotSecrets_SoTheyMayBeSetOnTheCommandLine(string key) =>
         Assert.False(CommandLine.IsSecretSetting(key, TestServer.TestServer.Identity));
+
+    [Fact]
+    public void HttpDownloadHosts_IsAListSetting_CommaSeparatedOrIndexed()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Http:DownloadHosts"] = "files.example.com, cdn.example.com",
+            ["Http:DownloadHosts:0"] = "s3.example.com",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddBackendHttpClient("api", configuration.GetSection("Http"), "Api", "1.0.0");
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        BackendHttpOptions options = provider.GetRequiredService<IOptionsMonitor<BackendHttpOptions>>().Get("api");
+
+        Assert.Equal(["files.example.com", "cdn.example.com", "s3.example.com"], options.DownloadHosts);
+    }
 }

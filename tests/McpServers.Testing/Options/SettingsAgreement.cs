@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
@@ -53,7 +54,12 @@ public sealed class SettingsAgreement
 
     /// <summary>Every disagreement, one sentence each; empty when the descriptions agree.</summary>
     /// <param name="serverJsonPath">Repository-relative path of the server's <c>.mcp/server.json</c>; null for a server without one.</param>
-    public IReadOnlyList<string> Problems(string? serverJsonPath)
+    /// <param name="readmePath">
+    /// Repository-relative path of the server's README, whose settings table (under <c>## Settings</c> or
+    /// <c>## Configuration</c>; keys in backticks in the first column, <c>Section:*</c> for a whole section) must name
+    /// only real settings and every setting <c>--help</c> lists; null for a server without one.
+    /// </param>
+    public IReadOnlyList<string> Problems(string? serverJsonPath, string? readmePath = null)
     {
         var problems = new List<string>();
         SettingHelp[] help = [.. _identity.Settings, .. HelpText.CommonSettings];
@@ -103,6 +109,11 @@ public sealed class SettingsAgreement
             problems.AddRange(ServerJsonProblems(Path.Combine(ManifestSnapshot.RepositoryRoot(), serverJsonPath), optionKeys));
         }
 
+        if (readmePath is not null)
+        {
+            problems.AddRange(ReadmeProblems(Path.Combine(ManifestSnapshot.RepositoryRoot(), readmePath), optionKeys));
+        }
+
         return problems;
     }
 
@@ -134,6 +145,53 @@ public sealed class SettingsAgreement
             }
         }
     }
+
+    private IEnumerable<string> ReadmeProblems(string path, string[] optionKeys)
+    {
+        string[] keys = [.. SettingsTableKeys(File.ReadAllLines(path))];
+        if (keys.Length == 0)
+        {
+            yield return $"{Path.GetFileName(path)} has no settings table under '## Settings' or '## Configuration'.";
+            yield break;
+        }
+
+        foreach (string key in keys.Where(k => !optionKeys.Any(o => Covers(k, o))))
+        {
+            yield return $"The README's settings table names '{key}', which no options type binds.";
+        }
+
+        foreach (SettingHelp setting in _identity.Settings.Where(s => !keys.Any(k => Covers(k, s.Key))))
+        {
+            yield return $"--help lists '{setting.Key}', which the README's settings table does not.";
+        }
+    }
+
+    /// <summary>The backticked keys in the first column of the table under the settings heading.</summary>
+    private static IEnumerable<string> SettingsTableKeys(string[] lines)
+    {
+        bool inSection = false;
+        foreach (string line in lines)
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                inSection = line is "## Settings" or "## Configuration";
+            }
+            else if (inSection && line.StartsWith('|'))
+            {
+                string first = line.Split('|')[1];
+                foreach (Match match in Regex.Matches(first, "`([A-Z][A-Za-z0-9]*(?::(?:[A-Za-z0-9<>|]+|\\*))*)`"))
+                {
+                    yield return match.Groups[1].Value;
+                }
+            }
+        }
+    }
+
+    /// <summary>A README key covers a key when it names it, or ends in <c>:*</c> and names its section.</summary>
+    private static bool Covers(string readmeKey, string key) =>
+        readmeKey.EndsWith(":*", StringComparison.Ordinal)
+            ? key.StartsWith(readmeKey[..^1], StringComparison.OrdinalIgnoreCase)
+            : Matches(readmeKey, key) || Matches(key, readmeKey);
 
     /// <summary>
     /// True when the documented key (which may hold <c>&lt;name&gt;</c> for any segment and <c>a|b</c> for alternatives)
