@@ -1,6 +1,6 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using McpServers.Shared.Hosting;
 using McpServers.Testing.Conformance;
 using Microsoft.Extensions.Configuration;
