@@ -97,9 +97,7 @@ public static partial class DatabaseServer
     public static IMcpServerBuilder AddDatabaseServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSettingsSection<DatabaseOptions>("");
-        services.AddSingleton(sp => ValidatedOptions(configuration, sp.GetService<ILoggerFactory>()?.CreateLogger("McpServers.Database")));
-        services.AddStartupValidation<DatabaseOptions>();
+        services.AddDatabaseOptions(configuration);
         // The tool set needs only the declared-tools file, not a database: --print-tools works without one.
         services.AddSingleton(_ => new DeclaredQueryList(configuration[nameof(DatabaseOptions.DeclaredToolsFile)]));
         // Created on first use: nothing connects before the first tool call or --check.
@@ -114,38 +112,6 @@ public static partial class DatabaseServer
         });
         services.AddSingleton<IServerCheck, DatabaseCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
-    }
-
-    /// <summary>Options checked at start (no connection is made): every problem names the setting.</summary>
-    private static DatabaseOptions ValidatedOptions(IConfiguration configuration, ILogger? logger)
-    {
-        DatabaseOptions options;
-        DatabaseConnection connection;
-        try
-        {
-            options = DatabaseOptions.FromConfiguration(configuration);
-            if (options.Demo && (!string.IsNullOrWhiteSpace(options.ConnectionString) || !string.IsNullOrWhiteSpace(options.Password)))
-            {
-                // A developer's shell often exports DATABASE_URL for other tools; --demo asks for the sample database
-                // whatever the environment holds, so the connection settings are set aside (and it says so).
-                Log.DemoIgnoresConnection(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-                options = options with { ConnectionString = null, Password = null };
-            }
-
-            connection = ConnectionResolver.Resolve(options);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
-        {
-            throw new ConfigurationException(e.Message + " Run mcp-database --help for the settings, or try --demo.");
-        }
-
-        var problems = new List<string>(DatabaseOptionsValidator.Check(options));
-        if (connection.Kind == DatabaseBackendKind.PostgreSql)
-        {
-            problems.AddRange(PoolCoversConcurrency(configuration, new Npgsql.NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).MaxPoolSize));
-        }
-
-        return problems.Count == 0 ? options : throw new OptionsValidationException("Database", typeof(DatabaseOptions), problems);
     }
 
     /// <summary>The shared pipeline's default cap on concurrent calls (<c>Concurrency:MaxCalls</c>).</summary>

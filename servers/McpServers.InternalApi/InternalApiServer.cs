@@ -83,11 +83,7 @@ public static class InternalApiServer
     public static IMcpServerBuilder AddInternalApiServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSettingsSection<InternalApiOptions>("");
-        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
-        services.AddSettingsSection<AuthOptions>("Auth");
-        services.AddSingleton(_ => ValidatedOptions(configuration));
-        services.AddStartupValidation<InternalApiOptions>();
+        services.AddInternalApiOptions(configuration);
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);
         services.AddSingleton(sp => new RequestBuilder(new Uri(sp.GetRequiredService<InternalApiOptions>().BaseUrl!)));
         services.AddSingleton(sp =>
@@ -100,22 +96,6 @@ public static class InternalApiServer
         services.AddSingleton(sp => StartLoad(sp, configuration));
         services.AddSingleton<IServerCheck, InternalApiCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(InternalApiJsonContext.Default));
-    }
-
-    private static InternalApiOptions ValidatedOptions(IConfiguration configuration)
-    {
-        InternalApiOptions options;
-        try
-        {
-            options = InternalApiOptions.FromConfiguration(configuration);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException(e.Message + " Run mcp-internal-api --help for the settings.");
-        }
-
-        IReadOnlyList<string> problems = InternalApiOptionsValidator.Check(options);
-        return problems.Count == 0 ? options : throw new OptionsValidationException("InternalApi", typeof(InternalApiOptions), problems);
     }
 
     /// <summary>

@@ -105,11 +105,7 @@ public static partial class TicketingServer
     public static IMcpServerBuilder AddTicketingServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSettingsSection<JiraOptions>(JiraOptions.Section);
-        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
-        services.AddSettingsSection<OAuthSettings>(JiraOptions.Section + ":OAuth");
-        services.AddSingleton(_ => JiraOptions.FromConfiguration(configuration));
-        services.AddStartupValidation<JiraOptions>();
+        services.AddJiraOptions(configuration);
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.
         services.TryAddSingleton(configuration);
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);

@@ -4,6 +4,7 @@ using McpServers.Shared.Pipeline;
 using McpServers.TestServer.Tools;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace McpServers.TestServer;
 
@@ -27,6 +28,7 @@ public static class TestServer
             new SettingHelp("ApiKey", "A pretend backend credential (used to prove secrets never leak).", Secret: true),
             new SettingHelp("FailCheck", "Make --check report a failure.", "false"),
             new SettingHelp("CheckThrows", "Make --check throw: Backend, Unauthorized, Http, Timeout or Bug.", "None"),
+            new SettingHelp("Backend:Region", "The pretend backend's region: lower-case letters and dashes.", "local"),
         ],
         Switches = [new ServerSwitch("--fail-check", "FailCheck", "Make --check report a failure.")],
         EnvironmentAliases = [new EnvironmentAlias("TESTSERVER_API_KEY", "ApiKey")],
@@ -46,11 +48,9 @@ public static class TestServer
         services.AddSingleton<CallRecorder>();
         services.AddSingleton<TestGate>();
         services.AddSingleton<ITestBackend, TestBackend>();
-        services.AddSettingsSection<TestServerSettings>("");
+        services.AddSettings<TestServerSettings>(configuration, "", new TestServerSettingsValidator()).Bind(configuration);
         // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
         services.AddSettingsSection<PretendBackendSettings>("Backend");
-        services.AddSingleton(_ => TestServerSettings.FromConfiguration(configuration));
-        services.AddStartupValidation<TestServerSettings>();
         services.AddSingleton<IServerCheck, TestServerCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(TestServerJsonContext.Default));
     }
@@ -67,40 +67,31 @@ public sealed class CallRecorder
 }
 
 /// <summary>The test server's settings, at the configuration root; the host knows its keys from these properties.</summary>
-public sealed record TestServerSettings
+public sealed class TestServerSettings
 {
-    public string? ApiKey { get; init; }
+    public string? ApiKey { get; set; }
 
-    public bool FailCheck { get; init; }
+    public bool FailCheck { get; set; }
 
     /// <summary>Make the --check throw instead of returning a verdict (each way a real check can fail).</summary>
-    public CheckFailure CheckThrows { get; init; }
+    public CheckFailure CheckThrows { get; set; }
 
-    public PretendBackendSettings Backend { get; init; } = new();
-
-    /// <summary>Reads the settings; a bad <c>Backend:Region</c> stands for a backend setting a real server refuses at start.</summary>
-    public static TestServerSettings FromConfiguration(IConfiguration configuration)
-    {
-        string region = configuration["Backend:Region"] ?? "local";
-        if (region.Length == 0 || !region.All(c => char.IsAsciiLetterLower(c) || c == '-'))
-        {
-            throw new ConfigurationException("Backend:Region must be lower-case letters and dashes, e.g. eu-west.");
-        }
-
-        return new TestServerSettings
-        {
-            ApiKey = configuration["ApiKey"],
-            FailCheck = bool.TryParse(configuration["FailCheck"], out bool fail) && fail,
-            CheckThrows = Enum.TryParse(configuration["CheckThrows"], ignoreCase: true, out CheckFailure failure) ? failure : CheckFailure.None,
-            Backend = new PretendBackendSettings { Region = region },
-        };
-    }
+    public PretendBackendSettings Backend { get; set; } = new();
 }
 
 /// <summary>A nested settings object, so tests cover keys of nested option types (<c>Backend:Region</c>).</summary>
-public sealed record PretendBackendSettings
+public sealed class PretendBackendSettings
 {
-    public string Region { get; init; } = "local";
+    public string Region { get; set; } = "local";
+}
+
+/// <summary>A bad <c>Backend:Region</c> stands for a backend setting a real server refuses at start.</summary>
+internal sealed class TestServerSettingsValidator : IValidateOptions<TestServerSettings>
+{
+    public ValidateOptionsResult Validate(string? name, TestServerSettings options) =>
+        options.Backend.Region.Length > 0 && options.Backend.Region.All(c => char.IsAsciiLetterLower(c) || c == '-')
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Backend:Region must be lower-case letters and dashes, e.g. eu-west.");
 }
 
 public enum CheckFailure

@@ -1,14 +1,45 @@
+using McpServers.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace McpServers.Database.Options;
 
-/// <summary>Start-up validation; every message names the setting so an administrator can fix it.</summary>
-public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+/// <summary>
+/// Start-up validation (no connection is made); every message names the setting so an administrator can fix it.
+/// With the configuration, also the connection source and the pool against the shared <c>Concurrency:MaxCalls</c>.
+/// </summary>
+public sealed class DatabaseOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
     {
-        IReadOnlyList<string> errors = Check(options);
+        var errors = new List<string>(Check(options));
+        if (configuration is not null)
+        {
+            errors.AddRange(CheckConnection(options, configuration));
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static IEnumerable<string> CheckConnection(DatabaseOptions options, IConfiguration configuration)
+    {
+        DatabaseConnection connection;
+        try
+        {
+            connection = ConnectionResolver.Resolve(options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return [e.Message + " Run mcp-database --help for the settings, or try --demo."];
+        }
+
+        return connection.Kind == DatabaseBackendKind.PostgreSql
+            ? DatabaseServer.PoolCoversConcurrency(configuration, new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).MaxPoolSize)
+            : [];
     }
 
     /// <summary>All problems, empty when the options are usable. Connection sources are checked by <see cref="ConnectionResolver"/>.</summary>
@@ -112,5 +143,27 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
                 errors.Add($"`{setting}` entries must be non-empty glob patterns of at most 200 characters.");
             }
         }
+    }
+}
+
+public static class DatabaseOptionsServiceCollectionExtensions
+{
+    /// <summary>The configuration root into <see cref="DatabaseOptions"/>, checked at start (no connection is made).</summary>
+    public static IServiceCollection AddDatabaseOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<DatabaseOptions>(configuration, "", new DatabaseOptionsValidator(configuration)).Bind(configuration)
+            .PostConfigure<IServiceProvider>((options, sp) =>
+            {
+                options.ReadListsAndSeconds(configuration);
+                if (options.Demo && (!string.IsNullOrWhiteSpace(options.ConnectionString) || !string.IsNullOrWhiteSpace(options.Password)))
+                {
+                    // A developer's shell often exports DATABASE_URL for other tools; --demo asks for the sample database
+                    // whatever the environment holds, so the connection settings are set aside (and it says so).
+                    Log.DemoIgnoresConnection(sp.GetService<ILoggerFactory>()?.CreateLogger("McpServers.Database") ?? NullLogger.Instance);
+                    options.ConnectionString = null;
+                    options.Password = null;
+                }
+            });
+        return services;
     }
 }

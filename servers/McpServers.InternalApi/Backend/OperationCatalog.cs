@@ -43,7 +43,7 @@ public sealed class OperationCatalog
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(options);
-        var selector = new OperationSelector(InternalApiOptions.Split(options.Include), InternalApiOptions.Split(options.Exclude));
+        var selector = new OperationSelector(options.Include, options.Exclude);
         var naming = new ToolNaming(options.ToolPrefix);
         var translator = new SchemaTranslator(document);
         string? apiKeyHeader = options.Auth.Mode == AuthMode.ApiKey && options.Auth.ApiKeyIn == ApiKeyLocation.Header ? options.Auth.ApiKeyName : null;

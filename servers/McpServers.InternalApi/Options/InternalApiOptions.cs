@@ -1,3 +1,4 @@
+using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace McpServers.InternalApi.Options;
@@ -17,11 +18,11 @@ public sealed class InternalApiOptions
     /// <summary>Every request goes here (scheme, host, port and path prefix); the model can never choose another.</summary>
     public string? BaseUrl { get; set; }
 
-    /// <summary>Comma-separated selectors of operations to serve (see README): <c>listItems</c>, <c>tag:inventory</c>, <c>GET /items/*</c>.</summary>
-    public string? Include { get; set; }
+    /// <summary>Selectors of operations to serve (a list setting, see README): <c>listItems</c>, <c>tag:inventory</c>, <c>GET /items/*</c>.</summary>
+    public IReadOnlyList<string> Include { get; set; } = [];
 
-    /// <summary>Comma-separated selectors of operations never to serve; exclude wins over include.</summary>
-    public string? Exclude { get; set; }
+    /// <summary>Selectors of operations never to serve; exclude wins over include.</summary>
+    public IReadOnlyList<string> Exclude { get; set; } = [];
 
     /// <summary>Prefix of every generated tool name (snake_case, ending in an underscore or empty).</summary>
     public string ToolPrefix { get; set; } = "api_";
@@ -46,24 +47,31 @@ public sealed class InternalApiOptions
     /// </summary>
     public Dictionary<string, OperationOverrides> Operations { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Reads the options without checking them (the tool set needs only the document and the selection, so
+    /// <c>--print-tools</c> works without a base URL or credentials). Serving checks them at start (<see cref="InternalApiOptionsValidator"/>).
+    /// </summary>
     public static InternalApiOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new InternalApiOptions();
         configuration.Bind(options);
-        if (string.IsNullOrWhiteSpace(configuration["Auth:Mode"]) && options.Auth.CredentialModes() is [AuthMode only])
-        {
-            // One credential and no mode: that credential is what the administrator means. (Several stay None and
-            // are refused by the validator, which names them; a credential is never silently ignored.)
-            options.Auth.Mode = only;
-        }
-
+        options.Complete(configuration);
         return options;
     }
 
-    /// <summary>The selectors of <see cref="Include"/> or <see cref="Exclude"/>.</summary>
-    public static IReadOnlyList<string> Split(string? list) =>
-        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>After binding: the list settings, and the credential mode when it is implied.</summary>
+    internal void Complete(IConfiguration configuration)
+    {
+        Include = SettingList.Parse(configuration, nameof(Include)) ?? Include;
+        Exclude = SettingList.Parse(configuration, nameof(Exclude)) ?? Exclude;
+        if (string.IsNullOrWhiteSpace(configuration["Auth:Mode"]) && Auth.CredentialModes() is [AuthMode only])
+        {
+            // One credential and no mode: that credential is what the administrator means. (Several stay None and
+            // are refused by the validator, which names them; a credential is never silently ignored.)
+            Auth.Mode = only;
+        }
+    }
 }
 
 /// <summary>What an administrator may say about an operation that its method does not.</summary>

@@ -1,8 +1,19 @@
+using McpServers.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace McpServers.InternalApi.Options;
 
 /// <summary>Start-up checks: every problem names the setting and what to put there.</summary>
-public static class InternalApiOptionsValidator
+public sealed class InternalApiOptionsValidator : IValidateOptions<InternalApiOptions>
 {
+    public ValidateOptionsResult Validate(string? name, InternalApiOptions options)
+    {
+        IReadOnlyList<string> problems = Check(options);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
     public static IReadOnlyList<string> Check(InternalApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -117,4 +128,16 @@ public static class InternalApiOptionsValidator
 
     private static bool IsSnakePrefix(string prefix) =>
         prefix[0] is >= 'a' and <= 'z' && prefix.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_');
+}
+
+public static class InternalApiOptionsServiceCollectionExtensions
+{
+    /// <summary>The configuration root into <see cref="InternalApiOptions"/> (and <c>Auth</c> into <see cref="AuthOptions"/>), checked at start.</summary>
+    public static IServiceCollection AddInternalApiOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<InternalApiOptions>(configuration, "", new InternalApiOptionsValidator()).Bind(configuration)
+            .PostConfigure(o => o.Complete(configuration));
+        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
+        return services.AddSettingsSection<AuthOptions>("Auth");
+    }
 }

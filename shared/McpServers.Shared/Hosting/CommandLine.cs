@@ -34,7 +34,7 @@ public sealed class CommandLine
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    private static readonly string[] ReferenceSuffixes = ["File", "Path", "Variable", "Name", "In", "Mode", "Endpoint"];
+    private static readonly string[] ReferenceSuffixes = ["File", "Path", "Variable", "Name", "In", "Mode", "Endpoint", "Lifetime", "Bytes"];
 
     /// <summary>The switches every server accepts, for <c>--help</c>.</summary>
     public static IReadOnlyList<(string Switch, string Help)> CommonSwitches { get; } =
@@ -167,8 +167,9 @@ public sealed class CommandLine
 
     /// <summary>
     /// Secret settings: declared secret by the server, or named like one (password, token, connection string…) unless
-    /// the name says it holds where a secret is or how it is sent rather than the secret itself
-    /// (<c>Jira:OAuth:TokenFile</c>, <c>Auth:ApiKeyName</c>, <c>Http:ClientCertificatePasswordVariable</c>).
+    /// the name says it holds where a secret is, how it is sent or a limit on it rather than the secret itself
+    /// (<c>Jira:OAuth:TokenFile</c>, <c>Auth:ApiKeyName</c>, <c>Http:ClientCertificatePasswordVariable</c>,
+    /// <c>Confirmation:TokenLifetime</c>, <c>Http:MaxTokenResponseBytes</c>).
     /// </summary>
     internal static bool IsSecretSetting(string key, ServerIdentity identity)
     {

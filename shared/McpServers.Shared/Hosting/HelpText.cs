@@ -25,6 +25,7 @@ internal static class HelpText
         new("Audit:Path", "Audit log file, rolled daily and by size; the date goes before the extension (X.jsonl is written as X20261130.jsonl); '-' for stderr.", "<local app data>/McpServers/audit/<server>-<date>.jsonl"),
         new("Audit:FileSizeLimitBytes", "An audit file that reaches this size is closed and the next one started.", "104857600"),
         new("Audit:RetainedFiles", "Audit files kept; the oldest are deleted.", "90"),
+        new("Audit:MaxValueChars", "Argument values longer than this are cut in the audit line.", "256"),
         new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
     ];
 

@@ -35,31 +35,34 @@ public static class McpSuiteServiceCollectionExtensions
             sp => new StderrLoggerProvider(sp.GetRequiredService<SecretRedactor>())));
 
         // The shared sections' keys are known settings; anything else under them is refused as a typo.
-        services.AddSettingsSection<PolicyOptions>("Policy");
-        services.AddSettingsSection<RateLimitOptions>("RateLimits");
-        services.AddSettingsSection<ConfirmationOptions>("Confirmation");
-        services.AddSettingsSection<AuditOptions>("Audit");
-        services.AddSettingsSection<ConcurrencyOptions>("Concurrency");
-        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Policy")).ValidateOnStart();
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
+        IConfigurationSection policy = configuration.GetSection("Policy");
+        services.AddSettings<PolicyOptions>(configuration, "Policy").Bind(policy).PostConfigure(o =>
+        {
+            o.Tools = SettingList.Parse(policy, nameof(o.Tools)) ?? o.Tools;
+            o.ExcludeTools = SettingList.Parse(policy, nameof(o.ExcludeTools)) ?? o.ExcludeTools;
+        });
+        services.AddSettings<RateLimitOptions>(configuration, "RateLimits").Bind(configuration.GetSection("RateLimits"))
             .Validate(o => o.ReadPerMinute is >= 1 and <= 100_000 && o.WritePerMinute is >= 1 and <= 100_000 && o.Tools.Values.All(v => v is >= 1 and <= 100_000),
-                "RateLimits:ReadPerMinute, RateLimits:WritePerMinute and RateLimits:Tools:<tool> must be between 1 and 100000 calls per minute.")
-            .ValidateOnStart();
-        services.AddOptions<ConfirmationOptions>().Bind(configuration.GetSection("Confirmation"))
+                "RateLimits:ReadPerMinute, RateLimits:WritePerMinute and RateLimits:Tools:<tool> must be between 1 and 100000 calls per minute.");
+        IConfigurationSection confirmation = configuration.GetSection("Confirmation");
+        services.AddSettings<ConfirmationOptions>(configuration, "Confirmation").Bind(confirmation)
+            .PostConfigure(o =>
+            {
+                o.Require = SettingList.Parse(confirmation, nameof(o.Require)) ?? o.Require;
+                o.Disable = SettingList.Parse(confirmation, nameof(o.Disable)) ?? o.Disable;
+                o.RequireElicitation = SettingList.Parse(confirmation, nameof(o.RequireElicitation)) ?? o.RequireElicitation;
+            })
             .Validate(o => o.TokenLifetime >= TimeSpan.FromSeconds(10) && o.TokenLifetime <= TimeSpan.FromHours(1),
-                "Confirmation:TokenLifetime must be between 00:00:10 and 01:00:00.")
-            .ValidateOnStart();
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit"))
+                "Confirmation:TokenLifetime must be between 00:00:10 and 01:00:00.");
+        services.AddSettings<AuditOptions>(configuration, "Audit").Bind(configuration.GetSection("Audit"))
             .Validate(o => o.MaxValueChars is >= 16 and <= 100_000, "Audit:MaxValueChars must be between 16 and 100000.")
             .Validate(o => o.RetainedFiles is >= 1 and <= 3650, "Audit:RetainedFiles must be between 1 and 3650.")
-            .Validate(o => o.FileSizeLimitBytes is >= 64 * 1024 and <= 1L << 40, "Audit:FileSizeLimitBytes must be between 65536 and 1099511627776.")
-            .ValidateOnStart();
-        services.AddOptions<ConcurrencyOptions>().Bind(configuration.GetSection("Concurrency"))
+            .Validate(o => o.FileSizeLimitBytes is >= 64 * 1024 and <= 1L << 40, "Audit:FileSizeLimitBytes must be between 65536 and 1099511627776.");
+        services.AddSettings<ConcurrencyOptions>(configuration, "Concurrency").Bind(configuration.GetSection("Concurrency"))
             .Validate(o => o.MaxCalls is >= 1 and <= 1000 && o.MaxCallsPerTool is >= 1 and <= 1000,
                 "Concurrency:MaxCalls and Concurrency:MaxCallsPerTool must be between 1 and 1000.")
             .Validate(o => o.QueueTimeout >= TimeSpan.Zero && o.QueueTimeout <= TimeSpan.FromMinutes(5),
-                "Concurrency:QueueTimeout must be between 00:00:00 and 00:05:00.")
-            .ValidateOnStart();
+                "Concurrency:QueueTimeout must be between 00:00:00 and 00:05:00.");
 
         services.AddSingleton<AuditContext>();
         services.AddSingleton<AuditLog>();

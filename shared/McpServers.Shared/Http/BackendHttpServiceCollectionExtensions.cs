@@ -39,10 +39,15 @@ public static class BackendHttpServiceCollectionExtensions
         // Built here so that a product or version that is not a valid header token fails at registration.
         var userAgent = new ProductInfoHeaderValue("McpServers-" + userAgentProduct, version);
 
-        services.AddOptions<BackendHttpOptions>(name).Bind(section).ValidateOnStart();
-        services.AddSettingsSection<BackendHttpOptions>((section as IConfigurationSection)?.Path ?? "");
-        services.AddSingleton<IValidateOptions<BackendHttpOptions>>(
-            new BackendHttpOptionsValidator(name, (section as IConfigurationSection)?.Path ?? ""));
+        string path = (section as IConfigurationSection)?.Path ?? "";
+        // Named options, so not AddSettings; the same steps: values checked before the generated binder, lists read by SettingList.
+        services.AddOptions<BackendHttpOptions>(name)
+            .Configure(_ => SettingValues.ThrowIfUnreadable(typeof(BackendHttpOptions), section, path))
+            .Bind(section)
+            .PostConfigure(o => o.DownloadHosts = [.. SettingList.Parse(section, nameof(o.DownloadHosts)) ?? o.DownloadHosts])
+            .ValidateOnStart();
+        services.AddSettingsSection<BackendHttpOptions>(path);
+        services.AddSingleton<IValidateOptions<BackendHttpOptions>>(new BackendHttpOptionsValidator(name, path));
 
         IHttpClientBuilder builder = services
             .AddHttpClient(name, (provider, client) =>

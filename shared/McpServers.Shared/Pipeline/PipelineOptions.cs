@@ -6,18 +6,16 @@ public sealed class PolicyOptions
     /// <summary>Read-only is the default: tools that are not read-only are hidden and refused at call time.</summary>
     public bool ReadOnly { get; set; } = true;
 
-    /// <summary>Comma-separated allowlist of tool names; empty means every tool.</summary>
-    public string? Tools { get; set; }
+    /// <summary>Allowlist of tool names (a list setting, see <see cref="Hosting.SettingList"/>); empty means every tool.</summary>
+    public IReadOnlyList<string> Tools { get; set; } = [];
 
-    /// <summary>Comma-separated tool names never to serve.</summary>
-    public string? ExcludeTools { get; set; }
+    /// <summary>Tool names never to serve.</summary>
+    public IReadOnlyList<string> ExcludeTools { get; set; } = [];
 
     /// <summary>An approved <c>--print-tools</c> manifest: the server refuses to start when its tools/list differs (<c>--approved-tools</c>).</summary>
     public string? ApprovedTools { get; set; }
 
-    internal static IReadOnlySet<string> Split(string? list) =>
-        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .ToHashSet(StringComparer.Ordinal);
+    internal static IReadOnlySet<string> Names(IReadOnlyList<string> tools) => tools.ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>Token buckets per tool (section <c>RateLimits</c>). Write tools get a conservative default.</summary>
@@ -34,17 +32,17 @@ public sealed class RateLimitOptions
 /// <summary>Human confirmation of tools that change the outside world (section <c>Confirmation</c>).</summary>
 public sealed class ConfirmationOptions
 {
-    /// <summary>Comma-separated tools that need confirmation in addition to those marked by their authors.</summary>
-    public string? Require { get; set; }
+    /// <summary>Tools that need confirmation in addition to those marked by their authors.</summary>
+    public IReadOnlyList<string> Require { get; set; } = [];
 
-    /// <summary>Comma-separated tools whose author-default confirmation the administrator turns off.</summary>
-    public string? Disable { get; set; }
+    /// <summary>Tools whose author-default confirmation the administrator turns off.</summary>
+    public IReadOnlyList<string> Disable { get; set; } = [];
 
     /// <summary>
-    /// Comma-separated tools that may only be confirmed by the user through the client (elicitation), never by a
+    /// Tools that may only be confirmed by the user through the client (elicitation), never by a
     /// token the model passes back. Implies confirmation. Clients without elicitation are refused for these tools.
     /// </summary>
-    public string? RequireElicitation { get; set; }
+    public IReadOnlyList<string> RequireElicitation { get; set; } = [];
 
     /// <summary>How long a confirmation token stays valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);

@@ -43,11 +43,11 @@ public sealed partial class ToolRegistry
         ArgumentNullException.ThrowIfNull(confirmation);
         ArgumentNullException.ThrowIfNull(rateLimits);
         _policy = policy.Value;
-        _include = PolicyOptions.Split(_policy.Tools);
-        _exclude = PolicyOptions.Split(_policy.ExcludeTools);
+        _include = PolicyOptions.Names(_policy.Tools);
+        _exclude = PolicyOptions.Names(_policy.ExcludeTools);
         _time = time ?? TimeProvider.System;
-        IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Value.Disable);
-        IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.Value.RequireElicitation);
+        IReadOnlySet<string> disable = PolicyOptions.Names(confirmation.Value.Disable);
+        IReadOnlySet<string> elicitationOnly = PolicyOptions.Names(confirmation.Value.RequireElicitation);
         if (elicitationOnly.Intersect(disable).FirstOrDefault() is { } both)
         {
             throw new OptionsValidationException("Confirmation", typeof(ConfirmationOptions),
@@ -115,9 +115,9 @@ public sealed partial class ToolRegistry
 
     private Registered Register(List<McpServerTool> candidates, ConfirmationOptions confirmation, RateLimitOptions rateLimits)
     {
-        IReadOnlySet<string> require = PolicyOptions.Split(confirmation.Require);
-        IReadOnlySet<string> disable = PolicyOptions.Split(confirmation.Disable);
-        IReadOnlySet<string> elicitationOnly = PolicyOptions.Split(confirmation.RequireElicitation);
+        IReadOnlySet<string> require = PolicyOptions.Names(confirmation.Require);
+        IReadOnlySet<string> disable = PolicyOptions.Names(confirmation.Disable);
+        IReadOnlySet<string> elicitationOnly = PolicyOptions.Names(confirmation.RequireElicitation);
         var byName = new Dictionary<string, RegisteredTool>(StringComparer.Ordinal);
         var tools = new List<RegisteredTool>();
         foreach (McpServerTool candidate in candidates)

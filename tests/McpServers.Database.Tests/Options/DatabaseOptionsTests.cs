@@ -1,16 +1,25 @@
 using McpServers.Database.Backend;
 using McpServers.Database.Options;
+using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace McpServers.Database.Tests.Options;
 
 public sealed class DatabaseOptionsTests
 {
-    [Fact]
-    public void FromConfiguration_Defaults_AreSafe()
+    /// <summary>The options as the server reads and checks them at start.</summary>
+    private static DatabaseOptions Read(IConfiguration configuration)
     {
-        DatabaseOptions options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().Build());
+        using ServiceProvider services = new ServiceCollection().AddDatabaseOptions(configuration).BuildServiceProvider();
+        return services.GetRequiredService<DatabaseOptions>();
+    }
+
+    [Fact]
+    public void Options_Defaults_AreSafe()
+    {
+        DatabaseOptions options = Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo"] = "true" }).Build());
 
         Assert.Equal(100, options.DefaultRowLimit);
         Assert.Equal(1000, options.MaxRowLimit);
@@ -21,7 +30,7 @@ public sealed class DatabaseOptionsTests
     }
 
     [Fact]
-    public void FromConfiguration_BindsRootKeys_FromEnvironmentWithPrefix()
+    public void Options_BindRootKeys_FromEnvironmentWithPrefix()
     {
         string key = DatabaseOptions.EnvironmentPrefix + "DeniedTables";
         Environment.SetEnvironmentVariable(key, "hr.*, audit_*");
@@ -41,7 +50,7 @@ public sealed class DatabaseOptionsTests
                 .AddEnvironmentVariables(DatabaseOptions.EnvironmentPrefix)
                 .Build();
 
-            DatabaseOptions options = DatabaseOptions.FromConfiguration(configuration);
+            DatabaseOptions options = Read(configuration);
 
             Assert.Equal("Host=db;Database=sales", options.ConnectionString);
             Assert.Equal(["public", "reporting"], options.AllowedSchemas);
@@ -67,13 +76,13 @@ public sealed class DatabaseOptionsTests
     }
 
     [Fact]
-    public void FromConfiguration_BadValue_NamesTheSetting()
+    public void Options_BadValue_NamesTheSetting()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRowLimit"] = "lots" }).Build();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.FromConfiguration(configuration));
+        var ex = Assert.Throws<ConfigurationException>(() => Read(configuration));
 
-        Assert.Contains("`MaxRowLimit`", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRowLimit must be a whole number", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -130,7 +139,7 @@ public sealed class DatabaseOptionsTests
             ["Password"] = "s3cret",
         }).Build();
 
-        DatabaseOptions options = DatabaseOptions.FromConfiguration(configuration);
+        DatabaseOptions options = Read(configuration);
         var builder = new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(options).PostgresConnectionString);
 
         Assert.Equal("s3cret", builder.Password);

@@ -43,10 +43,10 @@ public sealed class OptionsValidationTests
         builder.Services.AddBackendHttpClient("jira", builder.Configuration.GetSection("Jira:Http"), "Jira", "1.0.0");
         using IHost host = builder.Build();
 
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
             () => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Jira:Http:Timeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Jira:Http:Timeout must be a time span such as 00:00:30.", error.Failures);
     }
 
     [Fact]

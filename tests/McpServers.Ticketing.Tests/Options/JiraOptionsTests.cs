@@ -34,6 +34,9 @@ public sealed class JiraOptionsTests
     [InlineData("Jira:Email", "", "needs the account e-mail in JIRA_EMAIL")]
     [InlineData("Jira:PersonalAccessToken", "pat", "not both")]
     [InlineData("Jira:MaxResults", "5000", "Jira:MaxResults must be a whole number from 1 to 1000")]
+    [InlineData("Jira:MaxResults", "many", "Jira:MaxResults must be a whole number.")]
+    [InlineData("Jira:AllowRawJql", "yes", "Jira:AllowRawJql must be true or false.")]
+    [InlineData("Jira:DefaultMaxResults", "200", "Jira:DefaultMaxResults must be a whole number from 1 to 100")]
     public void InvalidSettings_AreRefusedNamingTheSetting(string key, string value, string message)
     {
         var settings = new Dictionary<string, string>
@@ -59,4 +62,17 @@ public sealed class JiraOptionsTests
 
         Assert.True(Read(("Jira:BaseUrl", "https://jira.corp"), ("Jira:Projects", "OPS"), ("Jira:Anonymous", "true")).Anonymous);
     }
+
+    [Fact]
+    public void Projects_AcceptTheArrayFormOfAConfigFile()
+    {
+        JiraOptions o = Read(("Jira:BaseUrl", "https://jira.corp/jira"), ("Jira:Projects:0", "OPS"), ("Jira:Projects:1", " WEB "), ("Jira:Anonymous", "true"));
+
+        Assert.Equal(["OPS", "WEB"], o.Projects);
+        Assert.Equal(new Uri("https://jira.corp/jira/"), o.BaseUrl);
+    }
+
+    [Fact]
+    public void DefaultMaxResults_WhenUnset_StaysWithinALowerMaximum() =>
+        Assert.Equal(10, Read(("Jira:BaseUrl", "https://jira.corp"), ("Jira:Projects", "OPS"), ("Jira:Anonymous", "true"), ("Jira:MaxResults", "10")).DefaultMaxResults);
 }

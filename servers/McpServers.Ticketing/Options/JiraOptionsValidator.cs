@@ -1,0 +1,103 @@
+using McpServers.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace McpServers.Ticketing.Options;
+
+/// <summary>Start-up checks of <see cref="JiraOptions"/>: every problem names the setting (<c>Jira:Key</c>, or its environment name) to fix.</summary>
+public sealed class JiraOptionsValidator(IConfiguration jira) : IValidateOptions<JiraOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JiraOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (options.BaseUrl is null)
+        {
+            problems.Add("Jira:BaseUrl (or JIRA_URL) is required, e.g. https://your-site.atlassian.net.");
+        }
+        else if (!IsHttp(options.BaseUrl) || !string.IsNullOrEmpty(options.BaseUrl.UserInfo) || !string.IsNullOrEmpty(options.BaseUrl.Query))
+        {
+            problems.Add("Jira:BaseUrl must be an absolute http(s) URL without credentials or query, e.g. https://your-site.atlassian.net.");
+        }
+
+        if (options.SiteUrl is not null && !IsHttp(options.SiteUrl))
+        {
+            problems.Add("Jira:SiteUrl must be an absolute http(s) URL, e.g. https://your-site.atlassian.net.");
+        }
+
+        // The OAuth settings are read by OAuthSettings itself; its problems are reported here with the others.
+        var oauthProblems = new List<string>();
+        OAuthSettings.FromConfiguration(jira.GetSection(nameof(JiraOptions.OAuth)), oauthProblems);
+        problems.AddRange(oauthProblems);
+        problems.AddRange(CredentialProblems(options, oauthConfigured: oauthProblems.Count > 0 || options.OAuth is not null));
+
+        if (options.Projects.Count == 0)
+        {
+            problems.Add("Jira:Projects (or JIRA_PROJECTS) is required: the comma-separated project keys the model may use, e.g. OPS,WEB.");
+        }
+
+        foreach (string key in options.Projects.Where(p => !JiraOptions.ProjectKeyPattern().IsMatch(p)))
+        {
+            problems.Add($"Jira:Projects: '{key}' is not a project key (upper-case letters, digits, underscore, starting with a letter).");
+        }
+
+        Range(options.MaxResults, nameof(options.MaxResults), 1, 1000, problems);
+        Range(options.DefaultMaxResults, nameof(options.DefaultMaxResults), 1, Math.Clamp(options.MaxResults, 1, 1000), problems);
+        Range(options.MaxComments, nameof(options.MaxComments), 0, 100, problems);
+        Range(options.MaxTextChars, nameof(options.MaxTextChars), 200, 1_000_000, problems);
+        if (problems.Count > 0)
+        {
+            problems.Add("Run mcp-ticketing --help for the settings.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static IEnumerable<string> CredentialProblems(JiraOptions options, bool oauthConfigured)
+    {
+        if (oauthConfigured)
+        {
+            if (options.ApiToken is not null || options.PersonalAccessToken is not null)
+            {
+                yield return "Jira:OAuth:ClientId is set: remove JIRA_API_TOKEN / JIRA_PAT, or remove the OAuth settings.";
+            }
+        }
+        else if (options.ApiToken is not null && options.PersonalAccessToken is not null)
+        {
+            yield return "Set either JIRA_API_TOKEN (Jira:ApiToken, with JIRA_EMAIL) or JIRA_PAT (Jira:PersonalAccessToken), not both.";
+        }
+        else if (options.ApiToken is not null && options.Email is null)
+        {
+            yield return "JIRA_API_TOKEN (Jira:ApiToken) needs the account e-mail in JIRA_EMAIL (Jira:Email).";
+        }
+        else if (options.ApiToken is null && options.PersonalAccessToken is null && !options.Anonymous)
+        {
+            yield return "No Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center), Jira:OAuth:* for sign-in with mcp-ticketing login, or Jira:Anonymous=true for a Jira that allows anonymous access.";
+        }
+    }
+
+    private static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "https" or "http";
+
+    private static void Range(int value, string key, int min, int max, List<string> problems)
+    {
+        if (value < min || value > max)
+        {
+            problems.Add($"Jira:{key} must be a whole number from {min} to {max}.");
+        }
+    }
+}
+
+public static class JiraOptionsServiceCollectionExtensions
+{
+    /// <summary>Section <c>Jira</c> into <see cref="JiraOptions"/> (and <c>Jira:OAuth</c> into <see cref="OAuthSettings"/>), checked at start.</summary>
+    public static IServiceCollection AddJiraOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        IConfigurationSection jira = configuration.GetSection(JiraOptions.Section);
+        services.AddSettings<JiraOptions>(configuration, JiraOptions.Section, new JiraOptionsValidator(jira)).Bind(jira)
+            .PostConfigure(o => o.Complete(jira));
+        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
+        return services.AddSettingsSection<OAuthSettings>(JiraOptions.Section + ":OAuth");
+    }
+}
