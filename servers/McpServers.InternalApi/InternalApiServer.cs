@@ -2,6 +2,7 @@ using McpServers.InternalApi.Backend;
 using McpServers.InternalApi.Options;
 using McpServers.InternalApi.Tools;
 using McpServers.Shared.Audit;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
 using McpServers.Shared.Pipeline;
@@ -40,7 +41,7 @@ public static class InternalApiServer
             new SettingHelp("ToolPrefix", "Prefix of generated tool names.", "api_"),
             new SettingHelp("MaxResponseBytes", "Response bodies above this size are cut, with a notice.", "262144"),
             new SettingHelp("ToolWarningThreshold", "Warn at start-up when more tools than this are served.", "40"),
-            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer or ClientCredentials; inferred when exactly one credential is set.", "None"),
+            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer, ClientCredentials or OAuth (user sign-in); inferred when exactly one credential is set.", "None"),
             new SettingHelp("Auth:ApiKey", "API key (Auth:Mode=ApiKey).", Secret: true),
             new SettingHelp("Auth:ApiKeyName", "Header or query parameter carrying the API key.", "X-API-Key"),
             new SettingHelp("Auth:ApiKeyIn", "Header or Query.", "Header"),
@@ -49,6 +50,17 @@ public static class InternalApiServer
             new SettingHelp("Auth:ClientId", "OAuth 2.0 client id.", null),
             new SettingHelp("Auth:ClientSecret", "OAuth 2.0 client secret.", Secret: true),
             new SettingHelp("Auth:Scope", "Space-separated scopes to request.", ""),
+            new SettingHelp("Auth:OAuth:ClientId", "OAuth 2.0 client id for user sign-in (Auth:Mode=OAuth): act as the user who ran `mcp-internal-api login`.", null),
+            new SettingHelp("Auth:OAuth:ClientSecret", "Client secret, for a confidential client (PKCE is used either way).", Secret: true),
+            new SettingHelp("Auth:OAuth:AuthorizationEndpoint", "Where the browser signs in.", null),
+            new SettingHelp("Auth:OAuth:TokenEndpoint", "Token endpoint of the authorization server.", null),
+            new SettingHelp("Auth:OAuth:DeviceAuthorizationEndpoint", "RFC 8628 device authorization endpoint, for `login --device-code`.", null),
+            new SettingHelp("Auth:OAuth:RevocationEndpoint", "RFC 7009 revocation endpoint: `logout` revokes the sign-in there.", null),
+            new SettingHelp("Auth:OAuth:Scopes", "Space-separated scopes; include offline_access where the provider needs it for a refresh token.", ""),
+            new SettingHelp("Auth:OAuth:Audience", "The audience parameter of the sign-in address, when the provider needs one.", null),
+            new SettingHelp("Auth:OAuth:AuthorizeParameters:<name>", "Another parameter the authorization server needs on the sign-in address.", null),
+            new SettingHelp("Auth:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
+            new SettingHelp("Auth:OAuth:TokenFile", "Where login stores the sign-in (user-only permissions).", "<local app data>/mcp-internal-api/refresh-token"),
             new SettingHelp("Http:Timeout", "Per attempt.", "00:00:30"),
             new SettingHelp("Http:MaxRetries", "Retries of idempotent operations (GET/HEAD/PUT/DELETE), honouring Retry-After.", "3"),
             new SettingHelp("Operations:<operationId>:ReadOnly|Destructive|Idempotent", "Override an operation's annotations (Idempotent POSTs are also retried).", "from the method"),
@@ -81,16 +93,31 @@ public static class InternalApiServer
         services.AddStartupValidation<InternalApiOptions>();
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);
         services.AddSingleton(sp => new RequestBuilder(new Uri(sp.GetRequiredService<InternalApiOptions>().BaseUrl!)));
-        services.AddSingleton(sp =>
-        {
-            IHttpClientFactory clients = sp.GetRequiredService<IHttpClientFactory>();
-            return new ApiAuthenticator(sp.GetRequiredService<InternalApiOptions>().Auth, () => clients.CreateClient(HttpApiGateway.HttpClientName),
-                sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<TimeProvider>());
-        });
+        services.AddUserSignIn(new UserSignInRegistration("internal API", "Auth:OAuth", HttpApiGateway.HttpClientName,
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-internal-api", "refresh-token")));
+        services.AddBackendCredential(HttpApiGateway.HttpClientName, Credential);
         services.AddSingleton<IApiGateway, HttpApiGateway>();
         services.AddSingleton(sp => LoadCatalog(sp, configuration));
         services.AddSingleton<IServerCheck, InternalApiCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, Json);
+    }
+
+    /// <summary>The credential of <c>Auth:Mode</c>, applied by the shared client to every request to the service.</summary>
+    private static ICredential? Credential(IServiceProvider services)
+    {
+        AuthOptions auth = services.GetRequiredService<InternalApiOptions>().Auth;
+        TimeProvider time = services.GetRequiredService<TimeProvider>();
+        return auth.Mode switch
+        {
+            AuthMode.ApiKey => new ApiKeyCredential(auth.ApiKeyName, auth.ApiKey!, auth.ApiKeyIn, HttpApiGateway.SystemName),
+            AuthMode.Bearer => new BearerCredential(auth.BearerToken!, HttpApiGateway.SystemName),
+            AuthMode.ClientCredentials => new OAuthCredential(new ClientCredentialsSource(new OAuthTokenClient(
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName), auth.ClientCredentialsClient(),
+                new OAuthMessages("internal API", "Auth", null) { ClientSettings = "Auth:ClientId and Auth:ClientSecret", ScopeSetting = "Auth:Scope" },
+                services.GetRequiredService<SecretRedactor>()), time), time),
+            AuthMode.OAuth => services.GetRequiredService<OAuthCredential>(),
+            _ => null,
+        };
     }
 
     private static InternalApiOptions ValidatedOptions(IConfiguration configuration)
@@ -129,12 +156,9 @@ public static class InternalApiServer
             services.GetRequiredService<AuditContext>().Downstream = baseUrl.Authority;
         }
 
+        // A document file is read without the network, so it needs no credentials; a URL is fetched with the service's.
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName);
-        bool remote = Uri.TryCreate(options.Document, UriKind.Absolute, out Uri? location) && location.Scheme is "http" or "https";
-        // A document file is read without the network, so it needs no credentials.
-        using var fileOnly = new ApiAuthenticator(new AuthOptions(), () => http, services.GetRequiredService<SecretRedactor>(), TimeProvider.System);
-        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document, http,
-            remote ? services.GetRequiredService<ApiAuthenticator>() : fileOnly, CancellationToken.None).GetAwaiter().GetResult();
+        OpenApiDocument document = OpenApiDocumentLoader.LoadAsync(options.Document, http, CancellationToken.None).GetAwaiter().GetResult();
         OperationCatalog catalog = OperationCatalog.Build(document, options);
         foreach (string skipped in catalog.Skipped)
         {
@@ -157,7 +181,7 @@ public static class InternalApiServer
 }
 
 /// <summary><c>--check</c>: the document's verdict per operation, and one request to the service's base URL.</summary>
-internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOptions options, IHttpClientFactory clients, ApiAuthenticator authenticator) : IServerCheck
+internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOptions options, IHttpClientFactory clients) : IServerCheck
 {
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -178,8 +202,6 @@ internal sealed class InternalApiCheck(OperationCatalog catalog, InternalApiOpti
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl);
-            await authenticator.ApplyAsync(request, cancellationToken);
-
             // The gateway's send path: a redirect is followed only on the base URL's origin and under its path.
             request.Options.Set(BackendHttp.BaseAddress, baseUrl);
             using HttpResponseMessage response = await clients.CreateClient(HttpApiGateway.HttpClientName).SendToBackendAsync(

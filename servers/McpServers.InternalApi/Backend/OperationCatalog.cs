@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Options;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Text;
 using McpServers.Shared.Validation;
 using Microsoft.OpenApi;

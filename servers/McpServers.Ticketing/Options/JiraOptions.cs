@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -27,6 +28,11 @@ public sealed partial record JiraOptions
     public const string EnvironmentPrefix = "MCP_TICKETING__";
     public const string Section = "Jira";
 
+    /// <summary>The OAuth client settings (<c>Jira:OAuth:*</c>), read by the shared user sign-in.</summary>
+    public const string OAuthSection = "Jira:OAuth";
+
+    public const string DefaultScopes = "read:jira-work write:jira-work read:jira-user offline_access";
+
     public required Uri BaseUrl { get; init; }
 
     /// <summary>Where people open issues (browse links); defaults to <see cref="BaseUrl"/>. Differs with OAuth on Cloud,
@@ -44,7 +50,7 @@ public sealed partial record JiraOptions
     public string? PersonalAccessToken { get; init; }
 
     /// <summary>OAuth 2.0 (authorization code with PKCE) as the signed-in user; see <c>mcp-ticketing login</c>.</summary>
-    public OAuthSettings? OAuth { get; init; }
+    public OAuthClientOptions? OAuth { get; init; }
 
     /// <summary>Explicitly serve without credentials (a Jira that allows anonymous browsing).</summary>
     public bool Anonymous { get; init; }
@@ -117,9 +123,10 @@ public sealed partial record JiraOptions
         string? pat = Blank(jira["PersonalAccessToken"]);
         bool anonymous = ReadBool(jira, "Anonymous", false, problems);
         bool allowRawJql = ReadBool(jira, "AllowRawJql", false, problems);
-        OAuthSettings? oauth = OAuthSettings.FromConfiguration(jira.GetSection("OAuth"), problems);
+        OAuthClientOptions? oauth = OAuthClientOptions.From(jira.GetSection("OAuth")) is { IsConfigured: true } configured ? configured : null;
         if (oauth is not null)
         {
+            problems.AddRange(oauth.Problems(OAuthSection, userSignIn: true));
             if (apiToken is not null || pat is not null)
             {
                 problems.Add("Jira:OAuth:ClientId is set: remove JIRA_API_TOKEN / JIRA_PAT, or remove the OAuth settings.");

@@ -33,6 +33,7 @@ public sealed class McpServerHostBuilder
     private readonly CommandLine? _commandLine;
     private readonly bool _checkRequested;
     private readonly Exception? _startupError;
+    private readonly SignInVerb? _signInVerb;
     // The configuration sources this host reads for the user, each with how to name where a key came from.
     private readonly List<(IConfigurationProvider Provider, Func<string, string> Where)> _ownSources = [];
     // Only the non-serving modes (--help, --version, --print-tools, --check) write to stdout.
@@ -43,6 +44,7 @@ public sealed class McpServerHostBuilder
     {
         ArgumentNullException.ThrowIfNull(args);
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        (_signInVerb, args) = SignInVerb.Parse(args);
         _checkRequested = CommandLine.AsksForCheck(args);
         _builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -94,10 +96,17 @@ public sealed class McpServerHostBuilder
             return 2;
         }
 
+        if (_signInVerb is { } verb && Mode == HostMode.Serve)
+        {
+            // The sign-in verbs need the sign-in settings, not the tool set (which may need the sign-in).
+            using IHost? host = await StartUpAsync(validateOptions: false, buildTools: false);
+            return host is null ? 2 : await verb.RunAsync(host.Services, _identity, _err, cancellationToken);
+        }
+
         switch (Mode)
         {
             case HostMode.Help:
-                await _out.WriteAsync(HelpText.For(_identity));
+                await _out.WriteAsync(HelpText.For(_identity, SignInVerb.IsAvailable(_builder.Services)));
                 return 0;
             case HostMode.Version:
                 await _out.WriteLineAsync($"{_identity.Name} {_identity.Version}");
@@ -143,7 +152,7 @@ public sealed class McpServerHostBuilder
     /// Everything that can be wrong before serving — unknown settings, option values, tool schemas, declared tools —
     /// fails here with a message naming what to fix (exit code 2), never as a stack trace after a client has connected.
     /// </summary>
-    private async Task<IHost?> StartUpAsync(bool validateOptions)
+    private async Task<IHost?> StartUpAsync(bool validateOptions, bool buildTools = true)
     {
         IHost? host = null;
         try
@@ -166,7 +175,11 @@ public sealed class McpServerHostBuilder
                 ValidateOptions(host.Services);
             }
 
-            _ = host.Services.GetRequiredService<ToolRegistry>();
+            if (buildTools)
+            {
+                _ = host.Services.GetRequiredService<ToolRegistry>();
+            }
+
             return host;
         }
         catch (Exception e)
