@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using McpServers.InternalApi.Tests.Service;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.OAuth;
@@ -12,7 +11,7 @@ namespace McpServers.InternalApi.Tests.Server;
 /// runs them, against the loopback authorization server; then serving after a token refresh, with a service that
 /// echoes the token back: no token, access or refresh, reaches stdout, stderr, the audit log or a result.
 /// </summary>
-public sealed partial class InternalApiSignInServerProcessTests : IAsyncLifetime
+public sealed class InternalApiSignInServerProcessTests : IAsyncLifetime
 {
     private const string ClientSecret = "CANARY-client-secret-8830";
     private readonly string _folder = Directory.CreateTempSubdirectory("mcp-internal-api-sign-in-").FullName;
@@ -61,19 +60,7 @@ public sealed partial class InternalApiSignInServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Login_InTheBrowser_ThenServeAfterARefresh_NeverShowsATokenAnywhere()
     {
-        string loginOutput;
-        await using (var login = StdioMcpProcess.Start(Exe, Arguments("login", "--no-browser"), UserSignIn()))
-        {
-            string address = await login.WaitForStderrAsync(l => l.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
-            using (var browser = new HttpClient())
-            {
-                (await browser.GetAsync(new Uri(address.Trim()), Ct)).Dispose();
-            }
-
-            Assert.Equal(0, await login.CloseAndWaitAsync());
-            Assert.Empty(login.StdoutLines);
-            loginOutput = login.Stderr;
-        }
+        string loginOutput = await SignInProcess.LoginInBrowserAsync(Exe, Arguments("login", "--no-browser"), UserSignIn(), Ct);
 
         Assert.Contains("Signed in to internal API", loginOutput, StringComparison.Ordinal);
         Assert.Contains("scope=inventory.read", _auth.Requests.Single(r => r.Path == "/authorize").RawQuery.Replace("%20", "+", StringComparison.Ordinal), StringComparison.Ordinal);
@@ -88,16 +75,7 @@ public sealed partial class InternalApiSignInServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Login_WithADeviceCode_ThenServeAfterARefresh_NeverShowsATokenAnywhere()
     {
-        string loginOutput;
-        await using (var login = StdioMcpProcess.Start(Exe, Arguments("login", "--device-code"), UserSignIn()))
-        {
-            string line = await login.WaitForStderrAsync(l => l.Contains("enter the code", StringComparison.Ordinal));
-            _auth.Approve(UserCode().Match(line).Groups[1].Value);
-
-            Assert.Equal(0, await login.CloseAndWaitAsync());
-            Assert.Empty(login.StdoutLines);
-            loginOutput = login.Stderr;
-        }
+        string loginOutput = await SignInProcess.LoginWithDeviceCodeAsync(Exe, Arguments("login", "--device-code"), UserSignIn(), _auth);
 
         string printed = loginOutput + await ServeAsync(UserSignIn());
 
@@ -156,13 +134,5 @@ public sealed partial class InternalApiSignInServerProcessTests : IAsyncLifetime
         return string.Join('\n', server.StdoutLines) + server.Stderr + AuditFiles.RawText(audit) + first.GetRawText() + second.GetRawText();
     }
 
-    private void AssertNoToken(string printed)
-    {
-        Assert.NotEmpty(_auth.IssuedTokens);
-        Assert.All(_auth.IssuedTokens, token => Assert.DoesNotContain(token, printed, StringComparison.Ordinal));
-        Assert.DoesNotContain("CANARY-", printed, StringComparison.Ordinal);
-    }
-
-    [GeneratedRegex("enter the code ([0-9A-F]{4}-[0-9A-F]{4})")]
-    private static partial Regex UserCode();
+    private void AssertNoToken(string printed) => SignInProcess.AssertNoToken(_auth, printed);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.OAuth;
 using McpServers.Ticketing.Tests.Fake;
@@ -12,7 +11,7 @@ namespace McpServers.Ticketing.Tests.Server;
 /// runs them, against the loopback authorization server; then serving as the signed-in user after a refresh, with a
 /// Jira that echoes the access token back: no token, access or refresh, reaches stdout, stderr, the audit log or a result.
 /// </summary>
-public sealed partial class TicketingSignInServerProcessTests : IAsyncLifetime
+public sealed class TicketingSignInServerProcessTests : IAsyncLifetime
 {
     private const string ClientSecret = "CANARY-client-secret-5521";
     private readonly string _folder = Directory.CreateTempSubdirectory("mcp-ticketing-sign-in-").FullName;
@@ -59,20 +58,7 @@ public sealed partial class TicketingSignInServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Login_InTheBrowser_ThenServe_WhoAmI_AndLogout_NeverShowATokenAnywhere()
     {
-        string loginOutput;
-        await using (var login = StdioMcpProcess.Start(Exe, ["login", "--no-browser"], Environment()))
-        {
-            // The user's browser: follows the address login printed, and the authorization server's redirect back.
-            string address = await login.WaitForStderrAsync(l => l.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
-            using (var browser = new HttpClient())
-            {
-                (await browser.GetAsync(new Uri(address.Trim()), Ct)).Dispose();
-            }
-
-            Assert.Equal(0, await login.CloseAndWaitAsync());
-            Assert.Empty(login.StdoutLines);
-            loginOutput = login.Stderr;
-        }
+        string loginOutput = await SignInProcess.LoginInBrowserAsync(Exe, ["login", "--no-browser"], Environment(), Ct);
 
         Assert.Contains("Signed in to Jira", loginOutput, StringComparison.Ordinal);
         string printed = loginOutput + await ServeAsUserAsync();
@@ -100,17 +86,7 @@ public sealed partial class TicketingSignInServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Login_WithADeviceCode_ThenServe_NeverShowsATokenAnywhere()
     {
-        string loginOutput;
-        await using (var login = StdioMcpProcess.Start(Exe, ["login", "--device-code"], Environment()))
-        {
-            // The user reads the code on another device's browser and approves.
-            string line = await login.WaitForStderrAsync(l => l.Contains("enter the code", StringComparison.Ordinal));
-            _auth.Approve(UserCode().Match(line).Groups[1].Value);
-
-            Assert.Equal(0, await login.CloseAndWaitAsync());
-            Assert.Empty(login.StdoutLines);
-            loginOutput = login.Stderr;
-        }
+        string loginOutput = await SignInProcess.LoginWithDeviceCodeAsync(Exe, ["login", "--device-code"], Environment(), _auth);
 
         Assert.Contains("Signed in to Jira", loginOutput, StringComparison.Ordinal);
         string printed = loginOutput + await ServeAsUserAsync();
@@ -148,13 +124,5 @@ public sealed partial class TicketingSignInServerProcessTests : IAsyncLifetime
         return string.Join('\n', server.StdoutLines) + server.Stderr + AuditFiles.RawText(audit) + projects.GetRawText() + echoed.GetRawText();
     }
 
-    private void AssertNoToken(string printed)
-    {
-        Assert.NotEmpty(_auth.IssuedTokens);
-        Assert.All(_auth.IssuedTokens, token => Assert.DoesNotContain(token, printed, StringComparison.Ordinal));
-        Assert.DoesNotContain("CANARY-", printed, StringComparison.Ordinal);
-    }
-
-    [GeneratedRegex("enter the code ([0-9A-F]{4}-[0-9A-F]{4})")]
-    private static partial Regex UserCode();
+    private void AssertNoToken(string printed) => SignInProcess.AssertNoToken(_auth, printed);
 }
