@@ -91,7 +91,15 @@ public static class TicketingServer
         services.AddSettingsSection<JiraOptions>(JiraOptions.Section);
         // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
         services.AddUserSignIn(new UserSignInRegistration("Jira", JiraOptions.OAuthSection, JiraGateway.HttpClientName,
-            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", "jira-refresh-token"), JiraOptions.DefaultScopes));
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", "jira-refresh-token"), JiraOptions.DefaultScopes,
+            // Atlassian Cloud 3LO: with the API audience, consent is asked for so that offline_access yields a refresh token.
+            options =>
+            {
+                if (!string.IsNullOrWhiteSpace(options.Audience))
+                {
+                    options.AuthorizeParameters.TryAdd("prompt", "consent");
+                }
+            }));
         services.AddSingleton(_ => JiraOptions.FromConfiguration(configuration));
         services.AddStartupValidation<JiraOptions>();
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.

@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpServers.Shared.Credentials;
 
 /// <summary>A server's declaration that it signs users in (and so offers <c>login</c>, <c>logout</c>, <c>whoami</c>).</summary>
-/// <param name="Backend">The backend as users know it, e.g. <c>Jira</c>.</param>
-/// <param name="Section">The OAuth settings section, e.g. <c>Jira:OAuth</c>.</param>
+/// <param name="Backend">The backend as users know it, e.g. <c>CRM</c>.</param>
+/// <param name="Section">The OAuth settings section, e.g. <c>Crm:OAuth</c>.</param>
 /// <param name="HttpClientName">The backend client whose transport settings (proxy, CA bundle) the token requests use.</param>
 /// <param name="DefaultTokenFile">Where the sign-in is kept unless <c>Section:TokenFile</c> says otherwise.</param>
 /// <param name="DefaultScopes">The scopes asked for unless <c>Section:Scopes</c> says otherwise.</param>
-public sealed record UserSignInRegistration(string Backend, string Section, string HttpClientName, string DefaultTokenFile, string? DefaultScopes = null);
+/// <param name="Configure">The provider's quirks, applied to the options as read (e.g. an authorize parameter it needs).</param>
+public sealed record UserSignInRegistration(string Backend, string Section, string HttpClientName, string DefaultTokenFile,
+    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null);
 
 public static class CredentialServiceCollectionExtensions
 {
@@ -43,6 +45,7 @@ public static class CredentialServiceCollectionExtensions
             IConfigurationSection section = sp.GetRequiredService<IConfiguration>().GetSection(registration.Section);
             OAuthClientOptions options = OAuthClientOptions.From(section);
             options.Scopes = string.IsNullOrWhiteSpace(options.Scopes) ? registration.DefaultScopes : options.Scopes;
+            registration.Configure?.Invoke(options);
             IReadOnlyList<string> problems = options.Problems(registration.Section, userSignIn: true);
             if (problems.Count > 0)
             {

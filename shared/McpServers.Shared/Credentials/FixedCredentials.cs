@@ -3,7 +3,7 @@ using McpServers.Shared.Http;
 
 namespace McpServers.Shared.Credentials;
 
-/// <summary>HTTP Basic (RFC 7617), e.g. an Atlassian account e-mail with an API token.</summary>
+/// <summary>HTTP Basic (RFC 7617), e.g. an account e-mail with an API token.</summary>
 public sealed class BasicCredential(string userName, string password, string system) : ICredential
 {
     private readonly string _encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(userName + ":" + password));

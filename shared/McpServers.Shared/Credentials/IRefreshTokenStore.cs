@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace McpServers.Shared.Credentials;
 
-/// <summary>Whose sign-in: the backend (e.g. <c>Jira</c>) and the principal (here the OS user; a central deployment's user id).</summary>
+/// <summary>Whose sign-in: the backend (e.g. <c>CRM</c>) and the principal (here the OS user; a central deployment's user id).</summary>
 public sealed record SignInKey(string Backend, string Principal);
 
 /// <summary>

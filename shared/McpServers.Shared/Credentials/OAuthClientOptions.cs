@@ -27,7 +27,7 @@ public sealed class OAuthClientOptions
     /// <summary>Space-separated scopes; include <c>offline_access</c> where the provider needs it for a refresh token.</summary>
     public string? Scopes { get; set; }
 
-    /// <summary>The <c>audience</c> authorize parameter (Atlassian Cloud: <c>api.atlassian.com</c>).</summary>
+    /// <summary>The <c>audience</c> authorize parameter (the API a token is for, where the provider asks for one).</summary>
     public string? Audience { get; set; }
 
     /// <summary>Further authorize parameters the provider needs, e.g. <c>AuthorizeParameters:prompt=consent</c>.</summary>

@@ -1,12 +1,12 @@
 namespace McpServers.Shared.Credentials;
 
 /// <summary>
-/// The words the sign-in messages use for one backend, so each names what to do: <c>Jira</c>, the settings section
-/// <c>Jira:OAuth</c>, the command <c>mcp-ticketing login</c>.
+/// The words the sign-in messages use for one backend, so each names what to do: the backend's name, its
+/// settings section and its sign-in command.
 /// </summary>
-/// <param name="Backend">The backend as users know it, e.g. <c>Jira</c>.</param>
-/// <param name="Section">The OAuth settings section, e.g. <c>Jira:OAuth</c>.</param>
-/// <param name="LoginCommand">The sign-in command, e.g. <c>mcp-ticketing login</c>; null for a client-credentials client.</param>
+/// <param name="Backend">The backend as users know it, e.g. <c>CRM</c>.</param>
+/// <param name="Section">The OAuth settings section, e.g. <c>Crm:OAuth</c>.</param>
+/// <param name="LoginCommand">The sign-in command, e.g. <c>mcp-crm login</c>; null for a client-credentials client.</param>
 public sealed record OAuthMessages(string Backend, string Section, string? LoginCommand)
 {
     /// <summary>The settings holding the client id and secret, named when the server refuses the client.</summary>

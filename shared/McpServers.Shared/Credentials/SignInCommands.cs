@@ -204,12 +204,7 @@ public static class SignInCommands
 
         if (!string.IsNullOrWhiteSpace(options.Audience))
         {
-            // Atlassian 3LO: the API audience, and consent so that offline_access yields a refresh token.
             parameters.Add(new("audience", options.Audience.Trim()));
-            if (!options.AuthorizeParameters.ContainsKey("prompt"))
-            {
-                parameters.Add(new("prompt", "consent"));
-            }
         }
 
         parameters.AddRange(options.AuthorizeParameters);

@@ -4,6 +4,7 @@ using McpServers.Testing.OAuth;
 using McpServers.Ticketing.Options;
 using McpServers.Ticketing.Tests.Fake;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -106,6 +107,29 @@ public sealed class OAuthTests : IAsyncLifetime
         Assert.Contains("run `mcp-ticketing login`", string.Join("\n", refused.Content.OfType<TextContentBlock>().Select(b => b.Text)), StringComparison.Ordinal);
         Assert.Equal(2, _auth.Rotations);
         Assert.Equal(["Bearer at-1", "Bearer at-2"], jira.Requests.Skip(jira.Requests.Count - 2).Select(r => r.Header("Authorization")));
+    }
+
+    [Fact]
+    public async Task Login_OnAtlassianCloud_AsksForTheApiAudienceAndConsent_AndStoresTheSignIn()
+    {
+        await using FakeJira jira = await FakeJira.StartAsync(cloud: true, Ct);
+        Dictionary<string, string?> settings = ServerSettings(jira);
+        settings["Jira:OAuth:Audience"] = "api.atlassian.com";
+        await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), settings);
+        var output = new StringWriter();
+
+        int exit = await SignInCommands.LoginAsync(host.Services.GetRequiredService<UserSignIn>(), output, async url =>
+        {
+            using var browser = new HttpClient();
+            (await browser.GetAsync(url, Ct)).Dispose();
+        }, Ct);
+
+        Assert.Equal(0, exit);
+        string authorize = _auth.Requests.Single(r => r.Path == "/authorize").RawQuery;
+        Assert.Contains("audience=api.atlassian.com", authorize, StringComparison.Ordinal);
+        Assert.Contains("prompt=consent", authorize, StringComparison.Ordinal);
+        Assert.Contains("scope=read%3Ajira-work%20write%3Ajira-work%20read%3Ajira-user%20offline_access", authorize, StringComparison.Ordinal);
+        Assert.Equal("rt-1", (await host.Services.GetRequiredService<UserSignIn>().ReadAsync(Ct))!.RefreshToken);
     }
 
     [Fact]
