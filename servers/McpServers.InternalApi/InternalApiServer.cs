@@ -2,6 +2,7 @@ using McpServers.InternalApi.Backend;
 using McpServers.InternalApi.Options;
 using McpServers.InternalApi.Tools;
 using McpServers.Shared.Audit;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
 using McpServers.Shared.Pipeline;
@@ -41,7 +42,7 @@ public static class InternalApiServer
             new SettingHelp("MaxResponseBytes", "Response bodies above this size are cut, with a notice.", "262144"),
             new SettingHelp("ToolWarningThreshold", "Warn at start-up when more tools than this are served.", "40"),
             new SettingHelp("DocumentTimeout", "How long tools/list and tools/call wait for a document still loading (a slow URL) before answering with an error; the load goes on.", "00:00:05"),
-            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer or ClientCredentials; inferred when exactly one credential is set.", "None"),
+            new SettingHelp("Auth:Mode", "None, ApiKey, Bearer, ClientCredentials or OAuth (user sign-in); inferred when exactly one credential is set.", "None"),
             new SettingHelp("Auth:ApiKey", "API key (Auth:Mode=ApiKey).", Secret: true),
             new SettingHelp("Auth:ApiKeyName", "Header or query parameter carrying the API key.", "X-API-Key"),
             new SettingHelp("Auth:ApiKeyIn", "Header or Query.", "Header"),
@@ -50,6 +51,17 @@ public static class InternalApiServer
             new SettingHelp("Auth:ClientId", "OAuth 2.0 client id.", null),
             new SettingHelp("Auth:ClientSecret", "OAuth 2.0 client secret.", Secret: true),
             new SettingHelp("Auth:Scope", "Space-separated scopes to request.", ""),
+            new SettingHelp("Auth:OAuth:ClientId", "OAuth 2.0 client id for user sign-in (Auth:Mode=OAuth): act as the user who ran `mcp-internal-api login`.", null),
+            new SettingHelp("Auth:OAuth:ClientSecret", "Client secret, for a confidential client (PKCE is used either way).", Secret: true),
+            new SettingHelp("Auth:OAuth:AuthorizationEndpoint", "Where the browser signs in.", null),
+            new SettingHelp("Auth:OAuth:TokenEndpoint", "Token endpoint of the authorization server.", null),
+            new SettingHelp("Auth:OAuth:DeviceAuthorizationEndpoint", "RFC 8628 device authorization endpoint, for `login --device-code`.", null),
+            new SettingHelp("Auth:OAuth:RevocationEndpoint", "RFC 7009 revocation endpoint: `logout` revokes the sign-in there.", null),
+            new SettingHelp("Auth:OAuth:Scopes", "Space-separated scopes; include offline_access where the provider needs it for a refresh token.", ""),
+            new SettingHelp("Auth:OAuth:Audience", "The audience parameter of the sign-in address, when the provider needs one.", null),
+            new SettingHelp("Auth:OAuth:AuthorizeParameters:<name>", "Another parameter the authorization server needs on the sign-in address.", null),
+            new SettingHelp("Auth:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
+            new SettingHelp("Auth:OAuth:TokenFile", "Where login stores the sign-in (user-only permissions).", "<local app data>/mcp-internal-api/refresh-token"),
             new SettingHelp("Http:Timeout", "Per attempt.", "00:00:30"),
             new SettingHelp("Http:MaxRetries", "Retries of idempotent operations (GET/HEAD/PUT/DELETE), honouring Retry-After.", "3"),
             new SettingHelp("Operations:<operationId>:ReadOnly|Destructive|Idempotent", "Override an operation's annotations (Idempotent POSTs are also retried).", "from the method"),
@@ -86,16 +98,31 @@ public static class InternalApiServer
         services.AddInternalApiOptions(configuration);
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);
         services.AddSingleton(sp => new RequestBuilder(new Uri(sp.GetRequiredService<InternalApiOptions>().BaseUrl!)));
-        services.AddSingleton(sp =>
-        {
-            IHttpClientFactory clients = sp.GetRequiredService<IHttpClientFactory>();
-            return new ApiAuthenticator(sp.GetRequiredService<InternalApiOptions>().Auth, () => clients.CreateClient(HttpApiGateway.HttpClientName),
-                sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<TimeProvider>());
-        });
+        services.AddUserSignIn(new UserSignInRegistration("internal API", "Auth:OAuth", HttpApiGateway.HttpClientName,
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-internal-api", "refresh-token")));
+        services.AddBackendCredential(HttpApiGateway.HttpClientName, Credential);
         services.AddSingleton<IApiGateway, HttpApiGateway>();
         services.AddSingleton(sp => StartLoad(sp, configuration));
         services.AddSingleton<IServerCheck, InternalApiCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(InternalApiJsonContext.Default));
+    }
+
+    /// <summary>The credential of <c>Auth:Mode</c>, applied by the shared client to every request to the service.</summary>
+    private static ICredential? Credential(IServiceProvider services)
+    {
+        AuthOptions auth = services.GetRequiredService<InternalApiOptions>().Auth;
+        TimeProvider time = services.GetRequiredService<TimeProvider>();
+        return auth.Mode switch
+        {
+            AuthMode.ApiKey => new ApiKeyCredential(auth.ApiKeyName, auth.ApiKey!, auth.ApiKeyIn, HttpApiGateway.SystemName),
+            AuthMode.Bearer => new BearerCredential(auth.BearerToken!, HttpApiGateway.SystemName),
+            AuthMode.ClientCredentials => new OAuthCredential(new ClientCredentialsSource(new OAuthTokenClient(
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName), auth.ClientCredentialsClient(),
+                new OAuthMessages("internal API", "Auth", null) { ClientSettings = "Auth:ClientId and Auth:ClientSecret", ScopeSetting = "Auth:Scope" },
+                services.GetRequiredService<SecretRedactor>()), time), time),
+            AuthMode.OAuth => services.GetRequiredService<OAuthCredential>(),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -119,33 +146,22 @@ public static class InternalApiServer
 
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(InternalApiServer).FullName!) ?? NullLogger.Instance;
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpApiGateway.HttpClientName);
-        bool remote = Uri.TryCreate(options.Document, UriKind.Absolute, out Uri? location) && location.Scheme is "http" or "https";
-        // A document file is read without the network, so it needs no credentials.
-        ApiAuthenticator authenticator = remote
-            ? services.GetRequiredService<ApiAuthenticator>()
-            : new ApiAuthenticator(new AuthOptions(), () => http, services.GetRequiredService<SecretRedactor>(), TimeProvider.System);
-        return new DocumentLoad(ct => LoadCatalogAsync(options, http, authenticator, remote, logger, ct), options.DocumentTimeout);
+        // A document file is read without the network; a URL is fetched with the service's credentials (the client's).
+        return new DocumentLoad(ct => LoadCatalogAsync(options, http, logger, ct), options.DocumentTimeout);
     }
 
-    private static async Task<OperationCatalog> LoadCatalogAsync(InternalApiOptions options, HttpClient http, ApiAuthenticator authenticator,
-        bool remote, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<OperationCatalog> LoadCatalogAsync(InternalApiOptions options, HttpClient http,
+        ILogger logger, CancellationToken cancellationToken)
     {
         OpenApiDocument document;
         try
         {
-            document = await OpenApiDocumentLoader.LoadAsync(options.Document!, http, authenticator, cancellationToken);
+            document = await OpenApiDocumentLoader.LoadAsync(options.Document!, http, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.DocumentNotLoaded(logger, e);
             throw;
-        }
-        finally
-        {
-            if (!remote)
-            {
-                authenticator.Dispose();
-            }
         }
 
         OperationCatalog catalog = OperationCatalog.Build(document, options);
@@ -193,7 +209,7 @@ internal sealed class DocumentLoad : IDisposable
 }
 
 /// <summary><c>--check</c>: the document's verdict per operation, and one request to the service's base URL.</summary>
-internal sealed class InternalApiCheck(DocumentLoad document, InternalApiOptions options, IHttpClientFactory clients, ApiAuthenticator authenticator) : IServerCheck
+internal sealed class InternalApiCheck(DocumentLoad document, InternalApiOptions options, IHttpClientFactory clients) : IServerCheck
 {
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -216,8 +232,6 @@ internal sealed class InternalApiCheck(DocumentLoad document, InternalApiOptions
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl);
-            await authenticator.ApplyAsync(request, cancellationToken);
-
             // The gateway's send path: a redirect is followed only on the base URL's origin and under its path.
             request.Options.Set(BackendHttp.BaseAddress, baseUrl);
             using HttpResponseMessage response = await clients.CreateClient(HttpApiGateway.HttpClientName).SendToBackendAsync(

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using McpServers.Shared.Audit;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
 using McpServers.Shared.Pipeline;
 using McpServers.Ticketing.Backend;
-using McpServers.Ticketing.Backend.OAuth;
 using McpServers.Ticketing.Options;
 using McpServers.Ticketing.Tools;
 using Microsoft.Extensions.Configuration;
@@ -45,8 +45,11 @@ public static partial class TicketingServer
             new SettingHelp("Jira:OAuth:ClientSecret", "OAuth client secret (Atlassian 3LO apps have one).", Secret: true),
             new SettingHelp("Jira:OAuth:AuthorizationEndpoint", "e.g. https://auth.atlassian.com/authorize or <jira>/rest/oauth2/latest/authorize.", null),
             new SettingHelp("Jira:OAuth:TokenEndpoint", "e.g. https://auth.atlassian.com/oauth/token or <jira>/rest/oauth2/latest/token.", null),
-            new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", "read:jira-work write:jira-work read:jira-user offline_access"),
+            new SettingHelp("Jira:OAuth:DeviceAuthorizationEndpoint", "RFC 8628 device authorization endpoint, for `mcp-ticketing login --device-code`.", null),
+            new SettingHelp("Jira:OAuth:RevocationEndpoint", "RFC 7009 revocation endpoint: `mcp-ticketing logout` revokes the sign-in there.", null),
+            new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", JiraOptions.DefaultScopes),
             new SettingHelp("Jira:OAuth:Audience", "Atlassian Cloud: api.atlassian.com.", null),
+            new SettingHelp("Jira:OAuth:AuthorizeParameters:<name>", "Another parameter the authorization server needs on the sign-in address.", null),
             new SettingHelp("Jira:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
             new SettingHelp("Jira:OAuth:TokenFile", "Where login stores the refresh token (user-only permissions).", "<local app data>/mcp-ticketing/jira-refresh-token"),
             new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
@@ -106,6 +109,16 @@ public static partial class TicketingServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddJiraOptions(configuration);
+        services.AddUserSignIn(new UserSignInRegistration("Jira", JiraOptions.OAuthSection, JiraGateway.HttpClientName,
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", "jira-refresh-token"), JiraOptions.DefaultScopes,
+            // Atlassian Cloud 3LO: with the API audience, consent is asked for so that offline_access yields a refresh token.
+            options =>
+            {
+                if (!string.IsNullOrWhiteSpace(options.Audience))
+                {
+                    options.AuthorizeParameters.TryAdd("prompt", "consent");
+                }
+            }));
         // The tool set (SearchJqlTool.WhenEnabled) reads its one setting from here, not from the validated options.
         services.TryAddSingleton(configuration);
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
@@ -120,49 +133,19 @@ public static partial class TicketingServer
             HttpClient http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName);
             http.BaseAddress = options.BaseUrl;
             return new JiraGateway(http, options, (name, id) => audit.BackendIdentity = name is null ? id : $"{name} ({id})",
-                sp.GetRequiredService<ILogger<JiraGateway>>(), sp.GetService<OAuthSession>());
+                sp.GetRequiredService<ILogger<JiraGateway>>());
         });
-        if (!string.IsNullOrWhiteSpace(configuration["Jira:OAuth:ClientId"]))
+        services.AddBackendCredential(JiraGateway.HttpClientName, sp => sp.GetRequiredService<JiraOptions>() switch
         {
-            services.AddSingleton(sp => Session(sp.GetRequiredService<JiraOptions>().OAuth!, sp, sp.GetRequiredService<TimeProvider>()));
-        }
+            { OAuth: not null } => sp.GetRequiredService<OAuthCredential>(),
+            { ApiToken: { } token, Email: { } email } => new BasicCredential(email, token, "Jira"),
+            { PersonalAccessToken: { } pat } => new BearerCredential(pat, "Jira"),
+            _ => null,
+        });
         services.AddSingleton<IServerCheck, JiraServerCheck>();
         // Tools take these options from DI (ServerJson) to write their results.
         return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
     }
-
-    /// <summary><c>mcp-ticketing login [--config file] [--set Key=Value]</c>: sign in with OAuth and store the refresh token.</summary>
-    public static async Task<int> LoginAsync(string[] args, TextWriter output, Func<Uri, Task>? openBrowser = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        McpServerHostBuilder builder = McpServerHost.CreateBuilder(args, Identity);
-        JiraOptions options;
-        try
-        {
-            options = JiraOptions.FromConfiguration(builder.Configuration);
-        }
-        catch (ConfigurationException e)
-        {
-            await output.WriteLineAsync($"{Identity.Name} login: {e.Message}");
-            return 2;
-        }
-
-        if (options.OAuth is not { } oauth)
-        {
-            await output.WriteLineAsync($"{Identity.Name} login: OAuth is not configured; set Jira:OAuth:ClientId, Jira:OAuth:AuthorizationEndpoint and Jira:OAuth:TokenEndpoint.");
-            return 2;
-        }
-
-        var services = new ServiceCollection().AddLogging();
-        services.AddBackendHttpClient(JiraGateway.HttpClientName, builder.Configuration.GetSection("Jira:Http"), "Ticketing", Identity.Version);
-        await using ServiceProvider provider = services.BuildServiceProvider();
-        using OAuthSession session = Session(oauth, provider, TimeProvider.System);
-        return await LoginCommand.RunAsync(oauth, session, output, openBrowser, cancellationToken);
-    }
-
-    private static OAuthSession Session(OAuthSettings oauth, IServiceProvider services, TimeProvider time) =>
-        new(services.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName), oauth, new RefreshTokenStore(oauth), time);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpServers.InternalApi.Options;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
@@ -14,7 +15,7 @@ namespace McpServers.InternalApi.Backend;
 /// that cover the body; retries only for idempotent methods, honouring Retry-After), reads bodies up to the byte cap, and maps failures to safe messages. An RFC 7807
 /// problem's title and detail are passed on, cleaned, cut and stripped of URLs; nothing else of an error body is.
 /// </summary>
-public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, RequestBuilder requests, ApiAuthenticator authenticator,
+public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, RequestBuilder requests,
     InternalApiOptions options, ILogger<HttpApiGateway> logger) : IApiGateway
 {
     public const string HttpClientName = "InternalApi";
@@ -33,9 +34,10 @@ public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, Reque
             request.MarkIdempotent();
         }
 
-        if (operation.SendCredentials)
+        if (!operation.SendCredentials)
         {
-            await authenticator.ApplyAsync(request, cancellationToken);
+            // The client's credential handler authenticates every other request.
+            request.WithoutCredential();
         }
 
         // A redirect may only be followed on the base URL's origin and under its path (GET/HEAD); any other is an error.
@@ -50,11 +52,6 @@ public sealed partial class HttpApiGateway(IHttpClientFactory httpClients, Reque
 
     private async Task<Exception?> MapErrorAsync(ApiOperation operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            authenticator.Invalidate();
-        }
-
         string? problem = await ProblemAsync(response, cancellationToken);
         BackendException mapped = BackendHttpErrors.ToException(response, SystemName);
         Log.ServiceError(logger, operation.ToolName, (int)response.StatusCode, problem is not null);

@@ -44,18 +44,16 @@ public static class OpenApiDocumentLoader
     /// Reads a file, or fetches a URL (the options validator has already pinned it to the base URL's host) with the
     /// service's own credentials.
     /// </summary>
-    public static async Task<OpenApiDocument> LoadAsync(string location, HttpClient http, ApiAuthenticator authenticator, CancellationToken cancellationToken)
+    public static async Task<OpenApiDocument> LoadAsync(string location, HttpClient http, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(authenticator);
         if (Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
         {
             // The shared send path: a redirect off the document's origin is refused (tools would be built from
             // another host's document, and the credentials sent there) and the document is capped in size and time.
             // A failure is a BackendException whose safe message names no host.
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            await authenticator.ApplyAsync(request, cancellationToken);
             request.Options.Set(BackendHttp.BaseAddress, new Uri(uri, "./"));
             using HttpResponseMessage response = await http.SendToBackendAsync(request, "The OpenAPI document server",
                 (failed, _) => Task.FromResult<Exception?>(new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)failed.StatusCode}.")),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.InternalApi.Options;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Text;
 using McpServers.Shared.Validation;
 using Microsoft.OpenApi;
@@ -114,8 +115,8 @@ public sealed class OperationCatalog
             ParameterLocation.Query => auth.ApiKeyIn == ApiKeyLocation.Query && string.Equals(scheme.Name, auth.ApiKeyName, StringComparison.Ordinal),
             _ => false,
         },
-        SecuritySchemeType.Http => string.Equals(scheme.Scheme, "bearer", StringComparison.OrdinalIgnoreCase) && auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials,
-        SecuritySchemeType.OAuth2 or SecuritySchemeType.OpenIdConnect => auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials,
+        SecuritySchemeType.Http => string.Equals(scheme.Scheme, "bearer", StringComparison.OrdinalIgnoreCase) && auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials or AuthMode.OAuth,
+        SecuritySchemeType.OAuth2 or SecuritySchemeType.OpenIdConnect => auth.Mode is AuthMode.Bearer or AuthMode.ClientCredentials or AuthMode.OAuth,
         _ => false,
     };
 

@@ -1,4 +1,5 @@
 using McpServers.Shared.Hosting;
+using McpServers.Shared.Credentials;
 using Microsoft.Extensions.Configuration;
 
 namespace McpServers.InternalApi.Options;
@@ -111,6 +112,13 @@ public sealed class AuthOptions
     /// <summary>Space-separated scopes to request, if any.</summary>
     public string? Scope { get; set; }
 
+    /// <summary>User sign-in (<see cref="AuthMode.OAuth"/>, section <c>Auth:OAuth</c>): act as whoever ran <c>mcp-internal-api login</c>.</summary>
+    public OAuthClientOptions OAuth { get; set; } = new();
+
+    /// <summary>The client-credentials client, from the <c>Auth:TokenUrl</c>, <c>Auth:ClientId</c>, <c>Auth:ClientSecret</c>, <c>Auth:Scope</c> settings.</summary>
+    public OAuthClientOptions ClientCredentialsClient() =>
+        new() { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpoint = TokenUrl, Scopes = Scope };
+
     /// <summary>The modes whose credential settings are given (secrets or the client-credentials settings).</summary>
     public IReadOnlyList<AuthMode> CredentialModes()
     {
@@ -130,6 +138,11 @@ public sealed class AuthOptions
             modes.Add(AuthMode.ClientCredentials);
         }
 
+        if (OAuth.IsConfigured)
+        {
+            modes.Add(AuthMode.OAuth);
+        }
+
         return modes;
     }
 
@@ -139,6 +152,7 @@ public sealed class AuthOptions
         AuthMode.ApiKey => $"Auth:ApiKey ({InternalApiOptions.EnvironmentPrefix}Auth__ApiKey or its _FILE)",
         AuthMode.Bearer => "INTERNAL_API_TOKEN (Auth:BearerToken)",
         AuthMode.ClientCredentials => $"Auth:ClientId / Auth:ClientSecret ({InternalApiOptions.EnvironmentPrefix}Auth__ClientSecret) and Auth:TokenUrl",
+        AuthMode.OAuth => "the user sign-in (run mcp-internal-api login; settings Auth:OAuth:*)",
         _ => "Auth:Mode (no credentials are configured; e.g. INTERNAL_API_TOKEN for a bearer token)",
     };
 }
@@ -149,10 +163,7 @@ public enum AuthMode
     ApiKey,
     Bearer,
     ClientCredentials,
-}
 
-public enum ApiKeyLocation
-{
-    Header,
-    Query,
+    /// <summary>OAuth 2.0 user sign-in (authorization code with PKCE, or device code) with <c>mcp-internal-api login</c>.</summary>
+    OAuth,
 }

@@ -76,7 +76,7 @@ public sealed class InternalApiOptionsValidator : IValidateOptions<InternalApiOp
             yield return (auth.Mode, unused.Length) switch
             {
                 (AuthMode.None, 1) => $"Auth:Mode is None, but {given} is set: set Auth:Mode={unused[0]} (or leave Auth:Mode unset to infer it), or remove the credential.",
-                (AuthMode.None, _) => $"Auth:Mode: credentials for more than one mode are set ({given}); set Auth:Mode to the one to use (ApiKey, Bearer or ClientCredentials) and remove the others.",
+                (AuthMode.None, _) => $"Auth:Mode: credentials for more than one mode are set ({given}); set Auth:Mode to the one to use (ApiKey, Bearer, ClientCredentials or OAuth) and remove the others.",
                 _ => $"Auth:Mode is {auth.Mode}, which does not use {given}; remove it, or set Auth:Mode to match.",
             };
         }
@@ -114,6 +114,13 @@ public sealed class InternalApiOptionsValidator : IValidateOptions<InternalApiOp
                 }
 
                 break;
+            case AuthMode.OAuth:
+                foreach (string problem in auth.OAuth.Problems("Auth:OAuth", userSignIn: true))
+                {
+                    yield return problem;
+                }
+
+                break;
             default:
                 break;
         }
@@ -123,6 +130,7 @@ public sealed class InternalApiOptionsValidator : IValidateOptions<InternalApiOp
     {
         AuthMode.ApiKey => "Auth:ApiKey",
         AuthMode.Bearer => "Auth:BearerToken (INTERNAL_API_TOKEN)",
+        AuthMode.OAuth => "Auth:OAuth:ClientId",
         _ => "Auth:ClientId/ClientSecret/TokenUrl",
     };
 

@@ -8,7 +8,6 @@ using System.Text.Json.Serialization.Metadata;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
-using McpServers.Ticketing.Backend.OAuth;
 using McpServers.Ticketing.Options;
 using Microsoft.Extensions.Logging;
 
@@ -21,8 +20,7 @@ namespace McpServers.Ticketing.Backend;
 /// to its old key). <paramref name="accountKnown"/> hears, once, the display name and user id of the account Jira
 /// says the server acts as (the registration puts them in the audit context).
 /// </summary>
-internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger,
-    OAuthSession? oauth = null) : IJiraGateway
+internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger) : IJiraGateway
 {
     public const string HttpClientName = "Jira";
 
@@ -354,7 +352,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
 
         JiraDialect dialect = await DialectAsync(cancellationToken);
         // An anonymous visitor has no /myself (Jira answers 401 to it).
-        string account = options.Anonymous && oauth is null ? "(anonymous)" : UserName(await MyselfAsync(dialect, cancellationToken)) ?? "(no display name)";
+        string account = options.Anonymous && options.OAuth is null ? "(anonymous)" : UserName(await MyselfAsync(dialect, cancellationToken)) ?? "(no display name)";
         return new JiraCheck(dialect.Name, Name(info.Version), account);
     }
 
@@ -510,7 +508,8 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
     /// </summary>
     private async Task<HttpResponseMessage> SendForResponseAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
-        await AuthorizeAsync(request, cancellationToken);
+        // The credentials are added by the client's credential handler (see TicketingServer).
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return await http.SendToBackendAsync(request, System, (response, ct) => JiraErrorAsync(request, response, what, ct), cancellationToken);
     }
 
@@ -523,10 +522,9 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
     private async Task<Exception?> JiraErrorAsync(HttpRequestMessage request, HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         Log.JiraError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
-        if (response.StatusCode == HttpStatusCode.Unauthorized && oauth is not null)
+        if (response.StatusCode == HttpStatusCode.Unauthorized && options.OAuth is not null)
         {
-            // The access token was refused (revoked sign-in or app access removed): the next call refreshes.
-            oauth.Invalidate();
+            // Refused even with a fresh access token (the credential handler retried once): access was removed.
             return new BackendException(BackendErrorKind.Unauthorized,
                 "Jira did not accept the signed-in user's access; if this repeats, run `mcp-ticketing login` to sign in again.");
         }
@@ -555,25 +553,6 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
         return messages.Length == 0
             ? "Jira rejected the request as invalid; check the arguments."
             : "Jira rejected the request: " + string.Join("; ", messages.Take(MaxErrorMessages).Select(m => m.ReplaceLineEndings(" "))) + ".";
-    }
-
-    private async Task AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (oauth is not null)
-        {
-            request.Headers.Authorization = BackendHttp.Authorization("Bearer", await oauth.AccessTokenAsync(cancellationToken), System);
-        }
-        else if (options.ApiToken is { } token)
-        {
-            request.Headers.Authorization = BackendHttp.Authorization("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Email + ":" + token)), System);
-        }
-        else if (options.PersonalAccessToken is { } pat)
-        {
-            request.Headers.Authorization = BackendHttp.Authorization("Bearer", pat, System);
-        }
-
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
     private static StringContent Json<T>(T value, JsonTypeInfo<T> type) =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,11 @@ public sealed partial record JiraOptions
     public const string EnvironmentPrefix = "MCP_TICKETING__";
     public const string Section = "Jira";
 
+    /// <summary>The OAuth client settings (<c>Jira:OAuth:*</c>), read by the shared user sign-in.</summary>
+    public const string OAuthSection = "Jira:OAuth";
+
+    public const string DefaultScopes = "read:jira-work write:jira-work read:jira-user offline_access";
+
     /// <summary>Required: checked at start (<see cref="JiraOptionsValidator"/>), never null once the options are served.</summary>
     public Uri BaseUrl { get; set; } = null!;
 
@@ -46,11 +52,11 @@ public sealed partial record JiraOptions
     public string? PersonalAccessToken { get; set; }
 
     /// <summary>
-    /// OAuth 2.0 (authorization code with PKCE) as the signed-in user; see <c>mcp-ticketing login</c>. Read from
-    /// <c>Jira:OAuth</c> by <see cref="OAuthSettings"/> (its own settings section), not by the binder: null unless a
-    /// client id is set.
+    /// OAuth 2.0 (authorization code with PKCE, or device code) as the signed-in user; see <c>mcp-ticketing login</c>.
+    /// Read from <c>Jira:OAuth</c> by the shared <see cref="OAuthClientOptions"/> (its own settings section), not by
+    /// this binder: null unless a client id is set.
     /// </summary>
-    internal OAuthSettings? OAuth { get; set; }
+    internal OAuthClientOptions? OAuth { get; set; }
 
     /// <summary>Explicitly serve without credentials (a Jira that allows anonymous browsing).</summary>
     public bool Anonymous { get; set; }
@@ -102,7 +108,7 @@ public sealed partial record JiraOptions
         Projects = SettingList.Parse(jira, nameof(Projects)) ?? [];
         BaseUrl = WithSlash(BaseUrl)!;
         SiteUrl = WithSlash(SiteUrl);
-        OAuth = OAuthSettings.FromConfiguration(jira.GetSection(nameof(OAuth)), []);
+        OAuth = OAuthClientOptions.From(jira.GetSection(nameof(OAuth))) is { IsConfigured: true } configured ? configured : null;
         if (string.IsNullOrWhiteSpace(jira[nameof(DefaultMaxResults)]))
         {
             DefaultMaxResults = Math.Min(DefaultMaxResults, MaxResults);

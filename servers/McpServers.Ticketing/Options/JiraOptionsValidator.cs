@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace McpServers.Ticketing.Options;
 
 /// <summary>Start-up checks of <see cref="JiraOptions"/>: every problem names the setting (<c>Jira:Key</c>, or its environment name) to fix.</summary>
-public sealed class JiraOptionsValidator(IConfiguration jira) : IValidateOptions<JiraOptions>
+public sealed class JiraOptionsValidator : IValidateOptions<JiraOptions>
 {
     public ValidateOptionsResult Validate(string? name, JiraOptions options)
     {
@@ -26,11 +26,13 @@ public sealed class JiraOptionsValidator(IConfiguration jira) : IValidateOptions
             problems.Add("Jira:SiteUrl must be an absolute http(s) URL, e.g. https://your-site.atlassian.net.");
         }
 
-        // The OAuth settings are read by OAuthSettings itself; its problems are reported here with the others.
-        var oauthProblems = new List<string>();
-        OAuthSettings.FromConfiguration(jira.GetSection(nameof(JiraOptions.OAuth)), oauthProblems);
-        problems.AddRange(oauthProblems);
-        problems.AddRange(CredentialProblems(options, oauthConfigured: oauthProblems.Count > 0 || options.OAuth is not null));
+        // The OAuth client settings are the shared sign-in's (Jira:OAuth); their problems are reported here with the others.
+        if (options.OAuth is { } oauth)
+        {
+            problems.AddRange(oauth.Problems(JiraOptions.OAuthSection, userSignIn: true));
+        }
+
+        problems.AddRange(CredentialProblems(options, oauthConfigured: options.OAuth is not null));
 
         if (options.Projects.Count == 0)
         {
@@ -90,14 +92,13 @@ public sealed class JiraOptionsValidator(IConfiguration jira) : IValidateOptions
 
 public static class JiraOptionsServiceCollectionExtensions
 {
-    /// <summary>Section <c>Jira</c> into <see cref="JiraOptions"/> (and <c>Jira:OAuth</c> into <see cref="OAuthSettings"/>), checked at start.</summary>
+    /// <summary>Section <c>Jira</c> into <see cref="JiraOptions"/>, checked at start (<c>Jira:OAuth</c> is the shared sign-in's section).</summary>
     public static IServiceCollection AddJiraOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IConfigurationSection jira = configuration.GetSection(JiraOptions.Section);
-        services.AddSettings<JiraOptions>(configuration, JiraOptions.Section, new JiraOptionsValidator(jira)).Bind(jira)
+        services.AddSettings<JiraOptions>(configuration, JiraOptions.Section, new JiraOptionsValidator()).Bind(jira)
             .PostConfigure(o => o.Complete(jira));
-        // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
-        return services.AddSettingsSection<OAuthSettings>(JiraOptions.Section + ":OAuth");
+        return services;
     }
 }

@@ -29,7 +29,7 @@ internal static class HelpText
         new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
     ];
 
-    public static string For(ServerIdentity identity)
+    public static string For(ServerIdentity identity, bool signIn = false)
     {
         var text = new StringBuilder();
         text.AppendLine($"{identity.Name} {identity.Version} — {identity.Title}");
@@ -37,7 +37,21 @@ internal static class HelpText
         text.AppendLine(identity.Description);
         text.AppendLine();
         text.AppendLine($"Usage: {identity.Name} [options]");
+        if (signIn)
+        {
+            text.AppendLine($"       {identity.Name} login|logout|whoami [options]");
+        }
+
         text.AppendLine("Speaks MCP over stdin/stdout; add it to a client (e.g. claude mcp add) rather than running it in a terminal.");
+        if (signIn)
+        {
+            text.AppendLine();
+            text.AppendLine("Sign-in (output on stderr; never a token):");
+            foreach (var (usage, help) in SignInVerb.Help)
+            {
+                text.AppendLine($"  {usage,-26} {help}");
+            }
+        }
         text.AppendLine();
         text.AppendLine("Options:");
         foreach (var (name, help) in CommandLine.CommonSwitches)

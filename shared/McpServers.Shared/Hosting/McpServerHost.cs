@@ -34,6 +34,7 @@ public sealed class McpServerHostBuilder
     private readonly CommandLine? _commandLine;
     private readonly bool _checkRequested;
     private readonly Exception? _startupError;
+    private readonly SignInVerb? _signInVerb;
     // The configuration sources this host reads for the user, each with how to name where a key came from.
     private readonly List<(IConfigurationProvider Provider, Func<string, string> Where)> _ownSources = [];
     // Only the non-serving modes (--help, --version, --print-tools, --check) write to stdout.
@@ -44,6 +45,7 @@ public sealed class McpServerHostBuilder
     {
         ArgumentNullException.ThrowIfNull(args);
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        (_signInVerb, args) = SignInVerb.Parse(args);
         _checkRequested = CommandLine.AsksForCheck(args);
         _builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -95,10 +97,17 @@ public sealed class McpServerHostBuilder
             return 2;
         }
 
+        if (_signInVerb is { } verb && Mode == HostMode.Serve)
+        {
+            // The sign-in verbs need the sign-in settings, not the tool set (which may need the sign-in).
+            using IHost? host = await StartUpAsync(validateOptions: false, awaitTools: false, buildTools: false);
+            return host is null ? 2 : await verb.RunAsync(host.Services, _identity, _err, cancellationToken);
+        }
+
         switch (Mode)
         {
             case HostMode.Help:
-                await _out.WriteAsync(HelpText.For(_identity));
+                await _out.WriteAsync(HelpText.For(_identity, SignInVerb.IsAvailable(_builder.Services)));
                 return 0;
             case HostMode.Version:
                 await _out.WriteLineAsync($"{_identity.Name} {_identity.Version}");
@@ -240,7 +249,7 @@ public sealed class McpServerHostBuilder
     /// Everything that can be wrong before serving — unknown settings, option values, tool schemas, declared tools —
     /// fails here with a message naming what to fix (exit code 2), never as a stack trace after a client has connected.
     /// </summary>
-    private async Task<IHost?> StartUpAsync(bool validateOptions, bool awaitTools)
+    private async Task<IHost?> StartUpAsync(bool validateOptions, bool awaitTools, bool buildTools = true)
     {
         IHost? host = null;
         try
@@ -263,10 +272,13 @@ public sealed class McpServerHostBuilder
                 ValidateOptions(host.Services);
             }
 
-            ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
-            if (awaitTools)
+            if (buildTools)
             {
-                await registry.WhenReadyAsync(CancellationToken.None);
+                ToolRegistry registry = host.Services.GetRequiredService<ToolRegistry>();
+                if (awaitTools)
+                {
+                    await registry.WhenReadyAsync(CancellationToken.None);
+                }
             }
 
             return host;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
+using McpServers.Shared.Credentials;
 using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,11 @@ public static class BackendHttpServiceCollectionExtensions
             provider.GetRequiredService<IOptionsMonitor<BackendHttpOptions>>().Get(name), userAgent,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendHttp).FullName!)));
         builder.AddResilienceHandler("backend", (pipeline, context) => ConfigurePipeline(pipeline, context.GetOptions<BackendHttpOptions>(name)));
+
+        // Inside the resilience handler, so every attempt is authenticated afresh (a renewed token on a retry); a
+        // credential is declared with AddBackendCredential, and travels only to the backend's own origin.
+        // Resolved on first use: an OAuth credential's own token requests go through this client too.
+        builder.AddHttpMessageHandler(provider => new CredentialHandler(new Lazy<ICredential?>(() => provider.GetKeyedService<CredentialSlot>(name)?.Credential)));
 
         // Added after the resilience handler, so it sits inside it and logs every attempt.
         builder.AddHttpMessageHandler(provider => new BackendHttpLoggingHandler(name,

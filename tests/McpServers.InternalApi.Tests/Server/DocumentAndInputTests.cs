@@ -81,6 +81,22 @@ public sealed class DocumentAndInputTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task UserSignIn_MeetsBearerSecuredOperations()
+    {
+        string document = WriteDocument(SecuredDocument);
+        var (host, client) = await ConnectAsync(("Document", document), ("Include", null), ("Auth:Mode", "OAuth"),
+            ("Auth:OAuth:ClientId", "client-1"), ("Auth:OAuth:AuthorizationEndpoint", "https://login.example/authorize"),
+            ("Auth:OAuth:TokenEndpoint", "https://login.example/token"));
+        await using (host)
+        await using (client)
+        {
+            string[] names = [.. (await client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name)];
+
+            Assert.Equal(["api_list_items", "api_get_secure", "api_get_stock"], names);
+        }
+    }
+
     [Theory]
     [InlineData(null, "Auth:ApiKey", "Auth:BearerToken", "set Auth:Mode to the one to use")]
     [InlineData("None", "Auth:BearerToken", null, "set Auth:Mode=Bearer")]

@@ -67,9 +67,18 @@ public sealed class InventoryService : IAsyncDisposable
         }));
         r.MapGet("/api/large", () => Results.Text(LargeBody, "application/json"));
         r.MapGet("/api/secure", Handler(c =>
-            c.Request.Headers.Authorization.ToString() is "Bearer " + BearerToken or "Bearer " + OAuthToken
-                ? Results.Json(new { secret_data = "ok" })
-                : Results.StatusCode(401)));
+        {
+            string authorization = c.Request.Headers.Authorization.ToString();
+            if (authorization is "Bearer " + BearerToken or "Bearer " + OAuthToken)
+            {
+                return Results.Json(new { secret_data = "ok" });
+            }
+
+            // Tokens of a loopback authorization server, echoed back (a careless service) to prove redaction.
+            return AcceptedTokenPrefix is { } prefix && authorization.StartsWith("Bearer " + prefix, StringComparison.Ordinal) && authorization != "Bearer " + RefusedToken
+                ? Results.Json(new { secret_data = "ok", you_sent = authorization })
+                : Results.StatusCode(401);
+        }));
         r.MapGet("/api/reports/{host}", () => Results.Json(new { }));
         r.MapGet("/api/moved", () => Results.Redirect("/api/moved/home"));
         r.MapGet("/api/moved/home", () => Results.Json(new { ok = true }));
@@ -104,6 +113,12 @@ public sealed class InventoryService : IAsyncDisposable
     public string TokenUrl => new Uri(_server.BaseAddress, "oauth/token").ToString();
 
     public int TokensIssued => _tokensIssued;
+
+    /// <summary>Bearer tokens starting with this are accepted by <c>/api/secure</c> too, and echoed in its answer.</summary>
+    public string? AcceptedTokenPrefix { get; set; }
+
+    /// <summary>A token <c>/api/secure</c> refuses with 401 (revoked at the service).</summary>
+    public string? RefusedToken { get; set; }
 
     public IReadOnlyList<RecordedRequest> Requests => _server.Requests;
 

@@ -29,6 +29,27 @@ public sealed class ServerProcessTests
         Assert.Contains("TESTSERVER_API_KEY", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("login")]
+    [InlineData("logout")]
+    [InlineData("whoami")]
+    public async Task SignInVerbs_OnAServerWithoutUserSignIn_SayThereIsNone(string verb)
+    {
+        var (code, stdout, stderr) = await RunAsync([verb]);
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"mcp-testserver {verb}: this server has no user sign-in", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_OfAServerWithoutUserSignIn_ListsNoSignInVerbs()
+    {
+        var (_, stdout, _) = await RunAsync(["--help"]);
+
+        Assert.DoesNotContain("login|logout|whoami", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_SaysWhatTheToolSetDependsOnAndThatUnknownKeysAndSecretsInFilesAreRefused()
     {

@@ -17,6 +17,7 @@ public sealed class StdioMcpProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly SemaphoreSlim _stderrArrived = new(0);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
@@ -26,7 +27,11 @@ public sealed class StdioMcpProcess : IAsyncDisposable
     {
         _process = process;
         _stdoutPump = Task.Run(() => PumpAsync(process.StandardOutput, OnStdout));
-        _stderrPump = Task.Run(() => PumpAsync(process.StandardError, _stderr.Enqueue));
+        _stderrPump = Task.Run(() => PumpAsync(process.StandardError, line =>
+        {
+            _stderr.Enqueue(line);
+            _stderrArrived.Release();
+        }));
     }
 
     public IReadOnlyList<string> StdoutLines => [.. _stdout];
@@ -118,6 +123,32 @@ public sealed class StdioMcpProcess : IAsyncDisposable
     /// <summary>Writes one raw line to the server's stdin (may be garbage on purpose).</summary>
     public Task SendAsync(string line) => _process.StandardInput.WriteLineAsync(line);
 
+    /// <summary>
+    /// Waits until a stderr line matches (e.g. the address <c>login</c> prints for the browser) and returns it; fails
+    /// with the stderr so far when none does within the timeout or the process ends first.
+    /// </summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            if (_stderr.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            try
+            {
+                await _stderrArrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching stderr line within {(timeout ?? DefaultTimeout).TotalSeconds} s. Stderr:\n{Stderr}");
+            }
+        }
+    }
+
     /// <summary>Sends a request and returns the whole response object (with "result" or "error").</summary>
     public async Task<JsonElement> RequestAsync(string method, JsonNode? parameters = null, TimeSpan? timeout = null)
     {
@@ -193,6 +224,7 @@ public sealed class StdioMcpProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _stderrArrived.Dispose();
     }
 
     private static bool IsJsonRpc(string line)

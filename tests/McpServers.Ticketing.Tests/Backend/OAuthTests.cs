@@ -1,9 +1,10 @@
-using McpServers.Shared.Errors;
+using McpServers.Shared.Credentials;
 using McpServers.Testing.Hosting;
-using McpServers.Ticketing.Backend.OAuth;
+using McpServers.Testing.OAuth;
 using McpServers.Ticketing.Options;
 using McpServers.Ticketing.Tests.Fake;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -26,95 +27,24 @@ public sealed class OAuthTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private OAuthSettings Settings => new()
+    private async Task SignedInEarlierAsync(string refreshToken)
     {
-        ClientId = "client-1",
-        ClientSecret = "CANARY-client-secret",
-        AuthorizationEndpoint = new Uri(_auth.BaseAddress, "authorize"),
-        TokenEndpoint = new Uri(_auth.BaseAddress, "token"),
-        Scopes = "read:jira-work offline_access",
-        TokenFile = TokenFile,
-    };
+        _auth.Accept(refreshToken);
+        await new FileRefreshTokenStore(TokenFile, TimeProvider.System).WriteAsync(new SignInKey("Jira", Environment.UserName),
+            new StoredSignIn { RefreshToken = refreshToken }, Ct);
+    }
 
     private Dictionary<string, string?> ServerSettings(FakeJira jira) => new()
     {
         ["Jira:BaseUrl"] = jira.BaseAddress.ToString(),
         ["Jira:Flavor"] = "Cloud",
         ["Jira:Projects"] = "OPS",
-        ["Jira:OAuth:ClientId"] = "client-1",
+        ["Jira:OAuth:ClientId"] = FakeAuthorizationServer.ClientId,
         ["Jira:OAuth:AuthorizationEndpoint"] = new Uri(_auth.BaseAddress, "authorize").ToString(),
         ["Jira:OAuth:TokenEndpoint"] = new Uri(_auth.BaseAddress, "token").ToString(),
         ["Jira:OAuth:TokenFile"] = TokenFile,
         ["Jira:SiteUrl"] = "https://site.example",
     };
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    [Fact]
-    public async Task Login_ExchangesTheCodeWithThePkceVerifier_AndStoresTheRefreshTokenForTheUserOnly()
-    {
-        using var http = new HttpClient();
-        using var session = new OAuthSession(http, Settings, new RefreshTokenStore(Settings), TimeProvider.System);
-        var output = new StringWriter();
-
-        // The "browser" follows the authorization endpoint's redirect to the loopback callback.
-        int exit = await LoginCommand.RunAsync(Settings, session, output, async url => (await http.GetAsync(url, Ct)).Dispose(), Ct);
-
-        Assert.Equal(0, exit);
-        Assert.Equal("rt-1", File.ReadAllText(TokenFile));
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(TokenFile));
-        }
-
-        string authorize = _auth.Requests.Single(r => r.Path == "/authorize").RawQuery;
-        Assert.Contains("code_challenge_method=S256", authorize, StringComparison.Ordinal);
-        Assert.Contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A", authorize, StringComparison.Ordinal);
-        Assert.Contains("grant_type=authorization_code", _auth.Requests.Single(r => r.Path == "/token").Body, StringComparison.Ordinal);
-        Assert.Equal("at-1", await session.AccessTokenAsync(Ct));
-        Assert.DoesNotContain("CANARY", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Signed in", output.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Session_RefreshesBeforeExpiry_AndStoresTheRotatedRefreshToken()
-    {
-        new RefreshTokenStore(Settings).Write("rt-0");
-        _auth.Accept("rt-0");
-        var clock = new ManualClock();
-        using var http = new HttpClient();
-        using var session = new OAuthSession(http, Settings, new RefreshTokenStore(Settings), clock);
-
-        string first = await session.AccessTokenAsync(Ct);
-        clock.Now += TimeSpan.FromMinutes(58);
-        string cached = await session.AccessTokenAsync(Ct);
-        clock.Now += TimeSpan.FromSeconds(61);
-        string refreshed = await session.AccessTokenAsync(Ct);
-
-        Assert.Equal(["at-1", "at-1", "at-2"], [first, cached, refreshed]);
-        Assert.Equal(2, _auth.Requests.Count(r => r.Path == "/token"));
-        Assert.Equal("rt-2", File.ReadAllText(TokenFile));
-    }
-
-    [Fact]
-    public async Task RevokedRefreshToken_TellsTheUserToRunLogin()
-    {
-        new RefreshTokenStore(Settings).Write("rt-0");
-        _auth.Accept("rt-0");
-        _auth.Revoked = true;
-        using var http = new HttpClient();
-        using var session = new OAuthSession(http, Settings, new RefreshTokenStore(Settings), TimeProvider.System);
-
-        var e = await Assert.ThrowsAsync<BackendException>(() => session.AccessTokenAsync(Ct));
-
-        Assert.Equal(BackendErrorKind.Unauthorized, e.Kind);
-        Assert.Contains("run `mcp-ticketing login`", e.SafeMessage, StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task Tools_ActAsTheSignedInUserWithABearerAccessToken_OrAskForLogin()
@@ -128,8 +58,7 @@ public sealed class OAuthTests : IAsyncLifetime
             Assert.Contains("mcp-ticketing login", string.Join("\n", refused.Content.OfType<TextContentBlock>().Select(b => b.Text)), StringComparison.Ordinal);
         }
 
-        new RefreshTokenStore(Settings).Write("rt-0");
-        _auth.Accept("rt-0");
+        await SignedInEarlierAsync("rt-0");
         await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), ServerSettings(jira));
         McpClient signedIn = await host.ConnectAsync(cancellationToken: Ct);
 
@@ -142,6 +71,65 @@ public sealed class OAuthTests : IAsyncLifetime
         Assert.All(jira.Requests, r => Assert.Equal("Bearer at-1", r.Header("Authorization")));
         Assert.Equal("Jane Doe (acc-me)", host.AuditEvents()[^1].GetProperty("principal").GetProperty("backend").GetString());
         Assert.DoesNotContain("rt-", AuditFiles.RawText(host.AuditDirectory) + host.DiagnosticLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokedSignIn_ToolsTellTheUserToRunLogin()
+    {
+        await using FakeJira jira = await FakeJira.StartAsync(cloud: true, Ct);
+        await SignedInEarlierAsync("rt-0");
+        _auth.Revoked = true;
+        await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), ServerSettings(jira));
+        McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+
+        CallToolResult result = await client.CallToolAsync("jira_list_projects", cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        Assert.Contains("The Jira sign-in has expired or was revoked; run `mcp-ticketing login` to sign in again.",
+            string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text)), StringComparison.Ordinal);
+        Assert.Empty(jira.Requests);
+    }
+
+    [Fact]
+    public async Task AccessTokenJiraRefuses_IsRenewedAndSentOnceMore_ThenTheUserIsAskedToSignInAgain()
+    {
+        await using FakeJira jira = await FakeJira.StartAsync(cloud: true, Ct);
+        await SignedInEarlierAsync("rt-0");
+        await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), ServerSettings(jira));
+        McpClient client = await host.ConnectAsync(cancellationToken: Ct);
+        Assert.NotEqual(true, (await client.CallToolAsync("jira_list_projects", cancellationToken: Ct)).IsError);
+
+        // The app's access was removed: at-1 is refused, so is the renewed at-2, and nothing more is tried.
+        jira.RejectCredentials = true;
+        CallToolResult refused = await client.CallToolAsync("jira_list_projects", cancellationToken: Ct);
+
+        Assert.True(refused.IsError);
+        Assert.Contains("run `mcp-ticketing login`", string.Join("\n", refused.Content.OfType<TextContentBlock>().Select(b => b.Text)), StringComparison.Ordinal);
+        Assert.Equal(2, _auth.Rotations);
+        Assert.Equal(["Bearer at-1", "Bearer at-2"], jira.Requests.Skip(jira.Requests.Count - 2).Select(r => r.Header("Authorization")));
+    }
+
+    [Fact]
+    public async Task Login_OnAtlassianCloud_AsksForTheApiAudienceAndConsent_AndStoresTheSignIn()
+    {
+        await using FakeJira jira = await FakeJira.StartAsync(cloud: true, Ct);
+        Dictionary<string, string?> settings = ServerSettings(jira);
+        settings["Jira:OAuth:Audience"] = "api.atlassian.com";
+        await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), settings);
+        var output = new StringWriter();
+
+        int exit = await SignInCommands.LoginAsync(host.Services.GetRequiredService<UserSignIn>(), output, async url =>
+        {
+            using var browser = new HttpClient();
+            (await browser.GetAsync(url, Ct)).Dispose();
+        }, Ct);
+
+        Assert.Equal(0, exit);
+        string authorize = _auth.Requests.Single(r => r.Path == "/authorize").RawQuery;
+        Assert.Contains("audience=api.atlassian.com", authorize, StringComparison.Ordinal);
+        Assert.Contains("prompt=consent", authorize, StringComparison.Ordinal);
+        Assert.Contains("scope=read%3Ajira-work%20write%3Ajira-work%20read%3Ajira-user%20offline_access", authorize, StringComparison.Ordinal);
+        Assert.Equal("rt-1", (await host.Services.GetRequiredService<UserSignIn>().ReadAsync(Ct))!.RefreshToken);
     }
 
     [Fact]

@@ -154,6 +154,9 @@ public sealed class FakeJira : IAsyncDisposable
     /// <summary>Every request answers 401 (expired or revoked credentials).</summary>
     public bool RejectCredentials { get; set; }
 
+    /// <summary>Searches answer 400 quoting the Authorization header they got (a careless Jira plugin), to prove redaction.</summary>
+    public bool EchoAuthorization { get; set; }
+
     public static async Task<FakeJira> StartAsync(bool cloud, CancellationToken cancellationToken)
     {
         var fake = new FakeJira(cloud);
@@ -162,6 +165,12 @@ public sealed class FakeJira : IAsyncDisposable
             if (fake.RejectCredentials)
             {
                 await Error(401, "Client must be authenticated to access this resource.").ExecuteAsync(context);
+                return;
+            }
+
+            if (fake.EchoAuthorization && context.Request.Path.Value!.Contains("/search", StringComparison.Ordinal))
+            {
+                await Error(400, "Token not valid for this search: " + context.Request.Headers.Authorization).ExecuteAsync(context);
                 return;
             }
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using McpServers.Testing.Conformance;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.Http;
-using McpServers.Ticketing.Backend.OAuth;
 using McpServers.Ticketing.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -65,14 +64,8 @@ public sealed class TicketingTokenEndpointRedirectTests : IDisposable
         jira.MapEverywhere(() => Results.Json(new { }));
         await jira.StartAsync(Ct);
         string tokenFile = Path.Combine(_folder, "refresh-token");
-        new RefreshTokenStore(new OAuthSettings
-        {
-            ClientId = "client-1",
-            AuthorizationEndpoint = new Uri(tokens.BaseAddress, "authorize"),
-            TokenEndpoint = new Uri(tokens.BaseAddress, "token"),
-            Scopes = "read:jira-work offline_access",
-            TokenFile = tokenFile,
-        }).Write(RefreshToken);
+        // A sign-in as older versions stored it: the refresh token alone.
+        File.WriteAllText(tokenFile, RefreshToken);
         await using var host = new InMemoryMcpServer((s, c) => s.AddTicketingServer(c), new Dictionary<string, string?>
         {
             ["Jira:BaseUrl"] = jira.BaseAddress.ToString(),

@@ -1,0 +1,73 @@
+using McpServers.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpServers.Shared.Credentials;
+
+/// <summary>A server's declaration that it signs users in (and so offers <c>login</c>, <c>logout</c>, <c>whoami</c>).</summary>
+/// <param name="Backend">The backend as users know it, e.g. <c>CRM</c>.</param>
+/// <param name="Section">The OAuth settings section, e.g. <c>Crm:OAuth</c>.</param>
+/// <param name="HttpClientName">The backend client whose transport settings (proxy, CA bundle) the token requests use.</param>
+/// <param name="DefaultTokenFile">Where the sign-in is kept unless <c>Section:TokenFile</c> says otherwise.</param>
+/// <param name="DefaultScopes">The scopes asked for unless <c>Section:Scopes</c> says otherwise.</param>
+/// <param name="Configure">The provider's quirks, applied to the options as read (e.g. an authorize parameter it needs).</param>
+public sealed record UserSignInRegistration(string Backend, string Section, string HttpClientName, string DefaultTokenFile,
+    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null);
+
+public static class CredentialServiceCollectionExtensions
+{
+    /// <summary>
+    /// Authenticates the backend client <paramref name="httpClientName"/> with the credential <paramref name="factory"/>
+    /// builds (null: no credential), applied by the client's credential handler to every attempt.
+    /// </summary>
+    public static IServiceCollection AddBackendCredential(this IServiceCollection services, string httpClientName,
+        Func<IServiceProvider, ICredential?> factory)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(httpClientName);
+        ArgumentNullException.ThrowIfNull(factory);
+        return services.AddKeyedSingleton<CredentialSlot>(httpClientName, (sp, _) => new CredentialSlot(factory(sp)));
+    }
+
+    /// <summary>
+    /// Declares user sign-in (OAuth 2.0 authorization code + PKCE, or device code) with the client settings under
+    /// <see cref="UserSignInRegistration.Section"/>; the host then offers <c>login</c>, <c>logout</c> and <c>whoami</c>.
+    /// <see cref="UserSignIn"/> and its <see cref="OAuthCredential"/> resolve only when the section has a client id.
+    /// </summary>
+    public static IServiceCollection AddUserSignIn(this IServiceCollection services, UserSignInRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(registration);
+        services.AddSingleton(registration);
+        services.AddSettingsSection<OAuthClientOptions>(registration.Section);
+        services.AddSingleton(sp =>
+        {
+            IConfigurationSection section = sp.GetRequiredService<IConfiguration>().GetSection(registration.Section);
+            OAuthClientOptions options = OAuthClientOptions.From(section);
+            options.Scopes = string.IsNullOrWhiteSpace(options.Scopes) ? registration.DefaultScopes : options.Scopes;
+            registration.Configure?.Invoke(options);
+            IReadOnlyList<string> problems = options.Problems(registration.Section, userSignIn: true);
+            if (problems.Count > 0)
+            {
+                throw new ConfigurationException(string.Join(" ", problems));
+            }
+
+            TimeProvider time = sp.GetRequiredService<TimeProvider>();
+            SecretRedactor redactor = sp.GetRequiredService<SecretRedactor>();
+            string login = sp.GetRequiredService<ServerIdentity>().Name + " login";
+            var client = new OAuthTokenClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(registration.HttpClientName), options,
+                new OAuthMessages(registration.Backend, registration.Section, login), redactor);
+            string file = string.IsNullOrWhiteSpace(options.TokenFile) ? registration.DefaultTokenFile : options.TokenFile;
+            return new UserSignIn(client, new FileRefreshTokenStore(file, time), new SignInKey(registration.Backend, Environment.UserName), redactor, time);
+        });
+        services.AddSingleton(sp => new OAuthCredential(sp.GetRequiredService<UserSignIn>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary><c>&lt;local app data&gt;/&lt;folder&gt;/&lt;file&gt;</c>: the user's own, not roamed.</summary>
+    public static string LocalTokenFile(string folder, string file) => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), folder, file);
+}
+
+/// <summary>The credential of one backend client, possibly none.</summary>
+internal sealed record CredentialSlot(ICredential? Credential);
