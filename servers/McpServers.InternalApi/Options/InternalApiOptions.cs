@@ -1,5 +1,5 @@
-using McpServers.Shared.Hosting;
 using McpServers.Shared.Credentials;
+using McpServers.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace McpServers.InternalApi.Options;
