@@ -43,9 +43,9 @@ internal sealed class CredentialHandler(Lazy<ICredential?> credentials) : Delega
                 && string.Equals(uri.IdnHost, baseAddress.IdnHost, StringComparison.OrdinalIgnoreCase) && uri.Port == baseAddress.Port;
         }
 
-        // Without a base address the request is the caller's own; only a download (whose base was removed when the
-        // redirect to another host was allowed) goes without.
-        return !Marked(request, BackendHttp.CrossHostDownload);
+        // Without a base address there is no backend origin to compare with: fail closed. (Every gateway sends through
+        // SendToBackendAsync, which sets the client's base address; a cross-host download has had its base removed.)
+        return false;
     }
 
     private static bool Marked(HttpRequestMessage request, HttpRequestOptionsKey<bool> key) => request.Options.TryGetValue(key, out bool set) && set;

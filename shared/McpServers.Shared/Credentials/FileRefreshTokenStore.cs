@@ -72,6 +72,8 @@ public sealed class FileRefreshTokenStore(string path, TimeProvider time) : IRef
         {
             await JsonSerializer.SerializeAsync(stream, signIn with { Backend = key.Backend, Principal = key.Principal },
                 CredentialsJsonContext.Default.StoredSignIn, cancellationToken);
+            // On disk before the rename, so a power loss cannot leave an empty sign-in in place of the old one.
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, Path, overwrite: true);
@@ -108,7 +110,7 @@ public sealed class FileRefreshTokenStore(string path, TimeProvider time) : IRef
             catch (IOException e)
             {
                 throw new BackendException(BackendErrorKind.Unavailable,
-                    $"Another session has held the sign-in for {LockWait.TotalSeconds:0} s; try again, or remove {Path}.lock if no server is running.", e);
+                    $"Another session has held the sign-in for {LockWait.TotalSeconds:0} s; try again in a moment.", e);
             }
         }
     }

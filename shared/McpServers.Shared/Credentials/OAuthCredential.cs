@@ -26,8 +26,9 @@ public sealed class OAuthCredential(IAccessTokenSource source, TimeProvider time
     private static readonly TimeSpan Early = TimeSpan.FromSeconds(60);
     private static readonly HttpRequestOptionsKey<string> Sent = new("McpServers.Credentials.SentToken");
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (AccessToken Token, DateTimeOffset RenewAt)? _current;
-    private string? _refused;
+    // One reference, read and replaced whole (a struct tuple could be seen half-written by a concurrent call).
+    private volatile Cached? _current;
+    private volatile string? _refused;
 
     public async ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ public sealed class OAuthCredential(IAccessTokenSource source, TimeProvider time
 
             AccessToken acquired = await source.AcquireAsync(_refused, cancellationToken);
             TimeSpan life = acquired.ExpiresAt - time.GetUtcNow();
-            _current = (acquired, acquired.ExpiresAt - (life > Early * 2 ? Early : life / 2));
+            _current = new Cached(acquired, acquired.ExpiresAt - (life > Early * 2 ? Early : life / 2));
             return acquired;
         }
         finally
@@ -82,6 +83,8 @@ public sealed class OAuthCredential(IAccessTokenSource source, TimeProvider time
     public void Dispose() => _gate.Dispose();
 
     private AccessToken? Fresh() => _current is { } current && time.GetUtcNow() < current.RenewAt ? current.Token : null;
+
+    private sealed record Cached(AccessToken Token, DateTimeOffset RenewAt);
 }
 
 /// <summary>OAuth 2.0 client credentials (RFC 6749 §4.4): the server acts as itself, not as a user.</summary>

@@ -13,14 +13,18 @@ internal static class OAuthErrors
 {
     private const int MaxErrorBodyBytes = 8 * 1024;
 
-    public static async Task<Exception?> MapAsync(HttpResponseMessage response, OAuthMessages messages, CancellationToken cancellationToken)
+    /// <param name="devicePolling">
+    /// Only while polling for a device code do <c>authorization_pending</c> and <c>slow_down</c> mean "ask again"; to any
+    /// other request they are a malformed answer (an ordinary backend error), never an exception a tool call cannot map.
+    /// </param>
+    public static async Task<Exception?> MapAsync(HttpResponseMessage response, OAuthMessages messages, bool devicePolling, CancellationToken cancellationToken)
     {
         string? code = await CodeAsync(response, cancellationToken);
         var diagnostic = new HttpRequestException($"Token endpoint answered HTTP {(int)response.StatusCode} ({code ?? "no error code"})", null, response.StatusCode);
         string system = messages.System;
         return code switch
         {
-            "authorization_pending" or "slow_down" => new DevicePendingException(code),
+            "authorization_pending" or "slow_down" when devicePolling => new DevicePendingException(code),
             "invalid_grant" => new BackendException(BackendErrorKind.Unauthorized, messages.SignInAgain, diagnostic),
             "invalid_client" or "unauthorized_client" => new BackendException(BackendErrorKind.Unauthorized,
                 $"{system} did not accept the OAuth client; an administrator should check {messages.ClientSettings}.", diagnostic),

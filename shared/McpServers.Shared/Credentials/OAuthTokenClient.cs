@@ -43,7 +43,8 @@ public sealed class OAuthTokenClient
             new("code_verifier", verifier)], cancellationToken);
 
     internal async Task<TokenResponse> DeviceTokenAsync(string deviceCode, CancellationToken cancellationToken) =>
-        await TokenAsync([new("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), new("device_code", deviceCode)], cancellationToken);
+        await TokenAsync([new("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), new("device_code", deviceCode)], cancellationToken,
+            devicePolling: true);
 
     internal async Task<DeviceAuthorizationResponse> AuthorizeDeviceAsync(CancellationToken cancellationToken)
     {
@@ -64,9 +65,10 @@ public sealed class OAuthTokenClient
     private IEnumerable<KeyValuePair<string, string>> Scope() =>
         string.IsNullOrWhiteSpace(_options.Scopes) ? [] : [new("scope", _options.Scopes.Trim())];
 
-    private async Task<TokenResponse> TokenAsync(List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    private async Task<TokenResponse> TokenAsync(List<KeyValuePair<string, string>> form, CancellationToken cancellationToken,
+        bool devicePolling = false)
     {
-        using HttpResponseMessage response = await SendAsync(new Uri(_options.TokenEndpoint!), form, cancellationToken);
+        using HttpResponseMessage response = await SendAsync(new Uri(_options.TokenEndpoint!), form, cancellationToken, devicePolling);
         TokenResponse tokens = await response.ReadJsonAsync(CredentialsJsonContext.Default.TokenResponse, Messages.System, cancellationToken);
         // Registered first: whatever happens next, neither token can reach a log or a result.
         _redactor.Add(tokens.AccessToken);
@@ -82,7 +84,8 @@ public sealed class OAuthTokenClient
             : throw new BackendException(BackendErrorKind.Unavailable, $"{Messages.System} returned a token that cannot be used.");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken,
+        bool devicePolling = false)
     {
         // client_secret_post (RFC 6749 §2.3.1), as every provider accepts; a public client sends only its id.
         form.Add(new("client_id", _options.ClientId!));
@@ -94,6 +97,6 @@ public sealed class OAuthTokenClient
         // Not marked idempotent: a refresh token may be single-use, so a failed refresh is never sent twice.
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
         request.MarkTokenRequest();
-        return await _http.SendToBackendAsync(request, Messages.System, (failed, ct) => OAuthErrors.MapAsync(failed, Messages, ct), cancellationToken);
+        return await _http.SendToBackendAsync(request, Messages.System, (failed, ct) => OAuthErrors.MapAsync(failed, Messages, devicePolling, ct), cancellationToken);
     }
 }

@@ -43,9 +43,11 @@ public sealed class UserSignIn(OAuthTokenClient client, IRefreshTokenStore store
             return new AccessToken(shared, expires, stored.Scope);
         }
 
-        TokenResponse response = await client.RefreshAsync(stored.RefreshToken, cancellationToken);
+        // Not cancelled by the caller once it starts: a refresh token may be single-use, so a new one the server has issued
+        // must reach the store, or every session would have to sign in again. The client's own timeouts bound it.
+        TokenResponse response = await client.RefreshAsync(stored.RefreshToken, CancellationToken.None);
         StoredSignIn updated = Updated(stored, response);
-        await store.WriteAsync(key, updated, cancellationToken);
+        await store.WriteAsync(key, updated, CancellationToken.None);
         return new AccessToken(updated.AccessToken!, updated.AccessTokenExpires!.Value, updated.Scope);
     }
 

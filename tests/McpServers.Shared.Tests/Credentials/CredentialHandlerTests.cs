@@ -122,7 +122,8 @@ public sealed class CredentialHandlerTests : IAsyncLifetime
     {
         // uri, base address, token request, cross-host download, without credential, applies
         { "https://api.example/x", "https://api.example/", false, false, false, true },
-        { "https://api.example/x", null, false, false, false, true },
+        // No base address: no backend origin to compare with, so nothing is sent (fail closed).
+        { "https://api.example/x", null, false, false, false, false },
         { "https://other.example/x", "https://api.example/", false, false, false, false },
         { "http://api.example/x", "https://api.example/", false, false, false, false },
         { "https://api.example:8443/x", "https://api.example/", false, false, false, false },

@@ -26,6 +26,9 @@ public sealed class OAuthErrorTests
         { "invalid_request", 400, BackendErrorKind.Invalid, "refused the request as malformed" },
         { "Not An RFC Code", 400, BackendErrorKind.Unauthorized, "refused the request (HTTP 400)" },
         { "server_error", 503, BackendErrorKind.Unavailable, "is unavailable at the moment" },
+        // "Keep polling" means something only to the device-code grant; to a refresh it is a malformed answer.
+        { "authorization_pending", 400, BackendErrorKind.Unauthorized, "refused the request (HTTP 400)" },
+        { "slow_down", 400, BackendErrorKind.Unauthorized, "refused the request (HTTP 400)" },
     };
 
     [Theory]
