@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
 
 namespace McpServers.Shared.Credentials;
 
@@ -86,10 +87,10 @@ public static class SignInCommands
         return await CompleteAsync(signIn, output, async ct =>
         {
             var device = await signIn.Client.AuthorizeDeviceAsync(ct);
-            await output.WriteLineAsync($"To sign in to {signIn.System}, visit {device.VerificationUri} and enter the code {device.UserCode}");
+            await output.WriteLineAsync($"To sign in to {signIn.System}, visit {Shown(device.VerificationUri)} and enter the code {Shown(device.UserCode)}");
             if (device.VerificationUriComplete is { Length: > 0 } complete)
             {
-                await output.WriteLineAsync($"(or open {complete})");
+                await output.WriteLineAsync($"(or open {Shown(complete)})");
             }
 
             await output.FlushAsync(ct);
@@ -116,6 +117,9 @@ public static class SignInCommands
             }
         }, cancellationToken);
     }
+
+    /// <summary>Text from the sign-in server, shown on a terminal: one line, no control, escape, bidi or zero-width characters.</summary>
+    private static string Shown(string? text) => TextHygiene.CleanAndTruncate(text, 500).ReplaceLineEndings(" ");
 
     public static async Task<int> LogoutAsync(UserSignIn signIn, TextWriter output, CancellationToken cancellationToken)
     {
@@ -164,7 +168,7 @@ public static class SignInCommands
         var text = new StringBuilder();
         text.AppendLine($"Signed in to {signIn.System} as {signIn.Key.Principal}{(stored.SignedIn is { } at ? $" since {UserSignIn.Format(at)}" : "")}.");
         text.AppendLine($"Access token valid until {UserSignIn.Format(token.ExpiresAt)}.");
-        text.AppendLine($"Scopes: {(string.IsNullOrWhiteSpace(token.Scope) ? "(not stated by the server)" : token.Scope)}");
+        text.AppendLine($"Scopes: {(string.IsNullOrWhiteSpace(token.Scope) ? "(not stated by the server)" : Shown(token.Scope))}");
         text.AppendLine($"Sign-in stored in {signIn.Location}.");
         await output.WriteAsync(text.ToString());
         return 0;
@@ -217,25 +221,56 @@ public static class SignInCommands
     /// <summary>Answers loopback requests until one reaches <c>/callback</c>; returns its query parameters.</summary>
     private static async Task<Dictionary<string, string>> ReceiveCallbackAsync(TcpListener listener, string system, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            using TcpClient client = await listener.AcceptTcpClientAsync(cancellationToken);
-            await using NetworkStream stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-            string? requestLine = await reader.ReadLineAsync(cancellationToken);
-            while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 })
-            {
-            }
+        // Each connection is answered on its own, so a silent one (a browser's preconnect, another local process)
+        // cannot hold up the real redirect; the first request to exactly /callback ends the wait.
+        var arrived = new TaskCompletionSource<Dictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration stop = cancellationToken.Register(() => arrived.TrySetCanceled(cancellationToken));
+        _ = AcceptAsync();
+        return await arrived.Task;
 
-            string target = requestLine?.Split(' ') is [_, var t, ..] ? t : "/";
-            bool isCallback = target.StartsWith("/callback", StringComparison.Ordinal);
-            string body = isCallback ? $"Sign-in to {system} received. You can close this tab." : "Not found.";
-            byte[] answer = Encoding.UTF8.GetBytes(
-                $"HTTP/1.1 {(isCallback ? "200 OK" : "404 Not Found")}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
-            await stream.WriteAsync(answer, cancellationToken);
-            if (isCallback)
+        async Task AcceptAsync()
+        {
+            try
             {
-                return ParseQuery(target);
+                while (!arrived.Task.IsCompleted)
+                {
+                    _ = AnswerAsync(await listener.AcceptTcpClientAsync(cancellationToken));
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                arrived.TrySetCanceled(cancellationToken);
+            }
+        }
+
+        async Task AnswerAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    await using NetworkStream stream = client.GetStream();
+                    using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                    string? requestLine = await reader.ReadLineAsync(cancellationToken);
+                    while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 })
+                    {
+                    }
+
+                    string target = requestLine?.Split(' ') is [_, var t, ..] ? t : "/";
+                    bool isCallback = target == "/callback" || target.StartsWith("/callback?", StringComparison.Ordinal);
+                    string body = isCallback ? $"Sign-in to {system} received. You can close this tab." : "Not found.";
+                    byte[] answer = Encoding.UTF8.GetBytes(
+                        $"HTTP/1.1 {(isCallback ? "200 OK" : "404 Not Found")}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
+                    await stream.WriteAsync(answer, cancellationToken);
+                    if (isCallback)
+                    {
+                        arrived.TrySetResult(ParseQuery(target));
+                    }
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    // A connection that broke or never spoke: the wait goes on (bounded by the login's own timeout).
+                }
             }
         }
     }

@@ -88,6 +88,28 @@ public sealed partial class UserSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_ASilentConnectionToTheCallbackPort_DoesNotHoldUpTheRealRedirect()
+    {
+        ServiceProvider services = Services();
+        var output = new StringWriter();
+        using var silent = new System.Net.Sockets.TcpClient();
+        using var probe = new HttpClient();
+
+        int exit = await SignInCommands.LoginAsync(services.GetRequiredService<UserSignIn>(), output, async url =>
+        {
+            var redirect = new Uri(Uri.UnescapeDataString(RedirectUri().Match(url.Query).Groups[1].Value));
+            // Connected first, and never sends a byte (a browser preconnect, or another local process).
+            await silent.ConnectAsync(System.Net.IPAddress.Loopback, redirect.Port, Ct);
+            // A look-alike path is not the callback.
+            (await probe.GetAsync(new Uri(redirect, "/callbackevil?code=stolen&state=forged"), Ct)).Dispose();
+            await FollowInBrowser(url);
+        }, Ct);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"refresh_token\": \"rt-1\"", File.ReadAllText(TokenFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Login_RefusesAnAnswerForAnotherLogin_AndStoresNothing()
     {
         ServiceProvider services = Services();
@@ -226,6 +248,23 @@ public sealed partial class UserSignInTests : IAsyncLifetime
         Assert.Contains("valid until 2026-11-24 10:00:00 UTC", text, StringComparison.Ordinal);
         Assert.Contains("Scopes: read write offline_access", text, StringComparison.Ordinal);
         Assert.All(_auth.IssuedTokens.Append("rt-0"), token => Assert.DoesNotContain(token, text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WhoAmI_ShowsTheServersScopeText_OnOneLine_WithoutTerminalEscapes()
+    {
+        _auth.GrantedScope = "read\u001b[2J\u001b]0;pwned\u0007\nSigned in as admin";
+        var clock = new ManualTimeProvider();
+        ServiceProvider services = Services(clock);
+        await SignedInEarlierAsync(services);
+        var output = new StringWriter();
+
+        Assert.Equal(0, await SignInCommands.WhoAmIAsync(services.GetRequiredService<UserSignIn>(), services.GetRequiredService<OAuthCredential>(), output, Ct));
+
+        string scopes = Assert.Single(output.ToString().Split('\n'), l => l.StartsWith("Scopes:", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u001b', output.ToString());
+        Assert.DoesNotContain('\u0007', output.ToString());
+        Assert.Contains("Signed in as admin", scopes, StringComparison.Ordinal);
     }
 
     [Fact]
