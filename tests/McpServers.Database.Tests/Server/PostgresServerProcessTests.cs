@@ -141,7 +141,7 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
         for (int i = 0; i < 100 && (sleeping > 0 || events.Count == 0); i++)
         {
             await Task.Delay(100, Ct);
-            sleeping = await source.Database!.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()");
+            sleeping = await source.Database!.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()");
             events = host.AuditEvents();
         }
 
