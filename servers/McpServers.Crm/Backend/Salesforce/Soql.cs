@@ -215,19 +215,6 @@ internal sealed class SoqlQuery(SObjectSchema schema)
         return this;
     }
 
-    /// <summary>OR of conditions written by <paramref name="alternatives"/> on sub-builders of the same object.</summary>
-    public SoqlQuery WhereAny(params Action<SoqlQuery>[] alternatives)
-    {
-        string[] parts = [.. alternatives.Select(a =>
-        {
-            var sub = new SoqlQuery(schema);
-            a(sub);
-            return sub._where.Count == 1 ? sub._where[0] : "(" + string.Join(" AND ", sub._where) + ")";
-        })];
-        _where.Add(parts.Length == 1 ? parts[0] : "(" + string.Join(" OR ", parts) + ")");
-        return this;
-    }
-
     public SoqlQuery GroupBy(params string[] fields)
     {
         _groupBy.AddRange(fields.Select(Path));
