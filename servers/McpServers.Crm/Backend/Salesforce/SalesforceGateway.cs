@@ -630,41 +630,41 @@ internal sealed class SalesforceGateway(
         switch (type)
         {
             case "picklist" or "multipicklist":
-            {
-                string text = Text(value, name);
-                string[] allowed = [.. Picklist(field)];
-                string[] chosen = type == "multipicklist" ? text.Split(';', StringSplitOptions.TrimEntries) : [text];
-                if (chosen.Any(c => !allowed.Contains(c, StringComparer.Ordinal)))
                 {
-                    throw new ToolInputException($"{name} must be one of: {string.Join(", ", allowed.Take(MaxPicklistValues))}" +
-                        (allowed.Length > MaxPicklistValues ? ", …" : "") + ".");
-                }
+                    string text = Text(value, name);
+                    string[] allowed = [.. Picklist(field)];
+                    string[] chosen = type == "multipicklist" ? text.Split(';', StringSplitOptions.TrimEntries) : [text];
+                    if (chosen.Any(c => !allowed.Contains(c, StringComparer.Ordinal)))
+                    {
+                        throw new ToolInputException($"{name} must be one of: {string.Join(", ", allowed.Take(MaxPicklistValues))}" +
+                            (allowed.Length > MaxPicklistValues ? ", …" : "") + ".");
+                    }
 
-                return (JsonValue.Create(text), text);
-            }
+                    return (JsonValue.Create(text), text);
+                }
 
             case "string" or "textarea" or "email" or "phone" or "url" or "combobox":
-            {
-                string text = Text(value, name);
-                bool multiline = type == "textarea";
-                if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
                 {
-                    throw new ToolInputException($"{name} must not contain {(multiline ? "control characters" : "line breaks or control characters")}.");
-                }
+                    string text = Text(value, name);
+                    bool multiline = type == "textarea";
+                    if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+                    {
+                        throw new ToolInputException($"{name} must not contain {(multiline ? "control characters" : "line breaks or control characters")}.");
+                    }
 
-                if (field.Length > 0 && text.Length > field.Length)
-                {
-                    throw new ToolInputException(string.Create(CultureInfo.InvariantCulture, $"{name} takes at most {field.Length} characters; {text.Length} were given."));
-                }
+                    if (field.Length > 0 && text.Length > field.Length)
+                    {
+                        throw new ToolInputException(string.Create(CultureInfo.InvariantCulture, $"{name} takes at most {field.Length} characters; {text.Length} were given."));
+                    }
 
-                return (JsonValue.Create(text), text);
-            }
+                    return (JsonValue.Create(text), text);
+                }
 
             case "reference" or "id":
-            {
-                string id = SalesforceId.Parse(Text(value, name), name);
-                return (JsonValue.Create(id), id);
-            }
+                {
+                    string id = SalesforceId.Parse(Text(value, name), name);
+                    return (JsonValue.Create(id), id);
+                }
 
             case "date":
                 return DateOnly.TryParseExact(Text(value, name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date)
