@@ -511,18 +511,7 @@ internal sealed class SalesforceGateway(
             ? id
             : throw new BackendException(BackendErrorKind.Unavailable, "Salesforce did not say who the signed-in user is, so 'me' cannot be used; name the owner by id.");
 
-    private Task<SfUserInfo> UserAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_user is null || _user.IsFaulted || _user.IsCanceled)
-            {
-                _user = LoadUserAsync(cancellationToken);
-            }
-
-            return _user;
-        }
-    }
+    private Task<SfUserInfo> UserAsync(CancellationToken cancellationToken) => Once(ref _user, () => LoadUserAsync(cancellationToken));
 
     private async Task<SfUserInfo> LoadUserAsync(CancellationToken cancellationToken)
     {
@@ -536,16 +525,20 @@ internal sealed class SalesforceGateway(
     private async Task<string?> OrganizationCurrencyAsync(CancellationToken cancellationToken) =>
         (await OrganizationAsync(cancellationToken)).Currency;
 
-    private Task<OrganizationInfo> OrganizationAsync(CancellationToken cancellationToken)
+    private Task<OrganizationInfo> OrganizationAsync(CancellationToken cancellationToken) =>
+        Once(ref _organization, () => LoadOrganizationAsync(cancellationToken));
+
+    /// <summary>A value loaded once and shared; a failed or cancelled load is tried again by the next caller.</summary>
+    private Task<T> Once<T>(ref Task<T>? slot, Func<Task<T>> load)
     {
         lock (_gate)
         {
-            if (_organization is null || _organization.IsFaulted || _organization.IsCanceled)
+            if (slot is null || slot.IsFaulted || slot.IsCanceled)
             {
-                _organization = LoadOrganizationAsync(cancellationToken);
+                slot = load();
             }
 
-            return _organization;
+            return slot;
         }
     }
 
