@@ -318,6 +318,22 @@ public sealed class SalesforceGatewayTests
     }
 
     [Fact]
+    public async Task GetAccount_RelatedObjectsOffTheAllowlist_AreLeftOutWithoutQueries()
+    {
+        await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
+        await using ServiceProvider services = SalesforceGatewayFactory.Services(fake,
+            new Dictionary<string, string?> { ["Salesforce:Objects"] = "Account" });
+
+        AccountDetail detail = await services.Gateway().GetAccountAsync(FakeSalesforce.AcmeId, new AccountDetailRequest([], 5, 5, 5), Ct);
+
+        Assert.Equal("Acme Corp", detail.Account.Name);
+        Assert.Empty(detail.Contacts);
+        Assert.Empty(detail.OpenOpportunities);
+        Assert.Empty(detail.RecentActivities);
+        Assert.All(fake.Queries, q => Assert.Matches("FROM (Account|Organization)$|FROM Account WHERE", q));
+    }
+
+    [Fact]
     public async Task GetAccount_RecordOutsideTheUsersSharing_IsNotFoundOrNotVisible()
     {
         await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);

@@ -103,7 +103,8 @@ internal sealed class SalesforceGateway(
                 .Where("AccountId", "=", id).Where("IsClosed", "=", false).OrderBy("CloseDate").Limit(request.OpenOpportunities),
                 r => Opportunity(r, currency, root), cancellationToken)]
             : [];
-        IReadOnlyList<ActivityInfo> activities = request.Activities > 0
+        bool activitiesAllowed = options.Objects.Contains(SalesforceObjects.Task) || options.Objects.Contains(SalesforceObjects.Event);
+        IReadOnlyList<ActivityInfo> activities = request.Activities > 0 && activitiesAllowed
             ? (await ActivitiesAsync(id, [], 0, request.Activities, cancellationToken)).Records
             : [];
         return new AccountDetail(account, fields, contacts, opportunities, activities);
