@@ -500,7 +500,10 @@ internal sealed class SalesforceGateway(
         using var request = new HttpRequestMessage(HttpMethod.Get, await ApiAsync($"sobjects/{objectName}/describe", cancellationToken));
         SfDescribe describe = await ReadAsync(request, SalesforceJsonContext.Default.SfDescribe, $"The {objectName} object", cancellationToken);
         string? prefix = describe.KeyPrefix is { Length: 3 } p && p.All(char.IsAsciiLetterOrDigit) ? p : null;
-        return new SObjectSchema(objectName, Line(describe.Label ?? objectName), prefix, describe.Fields ?? [],
+        // A describe without its field list is no describe (a proxy or another service answered): not cached, so the next call asks again.
+        IReadOnlyList<SfField> fields = describe.Fields
+            ?? throw new BackendException(BackendErrorKind.Unavailable, $"Salesforce answered the {objectName} describe without fields; check Salesforce:InstanceUrl.");
+        return new SObjectSchema(objectName, Line(describe.Label ?? objectName), prefix, fields,
             options.FieldsOf(objectName), options.WriteFieldsOf(objectName));
     }
 
@@ -686,8 +689,9 @@ internal sealed class SalesforceGateway(
         SalesforceLog.Error(logger, (int)response.StatusCode, code.Length == 0 ? "-" : code, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
         if (response.StatusCode == HttpStatusCode.Unauthorized || code == "INVALID_SESSION_ID")
         {
-            return new BackendException(BackendErrorKind.Unauthorized,
-                "Salesforce did not accept the session (expired or revoked); run `mcp-crm login` to sign in again (or give a fresh SALESFORCE_ACCESS_TOKEN).");
+            // Refused even after the credential renewed the session once (the shared credential handler): the sign-in
+            // part says what the user should do for the way the server authenticates.
+            return new BackendException(BackendErrorKind.Unauthorized, instance.SessionRefusedMessage);
         }
 
         switch (code)
