@@ -88,6 +88,21 @@ public sealed class SalesforceGatewayTests
     }
 
     [Fact]
+    public async Task Describe_WithoutAFieldList_IsUnavailableAndNotCached()
+    {
+        await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
+        fake.DescribeOverrides["Account"] = """{"name":"Account","label":"Account"}""";
+        await using ServiceProvider services = SalesforceGatewayFactory.Services(fake);
+        ICrmGateway gateway = services.Gateway();
+
+        BackendException e = await Assert.ThrowsAsync<BackendException>(() => gateway.DescribeObjectAsync(CrmObjectKind.Account, Ct));
+        ObjectDescription again = await gateway.DescribeObjectAsync(CrmObjectKind.Account, Ct);
+
+        Assert.Equal(BackendErrorKind.Unavailable, e.Kind);
+        Assert.Contains(again.Fields, f => f.Name == "Industry");
+    }
+
+    [Fact]
     public async Task SearchAccounts_FilterOnAFieldOffTheAllowlist_IsAnInputErrorAndSendsNoQuery()
     {
         await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
