@@ -60,6 +60,7 @@ public static partial class CrmServer
     public static IMcpServerBuilder AddCrmServer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddCrmOptions(configuration);
         _ = configuration[$"{CrmOptions.Section}:Provider"] switch
         {
             { } p when p.Equals(nameof(CrmProvider.Salesforce), StringComparison.OrdinalIgnoreCase) => services.AddSalesforce(configuration),
