@@ -1,3 +1,4 @@
+using System.Text.Json;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
@@ -11,11 +12,19 @@ namespace McpServers.Shared.Credentials;
 /// </summary>
 public sealed class OAuthTokenClient
 {
+    private const int MaxKeptFieldChars = 2048;
     private readonly HttpClient _http;
     private readonly OAuthClientOptions _options;
     private readonly SecretRedactor _redactor;
+    private readonly HashSet<string> _keptFields;
 
-    public OAuthTokenClient(HttpClient http, OAuthClientOptions options, OAuthMessages messages, SecretRedactor redactor)
+    /// <param name="keptFields">
+    /// Further token-response fields (beyond RFC 6749 §5.1's) the server needs, e.g. the address of the API the tokens
+    /// are for. Only these are kept, only as text without control characters, at most 2048 characters; the provider is
+    /// a backend, so the server still checks what it uses them for.
+    /// </param>
+    public OAuthTokenClient(HttpClient http, OAuthClientOptions options, OAuthMessages messages, SecretRedactor redactor,
+        IEnumerable<string>? keptFields = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -25,6 +34,7 @@ public sealed class OAuthTokenClient
         _options = options;
         Messages = messages;
         _redactor = redactor;
+        _keptFields = new HashSet<string>(keptFields ?? [], StringComparer.Ordinal);
         redactor.Add(options.ClientSecret);
     }
 
@@ -80,8 +90,23 @@ public sealed class OAuthTokenClient
 
         // A token with a line break cannot be sent in a header; refuse it here rather than on every later call.
         return BackendHttp.IsValidHeaderValue(tokens.AccessToken) && BackendHttp.IsValidHeaderValue(tokens.RefreshToken)
-            ? tokens
+            ? tokens with { Kept = Kept(tokens.Extra) }
             : throw new BackendException(BackendErrorKind.Unavailable, $"{Messages.System} returned a token that cannot be used.");
+    }
+
+    private Dictionary<string, string>? Kept(Dictionary<string, JsonElement>? extra)
+    {
+        Dictionary<string, string>? kept = null;
+        foreach (var (name, value) in extra ?? [])
+        {
+            if (_keptFields.Contains(name) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= MaxKeptFieldChars } text
+                && !text.Any(char.IsControl))
+            {
+                (kept ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
+            }
+        }
+
+        return kept;
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken,
