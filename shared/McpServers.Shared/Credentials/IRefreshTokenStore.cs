@@ -34,7 +34,7 @@ public sealed record StoredSignIn
     public DateTimeOffset? SignedIn { get; init; }
 
     /// <summary>
-    /// Further fields of the token responses the server asked to keep (<see cref="UserSignInRegistration.KeptFields"/>),
+    /// Further fields of the token responses the server asked to keep (<see cref="OAuthDialect.KeptFields"/>),
     /// e.g. the address of the API the tokens are for; the newest answer that carries a field wins.
     /// </summary>
     [JsonPropertyName("fields")]

@@ -16,15 +16,12 @@ public sealed class OAuthTokenClient
     private readonly HttpClient _http;
     private readonly OAuthClientOptions _options;
     private readonly SecretRedactor _redactor;
+    private readonly OAuthDialect _dialect;
     private readonly HashSet<string> _keptFields;
 
-    /// <param name="keptFields">
-    /// Further token-response fields (beyond RFC 6749 §5.1's) the server needs, e.g. the address of the API the tokens
-    /// are for. Only these are kept, only as text without control characters, at most 2048 characters; the provider is
-    /// a backend, so the server still checks what it uses them for.
-    /// </param>
+    /// <param name="dialect">What the provider does beyond the RFCs; null for <see cref="OAuthDialect.Standard"/>.</param>
     public OAuthTokenClient(HttpClient http, OAuthClientOptions options, OAuthMessages messages, SecretRedactor redactor,
-        IEnumerable<string>? keptFields = null)
+        OAuthDialect? dialect = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +31,8 @@ public sealed class OAuthTokenClient
         _options = options;
         Messages = messages;
         _redactor = redactor;
-        _keptFields = new HashSet<string>(keptFields ?? [], StringComparer.Ordinal);
+        _dialect = dialect ?? OAuthDialect.Standard;
+        _keptFields = new HashSet<string>(_dialect.KeptFields, StringComparer.Ordinal);
         redactor.Add(options.ClientSecret);
     }
 
@@ -53,12 +51,13 @@ public sealed class OAuthTokenClient
             new("code_verifier", verifier)], cancellationToken);
 
     internal async Task<TokenResponse> DeviceTokenAsync(string deviceCode, CancellationToken cancellationToken) =>
-        await TokenAsync([new("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), new("device_code", deviceCode)], cancellationToken,
+        await TokenAsync([new("grant_type", _dialect.DeviceGrantType), new(_dialect.DeviceCodeParameter, deviceCode)], cancellationToken,
             devicePolling: true);
 
     internal async Task<DeviceAuthorizationResponse> AuthorizeDeviceAsync(CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendAsync(new Uri(_options.DeviceAuthorizationEndpoint!), [.. Scope()], cancellationToken);
+        using HttpResponseMessage response = await SendAsync(new Uri(_options.DeviceAuthorizationEndpoint!),
+            [.. _dialect.DeviceAuthorizationParameters, .. Scope()], cancellationToken);
         DeviceAuthorizationResponse device = await response.ReadJsonAsync(CredentialsJsonContext.Default.DeviceAuthorizationResponse, Messages.System, cancellationToken);
         _redactor.Add(device.DeviceCode);
         return device is { DeviceCode.Length: > 0, UserCode.Length: > 0, VerificationUri.Length: > 0 }

@@ -95,7 +95,7 @@ public sealed class CredentialHandlerTests : IAsyncLifetime
         var credential = new OAuthCredential(new ClientCredentialsSource(new OAuthTokenClient(
             services.GetRequiredService<IHttpClientFactory>().CreateClient(Client),
             new OAuthClientOptions { ClientId = FakeAuthorizationServer.ClientId, TokenEndpoint = _auth.TokenEndpoint.ToString() },
-            new OAuthMessages("Test", "Auth", null), services.GetRequiredService<SecretRedactor>(), ["api_url"]), TimeProvider.System), TimeProvider.System);
+            new OAuthMessages("Test", "Auth", null), services.GetRequiredService<SecretRedactor>(), new OAuthDialect { KeptFields = ["api_url"] }), TimeProvider.System), TimeProvider.System);
 
         AccessToken token = await credential.CurrentAsync(Ct);
 

@@ -37,7 +37,7 @@ public sealed partial class UserSignInTests : IAsyncLifetime
 
     private ServiceProvider Services(TimeProvider? time = null, IReadOnlyList<string>? keptFields = null)
     {
-        ServiceProvider provider = SignInServices.Build(_auth, TokenFile, time, keptFields: keptFields);
+        ServiceProvider provider = SignInServices.Build(_auth, TokenFile, time, dialect: keptFields is null ? null : new OAuthDialect { KeptFields = keptFields });
         _providers.Add(provider);
         return provider;
     }

@@ -21,6 +21,20 @@ public static class SalesforceAuth
 
     private const string System = "Salesforce";
 
+    /// <summary>
+    /// Salesforce's OAuth beyond the RFCs. Every token answer names the org's API host (<c>instance_url</c>), which a
+    /// later process needs too. Its device flow (Salesforce Help "OAuth 2.0 Device Flow for IoT Integration") asks for a
+    /// code at the token endpoint with <c>response_type=device_code</c>, and polls with <c>grant_type=device</c> and the
+    /// device code as <c>code</c> (parameter names as in Salesforce's Postman collection: secondary source).
+    /// </summary>
+    internal static readonly OAuthDialect Dialect = new()
+    {
+        KeptFields = [SalesforceAuthInstance.InstanceUrlField],
+        DeviceAuthorizationParameters = new Dictionary<string, string> { ["response_type"] = "device_code" },
+        DeviceGrantType = "device",
+        DeviceCodeParameter = "code",
+    };
+
     public static readonly SettingHelp[] Settings =
     [
         new SettingHelp("Salesforce:InstanceUrl", "The org's My Domain address, e.g. https://yourcompany.my.salesforce.com; required with a client-credentials app or an access token, optional with the sign-in (whose answer names it); when set, the API is only ever called here; also SALESFORCE_INSTANCE_URL."),
@@ -31,7 +45,7 @@ public static class SalesforceAuth
         new SettingHelp("Salesforce:OAuth:AuthorizationEndpoint", "Overrides the sign-in address.", "<LoginUrl>/services/oauth2/authorize"),
         new SettingHelp("Salesforce:OAuth:TokenEndpoint", "Overrides the token address.", "<LoginUrl>/services/oauth2/token"),
         new SettingHelp("Salesforce:OAuth:RevocationEndpoint", "`mcp-crm logout` revokes the sign-in here.", "<LoginUrl>/services/oauth2/revoke"),
-        new SettingHelp("Salesforce:OAuth:DeviceAuthorizationEndpoint", "An RFC 8628 device authorization endpoint, for `mcp-crm login --device-code` (Salesforce's own device flow is not RFC 8628 and is not supported)."),
+        new SettingHelp("Salesforce:OAuth:DeviceAuthorizationEndpoint", "Where `mcp-crm login --device-code` asks for a code (Salesforce's device flow; enable it on the connected app).", "<TokenEndpoint>"),
         new SettingHelp("Salesforce:OAuth:AuthorizeParameters:<name>", "Another parameter for the sign-in address, e.g. prompt=login."),
         new SettingHelp("Salesforce:OAuth:Audience", "The audience parameter of the sign-in address (not used by Salesforce)."),
         new SettingHelp("Salesforce:OAuth:RedirectPort", "Loopback port of the callback http://127.0.0.1:<port>/callback registered with the app (0: any free port).", "0"),
@@ -61,8 +75,7 @@ public static class SalesforceAuth
             CredentialServiceCollectionExtensions.LocalTokenFile("mcp-crm", "salesforce-refresh-token"), SalesforceAuthOptions.DefaultScopes,
             options => SalesforceAuthOptions.ApplyDefaults(options, SalesforceInstanceRule.Configured(
                 configuration[SalesforceAuthOptions.Section + ":LoginUrl"] is { Length: > 0 } login ? login : SalesforceAuthOptions.DefaultLoginUrl)),
-            // Salesforce names the org's API host in every token answer; a later process needs it too.
-            KeptFields: [SalesforceAuthInstance.InstanceUrlField]));
+            Dialect: Dialect));
         services.AddSingleton(Create);
         services.AddBackendCredential(HttpClientName, sp => sp.GetRequiredService<SalesforceCredential>().Credential);
         services.AddSingleton<ISalesforceInstance>(sp => sp.GetRequiredService<SalesforceCredential>().Instance);
@@ -91,7 +104,7 @@ public static class SalesforceAuth
                         ClientSecret = options.ClientCredentials.ClientSecret,
                         TokenEndpoint = new Uri(instance, "services/oauth2/token").ToString(),
                     },
-                    new OAuthMessages(System, "Salesforce:ClientCredentials", null), redactor, [SalesforceAuthInstance.InstanceUrlField]);
+                    new OAuthMessages(System, "Salesforce:ClientCredentials", null), redactor, Dialect);
                 var integration = new OAuthCredential(new ClientCredentialsSource(client, time), time);
                 return new SalesforceCredential(integration, new SalesforceAuthInstance(instance, integration, instance.IsLoopback,
                     $"Salesforce did not accept the integration user's session (INVALID_SESSION_ID), even with a new token; an administrator should check the connected app's run-as user and {SalesforceAuthOptions.ClientIdSetting}."),

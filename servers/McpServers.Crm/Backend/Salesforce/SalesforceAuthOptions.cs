@@ -83,21 +83,19 @@ public sealed class SalesforceAuthOptions
     }
 
     /// <summary>
-    /// The user sign-in's client with Salesforce's defaults filled in: the endpoints under the login host, and the
-    /// default scopes (applied by the shared sign-in; here for the start-up check).
+    /// The user sign-in's client with Salesforce's defaults filled in: the endpoints under the login host (the device
+    /// flow's at the token endpoint).
     /// </summary>
     internal static void ApplyDefaults(OAuthClientOptions options, Uri? login)
     {
-        if (login is null)
-        {
-            return;
-        }
-
         options.AuthorizationEndpoint = Or(options.AuthorizationEndpoint, "services/oauth2/authorize");
         options.TokenEndpoint = Or(options.TokenEndpoint, "services/oauth2/token");
         options.RevocationEndpoint = Or(options.RevocationEndpoint, "services/oauth2/revoke");
+        // Salesforce's device flow starts at the token endpoint itself (see SalesforceAuth.Dialect).
+        options.DeviceAuthorizationEndpoint = string.IsNullOrWhiteSpace(options.DeviceAuthorizationEndpoint) ? options.TokenEndpoint : options.DeviceAuthorizationEndpoint;
 
-        string Or(string? value, string path) => string.IsNullOrWhiteSpace(value) ? new Uri(login, path).ToString() : value;
+        // A malformed login address has no defaults: the start-up check names it.
+        string? Or(string? value, string path) => string.IsNullOrWhiteSpace(value) && login is not null ? new Uri(login, path).ToString() : value;
     }
 
     /// <summary>Never prints a secret.</summary>
