@@ -13,7 +13,7 @@ public sealed record OAuthDialect
     /// Further token-response fields (beyond RFC 6749 §5.1's) kept with the stored sign-in and handed out with each
     /// access token (<see cref="AccessToken.Fields"/>), e.g. the address of the API the tokens are for. Only these are
     /// kept, only as text without control characters, at most 2048 characters; the provider is a backend, so the server
-    /// still checks what it uses them for.
+    /// still checks what it uses them for. <c>whoami</c> shows them, so they must not be secrets.
     /// </summary>
     public IReadOnlyList<string> KeptFields { get; init; } = [];
 

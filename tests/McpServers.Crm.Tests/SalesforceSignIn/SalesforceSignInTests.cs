@@ -207,6 +207,7 @@ public sealed class SalesforceSignInTests : IAsyncLifetime
         string printed = output.ToString() + e.SafeMessage + e;
         Assert.Contains("Signed in to Salesforce as ", printed, StringComparison.Ordinal);
         Assert.Contains("Scopes: api refresh_token", printed, StringComparison.Ordinal);
+        Assert.Contains($"instance_url: {_org.InstanceUrl}", printed, StringComparison.Ordinal);
         Assert.Contains("Signed out of Salesforce", printed, StringComparison.Ordinal);
         Assert.Equal(["CANARY-rt-1"], _auth.RevokedTokens);
         Assert.False(File.Exists(TokenFile));

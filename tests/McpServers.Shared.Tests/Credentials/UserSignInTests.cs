@@ -182,6 +182,39 @@ public sealed partial class UserSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhoAmI_ShowsTheKeptFields()
+    {
+        _auth.ExtraTokenFields["api_url"] = "https://api-1.example";
+        ServiceProvider services = Services(keptFields: ["api_url"]);
+        Assert.Equal(0, await SignInCommands.LoginAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), FollowInBrowser, Ct));
+        var output = new StringWriter();
+
+        Assert.Equal(0, await SignInCommands.WhoAmIAsync(services.GetRequiredService<UserSignIn>(), services.GetRequiredService<OAuthCredential>(), output, Ct));
+
+        Assert.Contains("api_url: https://api-1.example" + Environment.NewLine, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceCode_InAProvidersDialect_SendsItsParameters_GrantTypeAndCodeName()
+    {
+        _auth.ApproveDevicesImmediately = true;
+        ServiceProvider services = SignInServices.Build(_auth, TokenFile, dialect: new OAuthDialect
+        {
+            DeviceAuthorizationParameters = new Dictionary<string, string> { ["response_type"] = "device_code" },
+            DeviceGrantType = "device",
+            DeviceCodeParameter = "code",
+        });
+        _providers.Add(services);
+
+        // The fake speaks RFC 8628 only, so it refuses the provider's grant; the requests are what this test is about.
+        int exit = await SignInCommands.LoginWithDeviceCodeAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), TimeProvider.System, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("response_type=device_code&scope=", _auth.Requests.Single(r => r.Path == "/device_authorization").Body, StringComparison.Ordinal);
+        Assert.StartsWith("grant_type=device&code=dc-", _auth.Requests.Single(r => r.Path == "/token").Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeptField_IsReplacedByARefreshThatCarriesIt_AndKeptWhenTheRefreshDoesNot()
     {
         ServiceProvider services = Services(keptFields: ["api_url"]);
