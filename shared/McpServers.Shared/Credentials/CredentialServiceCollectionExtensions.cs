@@ -11,8 +11,9 @@ namespace McpServers.Shared.Credentials;
 /// <param name="DefaultTokenFile">Where the sign-in is kept unless <c>Section:TokenFile</c> says otherwise.</param>
 /// <param name="DefaultScopes">The scopes asked for unless <c>Section:Scopes</c> says otherwise.</param>
 /// <param name="Configure">The provider's quirks, applied to the options as read (e.g. an authorize parameter it needs).</param>
+/// <param name="Dialect">What the provider's authorization server does beyond the RFCs (fields to keep, its device grant).</param>
 public sealed record UserSignInRegistration(string Backend, string Section, string HttpClientName, string DefaultTokenFile,
-    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null);
+    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null, OAuthDialect? Dialect = null);
 
 public static class CredentialServiceCollectionExtensions
 {
@@ -56,7 +57,7 @@ public static class CredentialServiceCollectionExtensions
             SecretRedactor redactor = sp.GetRequiredService<SecretRedactor>();
             string login = sp.GetRequiredService<ServerIdentity>().Name + " login";
             var client = new OAuthTokenClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(registration.HttpClientName), options,
-                new OAuthMessages(registration.Backend, registration.Section, login), redactor);
+                new OAuthMessages(registration.Backend, registration.Section, login), redactor, registration.Dialect);
             string file = string.IsNullOrWhiteSpace(options.TokenFile) ? registration.DefaultTokenFile : options.TokenFile;
             return new UserSignIn(client, new FileRefreshTokenStore(file, time), new SignInKey(registration.Backend, Environment.UserName), redactor, time);
         });

@@ -33,6 +33,13 @@ public sealed record StoredSignIn
     [JsonPropertyName("signed_in")]
     public DateTimeOffset? SignedIn { get; init; }
 
+    /// <summary>
+    /// Further fields of the token responses the server asked to keep (<see cref="OAuthDialect.KeptFields"/>),
+    /// e.g. the address of the API the tokens are for; the newest answer that carries a field wins.
+    /// </summary>
+    [JsonPropertyName("fields")]
+    public Dictionary<string, string>? Fields { get; init; }
+
     /// <summary>Never prints a token.</summary>
     public override string ToString() => $"StoredSignIn {{ Backend = {Backend}, Principal = {Principal}, SignedIn = {SignedIn} }}";
 }

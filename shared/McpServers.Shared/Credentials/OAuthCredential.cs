@@ -4,7 +4,8 @@ namespace McpServers.Shared.Credentials;
 
 /// <summary>An access token and when it stops working.</summary>
 /// <param name="Scope">The scopes granted, when the server said.</param>
-public sealed record AccessToken(string Value, DateTimeOffset ExpiresAt, string? Scope);
+/// <param name="Fields">The further token-response fields the server asked to keep (e.g. the API address the token is for).</param>
+public sealed record AccessToken(string Value, DateTimeOffset ExpiresAt, string? Scope, IReadOnlyDictionary<string, string>? Fields = null);
 
 /// <summary>Where new access tokens come from: the client-credentials grant, or the signed-in user's refresh token.</summary>
 public interface IAccessTokenSource
@@ -95,7 +96,7 @@ public sealed class ClientCredentialsSource(OAuthTokenClient client, TimeProvide
     public async Task<AccessToken> AcquireAsync(string? refused, CancellationToken cancellationToken)
     {
         TokenResponse response = await client.ClientCredentialsAsync(cancellationToken);
-        return new AccessToken(response.AccessToken!, time.GetUtcNow() + Lifetime(response.ExpiresIn), response.Scope);
+        return new AccessToken(response.AccessToken!, time.GetUtcNow() + Lifetime(response.ExpiresIn), response.Scope, response.Kept);
     }
 
     /// <summary>The token's life as the server stated it (default one hour), within 1 s to one day.</summary>

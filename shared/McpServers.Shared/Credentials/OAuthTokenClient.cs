@@ -1,3 +1,4 @@
+using System.Text.Json;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Http;
@@ -11,11 +12,16 @@ namespace McpServers.Shared.Credentials;
 /// </summary>
 public sealed class OAuthTokenClient
 {
+    private const int MaxKeptFieldChars = 2048;
     private readonly HttpClient _http;
     private readonly OAuthClientOptions _options;
     private readonly SecretRedactor _redactor;
+    private readonly OAuthDialect _dialect;
+    private readonly HashSet<string> _keptFields;
 
-    public OAuthTokenClient(HttpClient http, OAuthClientOptions options, OAuthMessages messages, SecretRedactor redactor)
+    /// <param name="dialect">What the provider does beyond the RFCs; null for <see cref="OAuthDialect.Standard"/>.</param>
+    public OAuthTokenClient(HttpClient http, OAuthClientOptions options, OAuthMessages messages, SecretRedactor redactor,
+        OAuthDialect? dialect = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -25,6 +31,8 @@ public sealed class OAuthTokenClient
         _options = options;
         Messages = messages;
         _redactor = redactor;
+        _dialect = dialect ?? OAuthDialect.Standard;
+        _keptFields = new HashSet<string>(_dialect.KeptFields, StringComparer.Ordinal);
         redactor.Add(options.ClientSecret);
     }
 
@@ -43,12 +51,13 @@ public sealed class OAuthTokenClient
             new("code_verifier", verifier)], cancellationToken);
 
     internal async Task<TokenResponse> DeviceTokenAsync(string deviceCode, CancellationToken cancellationToken) =>
-        await TokenAsync([new("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), new("device_code", deviceCode)], cancellationToken,
+        await TokenAsync([new("grant_type", _dialect.DeviceGrantType), new(_dialect.DeviceCodeParameter, deviceCode)], cancellationToken,
             devicePolling: true);
 
     internal async Task<DeviceAuthorizationResponse> AuthorizeDeviceAsync(CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendAsync(new Uri(_options.DeviceAuthorizationEndpoint!), [.. Scope()], cancellationToken);
+        using HttpResponseMessage response = await SendAsync(new Uri(_options.DeviceAuthorizationEndpoint!),
+            [.. _dialect.DeviceAuthorizationParameters, .. Scope()], cancellationToken);
         DeviceAuthorizationResponse device = await response.ReadJsonAsync(CredentialsJsonContext.Default.DeviceAuthorizationResponse, Messages.System, cancellationToken);
         _redactor.Add(device.DeviceCode);
         return device is { DeviceCode.Length: > 0, UserCode.Length: > 0, VerificationUri.Length: > 0 }
@@ -80,8 +89,23 @@ public sealed class OAuthTokenClient
 
         // A token with a line break cannot be sent in a header; refuse it here rather than on every later call.
         return BackendHttp.IsValidHeaderValue(tokens.AccessToken) && BackendHttp.IsValidHeaderValue(tokens.RefreshToken)
-            ? tokens
+            ? tokens with { Kept = Kept(tokens.Extra) }
             : throw new BackendException(BackendErrorKind.Unavailable, $"{Messages.System} returned a token that cannot be used.");
+    }
+
+    private Dictionary<string, string>? Kept(Dictionary<string, JsonElement>? extra)
+    {
+        Dictionary<string, string>? kept = null;
+        foreach (var (name, value) in extra ?? [])
+        {
+            if (_keptFields.Contains(name) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= MaxKeptFieldChars } text
+                && !text.Any(char.IsControl))
+            {
+                (kept ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
+            }
+        }
+
+        return kept;
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken,

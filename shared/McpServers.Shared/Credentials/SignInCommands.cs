@@ -169,6 +169,11 @@ public static class SignInCommands
         text.AppendLine($"Signed in to {signIn.System} as {signIn.Key.Principal}{(stored.SignedIn is { } at ? $" since {UserSignIn.Format(at)}" : "")}.");
         text.AppendLine($"Access token valid until {UserSignIn.Format(token.ExpiresAt)}.");
         text.AppendLine($"Scopes: {(string.IsNullOrWhiteSpace(token.Scope) ? "(not stated by the server)" : Shown(token.Scope))}");
+        foreach (var (name, value) in token.Fields ?? new Dictionary<string, string>())
+        {
+            text.AppendLine($"{name}: {Shown(value)}");
+        }
+
         text.AppendLine($"Sign-in stored in {signIn.Location}.");
         await output.WriteAsync(text.ToString());
         return 0;

@@ -40,7 +40,7 @@ public sealed class UserSignIn(OAuthTokenClient client, IRefreshTokenStore store
         // Another session may have refreshed a moment ago: its token is good for us too, unless it is the one refused.
         if (stored is { AccessToken: { Length: > 0 } shared, AccessTokenExpires: { } expires } && shared != refused && time.GetUtcNow() < expires - Early)
         {
-            return new AccessToken(shared, expires, stored.Scope);
+            return new AccessToken(shared, expires, stored.Scope, stored.Fields);
         }
 
         // Not cancelled by the caller once it starts: a refresh token may be single-use, so a new one the server has issued
@@ -48,7 +48,7 @@ public sealed class UserSignIn(OAuthTokenClient client, IRefreshTokenStore store
         TokenResponse response = await client.RefreshAsync(stored.RefreshToken, CancellationToken.None);
         StoredSignIn updated = Updated(stored, response);
         await store.WriteAsync(key, updated, CancellationToken.None);
-        return new AccessToken(updated.AccessToken!, updated.AccessTokenExpires!.Value, updated.Scope);
+        return new AccessToken(updated.AccessToken!, updated.AccessTokenExpires!.Value, updated.Scope, updated.Fields);
     }
 
     /// <summary>The stored sign-in, its tokens registered with the redactor; null when there is none.</summary>
@@ -110,6 +110,8 @@ public sealed class UserSignIn(OAuthTokenClient client, IRefreshTokenStore store
         AccessToken = response.AccessToken,
         AccessTokenExpires = time.GetUtcNow() + ClientCredentialsSource.Lifetime(response.ExpiresIn),
         Scope = response.Scope ?? stored.Scope ?? Options.Scopes,
+        Fields = response.Kept is null ? stored.Fields : new Dictionary<string, string>(
+            (stored.Fields ?? []).Where(f => !response.Kept.ContainsKey(f.Key)).Concat(response.Kept), StringComparer.Ordinal),
     };
 
     internal static string Format(DateTimeOffset when) => when.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

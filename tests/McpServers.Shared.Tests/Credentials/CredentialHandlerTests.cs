@@ -87,6 +87,22 @@ public sealed class CredentialHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientCredentials_HandOutTheKeptTokenResponseFields_WithTheToken()
+    {
+        _auth.ExtraTokenFields["api_url"] = "https://api.example";
+        _auth.ExtraTokenFields["other"] = "dropped";
+        await using ServiceProvider services = Services(_ => null);
+        var credential = new OAuthCredential(new ClientCredentialsSource(new OAuthTokenClient(
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(Client),
+            new OAuthClientOptions { ClientId = FakeAuthorizationServer.ClientId, TokenEndpoint = _auth.TokenEndpoint.ToString() },
+            new OAuthMessages("Test", "Auth", null), services.GetRequiredService<SecretRedactor>(), new OAuthDialect { KeptFields = ["api_url"] }), TimeProvider.System), TimeProvider.System);
+
+        AccessToken token = await credential.CurrentAsync(Ct);
+
+        Assert.Equal(new Dictionary<string, string> { ["api_url"] = "https://api.example" }, token.Fields);
+    }
+
+    [Fact]
     public async Task FixedCredential_RefusedWith401_IsNotSentAgain()
     {
         await using ServiceProvider services = Services(_ => new BearerCredential("fixed-token-1", "Test"));

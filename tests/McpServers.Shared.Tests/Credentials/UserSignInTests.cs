@@ -35,9 +35,9 @@ public sealed partial class UserSignInTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private ServiceProvider Services(TimeProvider? time = null)
+    private ServiceProvider Services(TimeProvider? time = null, IReadOnlyList<string>? keptFields = null)
     {
-        ServiceProvider provider = SignInServices.Build(_auth, TokenFile, time);
+        ServiceProvider provider = SignInServices.Build(_auth, TokenFile, time, dialect: keptFields is null ? null : new OAuthDialect { KeptFields = keptFields });
         _providers.Add(provider);
         return provider;
     }
@@ -162,6 +162,74 @@ public sealed partial class UserSignInTests : IAsyncLifetime
         // Read from the store, not fetched, by one of them: registered with its redactor all the same.
         Assert.All([one, two], s => Assert.True(s.GetRequiredService<SecretRedactor>().Contains("rt-1")));
         Assert.All([one, two], s => Assert.True(s.GetRequiredService<SecretRedactor>().Contains("at-1")));
+    }
+
+    [Fact]
+    public async Task KeptTokenResponseFields_AreStoredWithTheSignIn_AndHandedOutWithEveryToken_OthersAreDropped()
+    {
+        _auth.ExtraTokenFields["api_url"] = "https://api-1.example";
+        _auth.ExtraTokenFields["other"] = "not asked for";
+        _auth.ExtraTokenFields["bad"] = "line\nbreak";
+        ServiceProvider services = Services(keptFields: ["api_url", "bad"]);
+
+        Assert.Equal(0, await SignInCommands.LoginAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), FollowInBrowser, Ct));
+        StoredSignIn stored = (await services.GetRequiredService<UserSignIn>().ReadAsync(Ct))!;
+        AccessToken token = await services.GetRequiredService<OAuthCredential>().CurrentAsync(Ct);
+
+        Assert.Equal(new Dictionary<string, string> { ["api_url"] = "https://api-1.example" }, stored.Fields);
+        Assert.Equal("https://api-1.example", token.Fields!["api_url"]);
+        Assert.DoesNotContain("not asked for", File.ReadAllText(TokenFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhoAmI_ShowsTheKeptFields()
+    {
+        _auth.ExtraTokenFields["api_url"] = "https://api-1.example";
+        ServiceProvider services = Services(keptFields: ["api_url"]);
+        Assert.Equal(0, await SignInCommands.LoginAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), FollowInBrowser, Ct));
+        var output = new StringWriter();
+
+        Assert.Equal(0, await SignInCommands.WhoAmIAsync(services.GetRequiredService<UserSignIn>(), services.GetRequiredService<OAuthCredential>(), output, Ct));
+
+        Assert.Contains("api_url: https://api-1.example" + Environment.NewLine, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceCode_InAProvidersDialect_SendsItsParameters_GrantTypeAndCodeName()
+    {
+        _auth.ApproveDevicesImmediately = true;
+        ServiceProvider services = SignInServices.Build(_auth, TokenFile, dialect: new OAuthDialect
+        {
+            DeviceAuthorizationParameters = new Dictionary<string, string> { ["response_type"] = "device_code" },
+            DeviceGrantType = "device",
+            DeviceCodeParameter = "code",
+        });
+        _providers.Add(services);
+
+        // The fake speaks RFC 8628 only, so it refuses the provider's grant; the requests are what this test is about.
+        int exit = await SignInCommands.LoginWithDeviceCodeAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), TimeProvider.System, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("response_type=device_code&scope=", _auth.Requests.Single(r => r.Path == "/device_authorization").Body, StringComparison.Ordinal);
+        Assert.StartsWith("grant_type=device&code=dc-", _auth.Requests.Single(r => r.Path == "/token").Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeptField_IsReplacedByARefreshThatCarriesIt_AndKeptWhenTheRefreshDoesNot()
+    {
+        ServiceProvider services = Services(keptFields: ["api_url"]);
+        _auth.Accept("rt-0");
+        await new FileRefreshTokenStore(TokenFile, TimeProvider.System).WriteAsync(services.GetRequiredService<UserSignIn>().Key,
+            new StoredSignIn { RefreshToken = "rt-0", Fields = new() { ["api_url"] = "https://old.example" } }, Ct);
+        UserSignIn signIn = services.GetRequiredService<UserSignIn>();
+
+        AccessToken kept = await signIn.AcquireAsync(null, Ct);
+        _auth.ExtraTokenFields["api_url"] = "https://new.example";
+        AccessToken replaced = await signIn.AcquireAsync(kept.Value, Ct);
+
+        Assert.Equal("https://old.example", kept.Fields!["api_url"]);
+        Assert.Equal("https://new.example", replaced.Fields!["api_url"]);
+        Assert.Equal("https://new.example", (await signIn.ReadAsync(Ct))!.Fields!["api_url"]);
     }
 
     [Fact]

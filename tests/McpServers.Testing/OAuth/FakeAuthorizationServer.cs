@@ -82,6 +82,9 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
     /// <summary>Approve a device code as soon as it is issued (a test that does not play the user).</summary>
     public bool ApproveDevicesImmediately { get; set; }
 
+    /// <summary>Further fields every token response carries (a provider's own, e.g. Salesforce's <c>instance_url</c>).</summary>
+    public Dictionary<string, object?> ExtraTokenFields { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Refuse every refresh token (the user revoked the app's access elsewhere).</summary>
     public bool Revoked { get; set; }
 
@@ -278,7 +281,15 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             CurrentRefreshToken = refreshToken;
         }
 
-        return Results.Json(new { access_token = access, refresh_token = refreshToken, expires_in = ExpiresInSeconds, token_type = "Bearer", scope = GrantedScope });
+        var body = new Dictionary<string, object?>(ExtraTokenFields, StringComparer.Ordinal)
+        {
+            ["access_token"] = access,
+            ["refresh_token"] = refreshToken,
+            ["expires_in"] = ExpiresInSeconds,
+            ["token_type"] = "Bearer",
+            ["scope"] = GrantedScope,
+        };
+        return Results.Json(body);
     }
 
     /// <summary>An RFC 6749 §5.2 error, with a description that quotes nothing a client should show.</summary>

@@ -16,7 +16,7 @@ public static class SignInServices
     public const string Backend = "Test";
 
     public static ServiceProvider Build(FakeAuthorizationServer server, string tokenFile, TimeProvider? time = null,
-        IReadOnlyDictionary<string, string?>? extra = null)
+        IReadOnlyDictionary<string, string?>? extra = null, OAuthDialect? dialect = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         var settings = new Dictionary<string, string?>
@@ -50,7 +50,7 @@ public static class SignInServices
             Version = "1.0.0",
         });
         services.AddBackendHttpClient(Backend, configuration.GetSection("Test:Http"), "Test", "1.0.0");
-        services.AddUserSignIn(new UserSignInRegistration(Backend, Section, Backend, tokenFile));
+        services.AddUserSignIn(new UserSignInRegistration(Backend, Section, Backend, tokenFile, Dialect: dialect));
         return services.BuildServiceProvider();
     }
 }
