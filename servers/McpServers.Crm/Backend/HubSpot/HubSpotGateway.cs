@@ -20,9 +20,6 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
 {
     public const string HttpClientName = "HubSpot";
 
-    /// <summary>HubSpot search: "limited to 10,000 total results for any given query"; paging beyond is a 400.</summary>
-    public const int DefaultSearchCeiling = 10_000;
-
     private const int MaxPageSize = 200;
     private const int MaxBatch = 100;
     private const int MaxRelated = 100;
@@ -38,8 +35,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
 
     public string Provider => "HubSpot";
 
-    /// <summary>The search ceiling (settable for tests against a fake with a smaller one).</summary>
-    internal int SearchCeiling { get; init; } = DefaultSearchCeiling;
+    private int SearchCeiling => options.SearchCeiling;
 
     public async Task<RecordPage<AccountSummary>> SearchAccountsAsync(AccountFilter filter, PageRequest page, CancellationToken cancellationToken)
     {

@@ -62,6 +62,9 @@ public sealed record HubSpotOptions
     /// <summary>OAuth sign-in as the user who ran <c>mcp-crm login</c>: read from <c>HubSpot:OAuth</c> by the shared sign-in.</summary>
     internal OAuthClientOptions? OAuth { get; set; }
 
+    /// <summary>HubSpot search: "limited to 10,000 total results for any given query" (a 400 beyond). Not a setting; tests lower it.</summary>
+    internal int SearchCeiling { get; set; } = 10_000;
+
     public IReadOnlyList<string> CompanyProperties { get; set; } = [];
     public IReadOnlyList<string> ContactProperties { get; set; } = [];
     public IReadOnlyList<string> DealProperties { get; set; } = [];
