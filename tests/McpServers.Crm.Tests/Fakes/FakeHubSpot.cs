@@ -178,14 +178,14 @@ public sealed class FakeHubSpot : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds <paramref name="count"/> won Q4 2026 deals of 100 each to company 104 (ranking and paging tests).</summary>
-    public void AddWonDeals(int count)
+    /// <summary>Adds <paramref name="count"/> won Q4 2026 deals of <paramref name="amount"/> each to company 104 (ranking and paging tests).</summary>
+    public void AddWonDeals(int count, int amount = 100)
     {
         for (int i = 0; i < count; i++)
         {
             FakeRecord deal = Add("deals", (1000 + i).ToString(CultureInfo.InvariantCulture), new()
             {
-                ["dealname"] = "Bulk " + i, ["dealstage"] = "closedwon", ["amount"] = "100", ["closedate"] = "2026-11-15T00:00:00Z",
+                ["dealname"] = "Bulk " + i, ["dealstage"] = "closedwon", ["amount"] = amount.ToString(CultureInfo.InvariantCulture), ["closedate"] = "2026-11-15T00:00:00Z",
                 ["pipeline"] = "default", ["hubspot_owner_id"] = "7002",
             });
             Associate(deal, "companies", "104");

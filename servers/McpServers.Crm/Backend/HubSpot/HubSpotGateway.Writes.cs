@@ -204,6 +204,9 @@ internal sealed partial class HubSpotGateway
                 return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date)
                     ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                     : throw new ToolInputException($"`{parameter}` must be a date like 2026-12-31.");
+            case "datetime" when DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day):
+                // A date for a date-time property (a deal's close date): midnight UTC, as HubSpot stores dates.
+                return day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
             case "datetime":
                 return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset when) && text.Contains('T', StringComparison.Ordinal)
                     ? when.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
