@@ -284,8 +284,19 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
             // A bare HubSpot id does not say its object: the record may be a company, a contact or a deal.
             search.AnyOf.Add([.. (type is null ? [HubSpotObjects.Companies, HubSpotObjects.Contacts, HubSpotObjects.Deals] : new[] { type })
                 .Select(t => HubSpotSearch.Eq("associations." + HubSpotObjects.Singular(t), id))]);
-            SearchResult result = await SearchCoreAsync(engagement, search, new HsSort("hs_timestamp", "DESCENDING"), ActivityAllowlist(engagement),
-                size, offset == 0 ? null : offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            SearchResult result;
+            try
+            {
+                result = await SearchCoreAsync(engagement, search, new HsSort("hs_timestamp", "DESCENDING"), ActivityAllowlist(engagement),
+                    size, offset == 0 ? null : offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            }
+            catch (BackendException e) when (e.Kind == BackendErrorKind.Forbidden && kinds.Count == 0)
+            {
+                // Asked for every kind: an engagement type the app has no scope for (e-mails need their own) is left out.
+                exhausted.Add(engagement);
+                continue;
+            }
+
             queries.Add(result.Query);
             found.AddRange(result.Records.Select(r => (engagement, kind, r)));
             if (result.Next is null)
