@@ -58,9 +58,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
 
         AddRange(search, allowed, "annualrevenue", filter.AnnualRevenue, "annual_revenue", HubSpotObjects.Companies);
         await AddOwnerAsync(search, allowed, filter.Owner, HubSpotObjects.Companies, cancellationToken);
-        SearchResult result = await SearchAsync(HubSpotObjects.Companies, search, new HsSort("name", "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
-        Links links = await LinksAsync(cancellationToken);
-        return result.Page([.. result.Records.Select(r => Account(r, links))]);
+        return await SearchPageAsync(HubSpotObjects.Companies, search, "name", allowed, page, Account, cancellationToken);
     }
 
     public async Task<RecordPage<ContactSummary>> SearchContactsAsync(ContactFilter filter, PageRequest page, CancellationToken cancellationToken)
@@ -95,9 +93,16 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
         }
 
         await AddOwnerAsync(search, allowed, filter.Owner, HubSpotObjects.Contacts, cancellationToken);
-        SearchResult result = await SearchAsync(HubSpotObjects.Contacts, search, new HsSort("lastname", "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
+        return await SearchPageAsync(HubSpotObjects.Contacts, search, "lastname", allowed, page, Contact, cancellationToken);
+    }
+
+    /// <summary>One page of <paramref name="type"/> sorted by <paramref name="sortBy"/>, every allowed property read, as summaries.</summary>
+    private async Task<RecordPage<T>> SearchPageAsync<T>(string type, HubSpotSearch search, string sortBy, IReadOnlyDictionary<string, HubSpotProperty> allowed,
+        PageRequest page, Func<HsObject, Links, T> summary, CancellationToken cancellationToken)
+    {
+        SearchResult result = await SearchAsync(type, search, new HsSort(sortBy, "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
         Links links = await LinksAsync(cancellationToken);
-        return result.Page([.. result.Records.Select(r => Contact(r, links))]);
+        return result.Page([.. result.Records.Select(r => summary(r, links))]);
     }
 
     public async Task<RecordPage<OpportunitySummary>> SearchOpportunitiesAsync(OpportunityFilter filter, PageRequest page, CancellationToken cancellationToken)
