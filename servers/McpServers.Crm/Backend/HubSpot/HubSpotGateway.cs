@@ -43,11 +43,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
         RefuseWhenNearLimit();
         IReadOnlyDictionary<string, HubSpotProperty> allowed = await AllowedAsync(HubSpotObjects.Companies, cancellationToken);
         var search = new HubSpotSearch();
-        if (filter.NameContains is { } name)
-        {
-            string property = Filterable(allowed, "name", "name_contains", HubSpotObjects.Companies).Name;
-            search.All.AddRange(HubSpotSearch.Words(name, "name_contains", 3).Select(w => HubSpotSearch.Contains(property, w)));
-        }
+        AddContains(search, allowed, "name", filter.NameContains, "name_contains", HubSpotObjects.Companies);
 
         AddEnumeration(search, allowed, "industry", filter.Industries, "industries");
         AddEnumeration(search, allowed, "type", filter.Types, "types");
@@ -81,11 +77,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
             search.All.Add(HubSpotSearch.Eq(Filterable(allowed, "email", "email", HubSpotObjects.Contacts).Name, HubSpotSearch.Text(email, "email")));
         }
 
-        if (filter.TitleContains is { } title)
-        {
-            string property = Filterable(allowed, "jobtitle", "title_contains", HubSpotObjects.Contacts).Name;
-            search.All.AddRange(HubSpotSearch.Words(title, "title_contains", 3).Select(w => HubSpotSearch.Contains(property, w)));
-        }
+        AddContains(search, allowed, "jobtitle", filter.TitleContains, "title_contains", HubSpotObjects.Contacts);
 
         if (filter.AccountId is { } account)
         {
