@@ -50,27 +50,9 @@ public sealed class SalesforceSignInProcessTests : IAsyncLifetime
         ["MCP_CRM__Salesforce__OAuth__TokenFile"] = TokenFile,
     };
 
-    /// <summary>
-    /// The provider's registration (SalesforceRegistration.AddSalesforce, which calls AddSalesforceAuth) is built on
-    /// another branch; until it is merged it throws NotSupportedException and the executable cannot start as Salesforce.
-    /// </summary>
-    private static void SkipUnlessTheProviderIsBuilt()
-    {
-        try
-        {
-            new ServiceCollection().AddSalesforce(new ConfigurationBuilder().Build());
-        }
-        catch (NotSupportedException)
-        {
-            Assert.Skip("SalesforceRegistration.AddSalesforce is not built in this tree yet.");
-        }
-    }
-
     [Fact]
     public async Task Login_WhoAmI_ToolsList_AndLogout_AsTheExecutableRunsThem_NeverShowASecret()
     {
-        SkipUnlessTheProviderIsBuilt();
-
         string login = await SignInProcess.LoginInBrowserAsync(Exe, ["login", "--no-browser"], Environment(), Ct);
         var (whoExit, whoStdout, whoStderr) = await StdioMcpProcess.RunOnceAsync(Exe, ["whoami"], Environment(), Ct);
         string listed = await ToolsListAsync();
