@@ -85,8 +85,33 @@ public sealed partial class CrmTooling(ICrmGateway gateway, CrmOptions options, 
             : null;
     }
 
+    /// <summary>
+    /// A page as the model reads it: an optional header line, one line per record, then how many, from which CRM, the
+    /// truncation notice and cursor, and the usage warning. Returns the notice too, for the structured content.
+    /// </summary>
+    public static (string Text, string? Notice) Render<T>(RecordPage<T> page, string noun, string provider, Func<T, string> line,
+        string? warning, string? header = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(line);
+        string? notice = Notice(page);
+        var text = new StringBuilder();
+        if (header is not null)
+        {
+            text.Append(header).Append('\n');
+        }
+
+        foreach (T record in page.Records)
+        {
+            text.Append(line(record)).Append('\n');
+        }
+
+        AppendFooter(text, page.Records.Count, noun, provider, notice, page.NextCursor, warning);
+        return (text.ToString(), notice);
+    }
+
     /// <summary>The closing lines of a list: how many, from which CRM, the truncation notice and cursor, the usage warning.</summary>
-    public static void AppendFooter(StringBuilder text, int count, string noun, string provider, string? notice, string? cursor, string? warning)
+    private static void AppendFooter(StringBuilder text, int count, string noun, string provider, string? notice, string? cursor, string? warning)
     {
         ArgumentNullException.ThrowIfNull(text);
         text.Append(count == 0 ? $"No {noun}s match" : string.Create(CultureInfo.InvariantCulture, $"({count} {noun}{(count == 1 ? "" : "s")}"))

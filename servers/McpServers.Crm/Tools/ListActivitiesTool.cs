@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using McpServers.Crm.Backend;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Pipeline;
@@ -27,16 +26,9 @@ public sealed class ListActivitiesTool(ICrmGateway gateway, CrmTooling tooling, 
         RecordPage<ActivityInfo> page = await gateway.ListActivitiesAsync(record_id, new ActivityFilter(Kinds(kinds)),
             new PageRequest(tooling.PageSize(max_results), cursor), cancellationToken);
         string? warning = tooling.UsageWarning(context);
-        string? notice = CrmTooling.Notice(page);
-        var text = new StringBuilder();
-        foreach (ActivityInfo a in page.Records)
-        {
-            text.Append(ActivityLine(a)).Append('\n');
-        }
-
-        CrmTooling.AppendFooter(text, page.Records.Count, "activity", gateway.Provider, notice, page.NextCursor, warning);
+        (string text, string? notice) = CrmTooling.Render(page, "activity", gateway.Provider, ActivityLine, warning);
         return ToolResult.Create(new Output(gateway.Provider, record_id, page.Query, page.Records, page.Records.Count, notice is not null,
-            page.Total, page.NextCursor, notice, warning), text.ToString(), json);
+            page.Total, page.NextCursor, notice, warning), text, json);
     }
 
     private static IReadOnlyList<ActivityKind> Kinds(IReadOnlyList<string>? kinds)

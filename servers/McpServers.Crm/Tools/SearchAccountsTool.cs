@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using McpServers.Crm.Backend;
 using McpServers.Shared.Pipeline;
 using ModelContextProtocol.Protocol;
@@ -39,20 +38,13 @@ public sealed class SearchAccountsTool(ICrmGateway gateway, CrmTooling tooling, 
         };
         RecordPage<AccountSummary> page = await gateway.SearchAccountsAsync(filter, new PageRequest(tooling.PageSize(max_results), cursor), cancellationToken);
         string? warning = tooling.UsageWarning(context);
-        string? notice = CrmTooling.Notice(page);
-        var text = new StringBuilder();
-        foreach (AccountSummary a in page.Records)
-        {
-            text.Append(a.Id).Append(' ').Append(CrmTooling.Line(a.Name)).Append(" (").Append(CrmTooling.Line(a.Industry ?? "no industry"))
-                .Append(", ").Append(CrmTooling.Line(a.Type ?? "no type")).Append(", ").Append(CrmTooling.Line(a.Country ?? "no country"))
-                .Append(", revenue ").Append(CrmTooling.Amount(a.AnnualRevenue)).Append(", owner ").Append(CrmTooling.Line(a.Owner ?? "none"))
-                .Append(")\n");
-        }
-
-        CrmTooling.AppendFooter(text, page.Records.Count, "account", gateway.Provider, notice, page.NextCursor, warning);
+        (string text, string? notice) = CrmTooling.Render(page, "account", gateway.Provider, AccountLine, warning);
         return ToolResult.Create(new Output(gateway.Provider, page.Query, page.Records, page.Records.Count, notice is not null, page.Total,
-            page.NextCursor, notice, warning), text.ToString(), json);
+            page.NextCursor, notice, warning), text, json);
     }
+
+    private static string AccountLine(AccountSummary a) =>
+        $"{a.Id} {CrmTooling.Line(a.Name)} ({CrmTooling.Line(a.Industry ?? "no industry")}, {CrmTooling.Line(a.Type ?? "no type")}, {CrmTooling.Line(a.Country ?? "no country")}, revenue {CrmTooling.Amount(a.AnnualRevenue)}, owner {CrmTooling.Line(a.Owner ?? "none")})";
 
     /// <summary>
     /// A page of accounts. <see cref="Query"/> is what was sent to the CRM; <see cref="Truncated"/> with

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using McpServers.Crm.Backend;
 using McpServers.Shared.Pipeline;
 using ModelContextProtocol.Protocol;
@@ -27,16 +26,9 @@ public sealed class SearchContactsTool(ICrmGateway gateway, CrmTooling tooling, 
         var filter = new ContactFilter { NameContains = name_contains, Email = email, AccountId = account_id, TitleContains = title_contains, Owner = owner };
         RecordPage<ContactSummary> page = await gateway.SearchContactsAsync(filter, new PageRequest(tooling.PageSize(max_results), cursor), cancellationToken);
         string? warning = tooling.UsageWarning(context);
-        string? notice = CrmTooling.Notice(page);
-        var text = new StringBuilder();
-        foreach (ContactSummary c in page.Records)
-        {
-            text.Append(ContactLine(c)).Append('\n');
-        }
-
-        CrmTooling.AppendFooter(text, page.Records.Count, "contact", gateway.Provider, notice, page.NextCursor, warning);
+        (string text, string? notice) = CrmTooling.Render(page, "contact", gateway.Provider, ContactLine, warning);
         return ToolResult.Create(new Output(gateway.Provider, page.Query, page.Records, page.Records.Count, notice is not null, page.Total,
-            page.NextCursor, notice, warning), text.ToString(), json);
+            page.NextCursor, notice, warning), text, json);
     }
 
     /// <summary>One contact on one line (also crm_get_account's).</summary>

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using McpServers.Crm.Backend;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Pipeline;
@@ -62,21 +61,10 @@ public sealed class SearchOpportunitiesTool(ICrmGateway gateway, CrmTooling tool
         };
         RecordPage<OpportunitySummary> page = await gateway.SearchOpportunitiesAsync(filter, new PageRequest(tooling.PageSize(max_results), cursor), cancellationToken);
         string? warning = tooling.UsageWarning(context);
-        string? notice = CrmTooling.Notice(page);
-        var text = new StringBuilder();
-        if (resolved is not null)
-        {
-            text.Append("Close date in ").Append(PeriodText.Describe(resolved)).Append('\n');
-        }
-
-        foreach (OpportunitySummary o in page.Records)
-        {
-            text.Append(OpportunityLine(o)).Append('\n');
-        }
-
-        CrmTooling.AppendFooter(text, page.Records.Count, "opportunity", gateway.Provider, notice, page.NextCursor, warning);
+        (string text, string? notice) = CrmTooling.Render(page, "opportunity", gateway.Provider, OpportunityLine, warning,
+            resolved is null ? null : "Close date in " + PeriodText.Describe(resolved));
         return ToolResult.Create(new Output(gateway.Provider, page.Query, resolved is null ? null : PeriodUsed.From(resolved), page.Records,
-            page.Records.Count, notice is not null, page.Total, page.NextCursor, notice, warning), text.ToString(), json);
+            page.Records.Count, notice is not null, page.Total, page.NextCursor, notice, warning), text, json);
     }
 
     /// <summary>One opportunity on one line (also crm_get_account's).</summary>
