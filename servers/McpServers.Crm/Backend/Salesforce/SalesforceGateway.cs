@@ -502,7 +502,10 @@ internal sealed class SalesforceGateway(
         using var request = new HttpRequestMessage(HttpMethod.Get, await ApiAsync($"sobjects/{objectName}/describe", cancellationToken));
         SfDescribe describe = await ReadAsync(request, SalesforceJsonContext.Default.SfDescribe, $"The {objectName} object", cancellationToken);
         string? prefix = describe.KeyPrefix is { Length: 3 } p && p.All(char.IsAsciiLetterOrDigit) ? p : null;
-        return new SObjectSchema(objectName, Line(describe.Label ?? objectName), prefix, describe.Fields ?? [],
+        // A describe without its field list is no describe (a proxy or another service answered): not cached, so the next call asks again.
+        IReadOnlyList<SfField> fields = describe.Fields
+            ?? throw new BackendException(BackendErrorKind.Unavailable, $"Salesforce answered the {objectName} describe without fields; check Salesforce:InstanceUrl.");
+        return new SObjectSchema(objectName, Line(describe.Label ?? objectName), prefix, fields,
             options.FieldsOf(objectName), options.WriteFieldsOf(objectName));
     }
 
