@@ -68,13 +68,13 @@ public sealed partial class FakeSalesforce
         {
             ["totalSize"] = result.Count,
             ["done"] = offset + BatchSize >= result.Count,
-            ["records"] = new JsonArray([.. result.Skip(offset).Take(BatchSize).Select(r => (JsonNode)r.Output!)]),
+            ["records"] = new JsonArray([.. result.Skip(offset).Take(BatchSize).Select(r => r.Output!.DeepClone())]),
         };
         if (offset + BatchSize < result.Count)
         {
             string key = locator ?? "01gFk" + Interlocked.Increment(ref _locators).ToString("D10", CultureInfo.InvariantCulture);
             _pages[key] = result;
-            page["nextRecordsUrl"] = $"/services/data/{ApiVersion}/query/{key}-{offset + BatchSize}";
+            page["nextRecordsUrl"] = NextRecordsUrlOverride ?? $"/services/data/{ApiVersion}/query/{key}-{offset + BatchSize}";
         }
 
         return Json(page);

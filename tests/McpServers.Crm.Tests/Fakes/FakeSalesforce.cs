@@ -102,6 +102,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
     public long UsageLimit { get; set; } = 15_000;
 
+    /// <summary>Sent as <c>nextRecordsUrl</c> instead of the real locator (a hostile or broken org).</summary>
+    public string? NextRecordsUrlOverride { get; set; }
+
     /// <summary>Every request answers 401 INVALID_SESSION_ID (expired or revoked session).</summary>
     public bool RejectSession { get; set; }
 
