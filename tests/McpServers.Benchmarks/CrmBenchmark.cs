@@ -93,13 +93,7 @@ internal static class CrmBenchmark
         }
 
         rows.Add(($"raw HTTP GET of the query, parsed, p50 / p95 of {calls}", $"{Stats.Ms(Stats.Percentile(raw, 50))} / {Stats.Ms(Stats.Percentile(raw, 95))}"));
-        Console.WriteLine($"| measurement ({Environment.ProcessorCount} cores, loopback Salesforce) | value |");
-        Console.WriteLine("|---|---|");
-        foreach ((string metric, string value) in rows)
-        {
-            Console.WriteLine($"| {metric} | {value} |");
-        }
-
+        Stats.PrintTable("loopback Salesforce", rows);
         return 0;
     }
 
@@ -135,4 +129,15 @@ internal static class Stats
     }
 
     public static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+    /// <summary>The results as a Markdown table on stdout.</summary>
+    public static void PrintTable(string backend, List<(string Metric, string Value)> rows)
+    {
+        Console.WriteLine($"| measurement ({Environment.ProcessorCount} cores, {backend}) | value |");
+        Console.WriteLine("|---|---|");
+        foreach ((string metric, string value) in rows)
+        {
+            Console.WriteLine($"| {metric} | {value} |");
+        }
+    }
 }

@@ -173,13 +173,7 @@ await using (NpgsqlDataSource source = NpgsqlDataSource.Create(reader))
     rows.Add(($"Npgsql direct, same SELECT in the safety envelope, p50 / p95 of {calls}", $"{Ms(Percentile(envelope, 50))} / {Ms(Percentile(envelope, 95))}"));
 }
 
-Console.WriteLine($"| measurement ({Environment.ProcessorCount} cores, PostgreSQL on loopback) | value |");
-Console.WriteLine("|---|---|");
-foreach ((string metric, string value) in rows)
-{
-    Console.WriteLine($"| {metric} | {value} |");
-}
-
+McpServers.Benchmarks.Stats.PrintTable("PostgreSQL on loopback", rows);
 return 0;
 
 static double Percentile(List<double> values, int p) => McpServers.Benchmarks.Stats.Percentile(values, p);
