@@ -5,7 +5,12 @@ public sealed partial class FakeSalesforce
 {
     private static readonly Dictionary<string, string> KeyPrefixes = new(StringComparer.Ordinal)
     {
-        ["Account"] = "001", ["Contact"] = "003", ["Opportunity"] = "006", ["Task"] = "00T", ["Event"] = "00U", ["User"] = "005",
+        ["Account"] = "001",
+        ["Contact"] = "003",
+        ["Opportunity"] = "006",
+        ["Task"] = "00T",
+        ["Event"] = "00U",
+        ["User"] = "005",
         ["Organization"] = "00D",
     };
 

@@ -73,7 +73,8 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             ["active"] = true,
         }));
         routes.MapGet(data + "/sobjects/{name}/describe", (string name) =>
-            Describe(name) is { } describe ? Json(describe) : Error(404, "NOT_FOUND", "The requested resource does not exist"));
+            DescribeOverrides.TryRemove(name, out string? raw) ? Results.Content(raw, "application/json")
+            : Describe(name) is { } describe ? Json(describe) : Error(404, "NOT_FOUND", "The requested resource does not exist"));
         routes.MapGet(data + "/query", (HttpRequest request) => Query(request.Query["q"].ToString()));
         routes.MapGet(data + "/query/{locator}", (string locator) => QueryMore(locator));
         routes.MapPost(data + "/sobjects/{name}/", async (string name, HttpRequest request) =>
@@ -101,6 +102,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     public long UsageUsed { get; set; } = 120;
 
     public long UsageLimit { get; set; } = 15_000;
+
+    /// <summary>Raw JSON answered once to the describe of an object (a proxy's or a broken org's answer).</summary>
+    public ConcurrentDictionary<string, string> DescribeOverrides { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Sent as <c>nextRecordsUrl</c> instead of the real locator (a hostile or broken org).</summary>
     public string? NextRecordsUrlOverride { get; set; }

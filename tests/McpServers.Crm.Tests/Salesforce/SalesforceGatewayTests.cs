@@ -88,6 +88,21 @@ public sealed class SalesforceGatewayTests
     }
 
     [Fact]
+    public async Task Describe_WithoutAFieldList_IsUnavailableAndNotCached()
+    {
+        await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
+        fake.DescribeOverrides["Account"] = """{"name":"Account","label":"Account"}""";
+        await using ServiceProvider services = SalesforceGatewayFactory.Services(fake);
+        ICrmGateway gateway = services.Gateway();
+
+        BackendException e = await Assert.ThrowsAsync<BackendException>(() => gateway.DescribeObjectAsync(CrmObjectKind.Account, Ct));
+        ObjectDescription again = await gateway.DescribeObjectAsync(CrmObjectKind.Account, Ct);
+
+        Assert.Equal(BackendErrorKind.Unavailable, e.Kind);
+        Assert.Contains(again.Fields, f => f.Name == "Industry");
+    }
+
+    [Fact]
     public async Task SearchAccounts_FilterOnAFieldOffTheAllowlist_IsAnInputErrorAndSendsNoQuery()
     {
         await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
@@ -315,6 +330,22 @@ public sealed class SalesforceGatewayTests
         Assert.Equal(["meeting", "call", "task"], detail.RecentActivities.Select(a => a.Kind));
         Assert.Equal("Discussed the renewal", detail.RecentActivities[1].Body); // the BEL character is stripped
         Assert.Contains(fake.Queries, q => q == $"SELECT Id, Name, Industry, Type, BillingCountry, AnnualRevenue, OwnerId, Owner.Name, NumberOfEmployees, BillingCity FROM Account WHERE Id = '{FakeSalesforce.AcmeId}' LIMIT 1");
+    }
+
+    [Fact]
+    public async Task GetAccount_RelatedObjectsOffTheAllowlist_AreLeftOutWithoutQueries()
+    {
+        await using FakeSalesforce fake = await FakeSalesforce.StartAsync(Ct);
+        await using ServiceProvider services = SalesforceGatewayFactory.Services(fake,
+            new Dictionary<string, string?> { ["Salesforce:Objects"] = "Account" });
+
+        AccountDetail detail = await services.Gateway().GetAccountAsync(FakeSalesforce.AcmeId, new AccountDetailRequest([], 5, 5, 5), Ct);
+
+        Assert.Equal("Acme Corp", detail.Account.Name);
+        Assert.Empty(detail.Contacts);
+        Assert.Empty(detail.OpenOpportunities);
+        Assert.Empty(detail.RecentActivities);
+        Assert.All(fake.Queries, q => Assert.Matches("FROM (Account|Organization)$|FROM Account WHERE", q));
     }
 
     [Fact]

@@ -10,6 +10,8 @@ using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
 using McpServers.Shared.Text;
 using Microsoft.Extensions.Logging;
+using static McpServers.Crm.Backend.Salesforce.SalesforceFieldValues;
+using static McpServers.Crm.Backend.Salesforce.SalesforceRecords;
 
 namespace McpServers.Crm.Backend.Salesforce;
 
@@ -31,13 +33,8 @@ internal sealed class SalesforceGateway(
     ILogger<SalesforceGateway> logger) : ICrmGateway
 {
     private const string System = "Salesforce";
-    private const int MaxNameChars = 255;
-    private const int MaxPicklistValues = 100;
     private const int MaxOffset = 2000;
 
-    // Who-ids (contacts 003, leads 00Q) go in WhoId; everything else (accounts, opportunities…) in WhatId. Key prefixes
-    // of standard objects are the same in every org.
-    private static readonly string[] WhoPrefixes = ["003", "00Q"];
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task<SObjectSchema>> _schemas = new(StringComparer.Ordinal);
@@ -94,7 +91,7 @@ internal sealed class SalesforceGateway(
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (string field in extra)
         {
-            fields[field] = FieldText(record, field);
+            fields[field] = FieldText(record, field, crm.MaxTextChars);
         }
 
         ContactSummary[] contacts = request.Contacts > 0 && options.Objects.Contains(SalesforceObjects.Contact)
@@ -106,7 +103,8 @@ internal sealed class SalesforceGateway(
                 .Where("AccountId", "=", id).Where("IsClosed", "=", false).OrderBy("CloseDate").Limit(request.OpenOpportunities),
                 r => Opportunity(r, currency, root), cancellationToken)]
             : [];
-        IReadOnlyList<ActivityInfo> activities = request.Activities > 0
+        bool activitiesAllowed = options.Objects.Contains(SalesforceObjects.Task) || options.Objects.Contains(SalesforceObjects.Event);
+        IReadOnlyList<ActivityInfo> activities = request.Activities > 0 && activitiesAllowed
             ? (await ActivitiesAsync(id, [], 0, request.Activities, cancellationToken)).Records
             : [];
         return new AccountDetail(account, fields, contacts, opportunities, activities);
@@ -283,7 +281,7 @@ internal sealed class SalesforceGateway(
         DateTimeOffset when = activity.When ?? time.GetUtcNow();
         var body = new JsonObject
         {
-            ["Subject"] = TextHygiene.Truncate(activity.Subject.Trim(), MaxNameChars),
+            ["Subject"] = TextHygiene.Truncate(activity.Subject.Trim(), SalesforceRecords.MaxNameChars),
             ["OwnerId"] = me,
             [IsWho(id) ? "WhoId" : "WhatId"] = id,
         };
@@ -416,7 +414,7 @@ internal sealed class SalesforceGateway(
                 .Select("Id").SelectAllowed("Subject", "Status", "ActivityDate", "TaskSubtype", "Description", "CreatedDate", "OwnerId", "Owner.Name")
                 .Where(on, "=", id).WhereIn("TaskSubtype", subtypes).OrderBy("ActivityDate", descending: true).Limit(window);
             queries.Add(query.ToString());
-            found.AddRange(((await QueryAsync(queries[^1], cancellationToken)).Records ?? []).Select(TaskActivity).OfType<(string, ActivityInfo)>());
+            found.AddRange(((await QueryAsync(queries[^1], cancellationToken)).Records ?? []).Select(r => TaskActivity(r, crm.MaxTextChars)).OfType<(string, ActivityInfo)>());
         }
 
         if (events)
@@ -425,7 +423,7 @@ internal sealed class SalesforceGateway(
                 .Select("Id").SelectAllowed("Subject", "StartDateTime", "Description", "CreatedDate", "OwnerId", "Owner.Name")
                 .Where(on, "=", id).OrderBy("StartDateTime", descending: true).Limit(window);
             queries.Add(query.ToString());
-            found.AddRange(((await QueryAsync(queries[^1], cancellationToken)).Records ?? []).Select(EventActivity).OfType<(string, ActivityInfo)>());
+            found.AddRange(((await QueryAsync(queries[^1], cancellationToken)).Records ?? []).Select(r => EventActivity(r, crm.MaxTextChars)).OfType<(string, ActivityInfo)>());
         }
 
         ActivityInfo[] ordered = [.. found.OrderByDescending(a => a.When, StringComparer.Ordinal).Select(a => a.Info)];
@@ -514,18 +512,7 @@ internal sealed class SalesforceGateway(
             ? id
             : throw new BackendException(BackendErrorKind.Unavailable, "Salesforce did not say who the signed-in user is, so 'me' cannot be used; name the owner by id.");
 
-    private Task<SfUserInfo> UserAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_user is null || _user.IsFaulted || _user.IsCanceled)
-            {
-                _user = LoadUserAsync(cancellationToken);
-            }
-
-            return _user;
-        }
-    }
+    private Task<SfUserInfo> UserAsync(CancellationToken cancellationToken) => Once(ref _user, () => LoadUserAsync(cancellationToken));
 
     private async Task<SfUserInfo> LoadUserAsync(CancellationToken cancellationToken)
     {
@@ -539,16 +526,20 @@ internal sealed class SalesforceGateway(
     private async Task<string?> OrganizationCurrencyAsync(CancellationToken cancellationToken) =>
         (await OrganizationAsync(cancellationToken)).Currency;
 
-    private Task<OrganizationInfo> OrganizationAsync(CancellationToken cancellationToken)
+    private Task<OrganizationInfo> OrganizationAsync(CancellationToken cancellationToken) =>
+        Once(ref _organization, () => LoadOrganizationAsync(cancellationToken));
+
+    /// <summary>A value loaded once and shared; a failed or cancelled load is tried again by the next caller.</summary>
+    private Task<T> Once<T>(ref Task<T>? slot, Func<Task<T>> load)
     {
         lock (_gate)
         {
-            if (_organization is null || _organization.IsFaulted || _organization.IsCanceled)
+            if (slot is null || slot.IsFaulted || slot.IsCanceled)
             {
-                _organization = LoadOrganizationAsync(cancellationToken);
+                slot = load();
             }
 
-            return _organization;
+            return slot;
         }
     }
 
@@ -619,87 +610,6 @@ internal sealed class SalesforceGateway(
 
         return (values, body);
     }
-
-    /// <summary>A model-given value for <paramref name="field"/>, as JSON for Salesforce and as text for the preview.</summary>
-    private static (JsonNode? Node, string Text) WriteValue(SfField field, JsonElement value)
-    {
-        string name = field.Name!;
-        string type = (field.Type ?? "").ToLowerInvariant();
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return field.Nillable ? (null, "(empty)") : throw new ToolInputException($"{name} is required in Salesforce; it cannot be emptied.");
-        }
-
-        switch (type)
-        {
-            case "picklist" or "multipicklist":
-            {
-                string text = Text(value, name);
-                string[] allowed = [.. Picklist(field)];
-                string[] chosen = type == "multipicklist" ? text.Split(';', StringSplitOptions.TrimEntries) : [text];
-                if (chosen.Any(c => !allowed.Contains(c, StringComparer.Ordinal)))
-                {
-                    throw new ToolInputException($"{name} must be one of: {string.Join(", ", allowed.Take(MaxPicklistValues))}" +
-                        (allowed.Length > MaxPicklistValues ? ", …" : "") + ".");
-                }
-
-                return (JsonValue.Create(text), text);
-            }
-
-            case "string" or "textarea" or "email" or "phone" or "url" or "combobox":
-            {
-                string text = Text(value, name);
-                bool multiline = type == "textarea";
-                if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
-                {
-                    throw new ToolInputException($"{name} must not contain {(multiline ? "control characters" : "line breaks or control characters")}.");
-                }
-
-                if (field.Length > 0 && text.Length > field.Length)
-                {
-                    throw new ToolInputException(string.Create(CultureInfo.InvariantCulture, $"{name} takes at most {field.Length} characters; {text.Length} were given."));
-                }
-
-                return (JsonValue.Create(text), text);
-            }
-
-            case "reference" or "id":
-            {
-                string id = SalesforceId.Parse(Text(value, name), name);
-                return (JsonValue.Create(id), id);
-            }
-
-            case "date":
-                return DateOnly.TryParseExact(Text(value, name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date)
-                    ? (JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-                    : throw new ToolInputException($"{name} is a date: give it as YYYY-MM-DD, e.g. 2026-12-31.");
-            case "datetime":
-                return DateTimeOffset.TryParse(Text(value, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset moment)
-                    ? (JsonValue.Create(DateTimeText(moment)), DateTimeText(moment))
-                    : throw new ToolInputException($"{name} is a date and time: give it in ISO 8601, e.g. 2026-12-31T15:00:00Z.");
-            case "boolean":
-                return value.ValueKind is JsonValueKind.True or JsonValueKind.False
-                    ? (JsonValue.Create(value.GetBoolean()), value.GetBoolean() ? "true" : "false")
-                    : throw new ToolInputException($"{name} is true or false.");
-            case "currency" or "double" or "percent" or "int" or "long":
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out decimal number)
-                    || (type is "int" or "long" && number != decimal.Truncate(number)))
-                {
-                    throw new ToolInputException($"{name} is a {(type is "int" or "long" ? "whole number" : "number")}; give it as a JSON number.");
-                }
-
-                return (JsonValue.Create(number), number.ToString(CultureInfo.InvariantCulture));
-            default:
-                throw new ToolInputException($"{name} cannot be written by this server.");
-        }
-    }
-
-    private static IEnumerable<string> Picklist(SfField field) =>
-        (field.PicklistValues ?? []).Where(v => v.Active && v.Value is not null).Select(v => Line(v.Value));
-
-    private static string Text(JsonElement value, string name) => value.ValueKind == JsonValueKind.String
-        ? value.GetString()!
-        : throw new ToolInputException($"{name} takes text; give it as a JSON string.");
 
     private async Task<RecordWritten> CreateAsync(string objectName, JsonObject body, CancellationToken cancellationToken)
     {
@@ -779,8 +689,9 @@ internal sealed class SalesforceGateway(
         SalesforceLog.Error(logger, (int)response.StatusCode, code.Length == 0 ? "-" : code, request.Method.Method, request.RequestUri?.AbsolutePath ?? "");
         if (response.StatusCode == HttpStatusCode.Unauthorized || code == "INVALID_SESSION_ID")
         {
-            return new BackendException(BackendErrorKind.Unauthorized,
-                "Salesforce did not accept the session (expired or revoked); run `mcp-crm login` to sign in again (or give a fresh SALESFORCE_ACCESS_TOKEN).");
+            // Refused even after the credential renewed the session once (the shared credential handler): the sign-in
+            // part says what the user should do for the way the server authenticates.
+            return new BackendException(BackendErrorKind.Unauthorized, instance.SessionRefusedMessage);
         }
 
         switch (code)
@@ -814,112 +725,6 @@ internal sealed class SalesforceGateway(
         })];
         return "Salesforce rejected the values: " + string.Join("; ", messages) + " Change the values and try again.";
     }
-
-    // ---- reading records -----------------------------------------------------------------------------------------
-
-    private static AccountSummary? Account(JsonElement r, string? orgCurrency, Uri root) =>
-        Id(r) is { } id
-            ? new AccountSummary(id, Line(Str(r, "Name")), Optional(Str(r, "Industry")), Optional(Str(r, "Type")), Optional(Str(r, "BillingCountry")),
-                Number(r, "AnnualRevenue") is { } revenue ? new Money(revenue, Currency(Str(r, "CurrencyIsoCode")) ?? orgCurrency) : null,
-                Owner(r), RecordUrl(root, SalesforceObjects.Account, id))
-            : null;
-
-    private static ContactSummary? Contact(JsonElement r, Uri root) =>
-        Id(r) is { } id
-            ? new ContactSummary(id, Line(Str(r, "Name")), Optional(Str(r, "Title")), Optional(Str(r, "Email")), Optional(Str(r, "Phone")),
-                SalesforceId.TryParse(Str(r, "AccountId"), out string? account) ? account : null, Optional(RelatedName(r, "Account")), Owner(r),
-                RecordUrl(root, SalesforceObjects.Contact, id))
-            : null;
-
-    private static OpportunitySummary? Opportunity(JsonElement r, string? orgCurrency, Uri root) =>
-        Id(r) is { } id
-            ? new OpportunitySummary(id, Line(Str(r, "Name")), Optional(Str(r, "StageName")),
-                Bool(r, "IsWon") == true ? "won" : Bool(r, "IsClosed") == true ? "lost" : "open",
-                Number(r, "Amount") is { } amount ? new Money(amount, Currency(Str(r, "CurrencyIsoCode")) ?? orgCurrency) : null,
-                Optional(Str(r, "CloseDate")), SalesforceId.TryParse(Str(r, "AccountId"), out string? account) ? account : null,
-                Optional(RelatedName(r, "Account")), Owner(r), RecordUrl(root, SalesforceObjects.Opportunity, id))
-            : null;
-
-    private (string, ActivityInfo)? TaskActivity(JsonElement r)
-    {
-        if (Id(r) is not { } id)
-        {
-            return null;
-        }
-
-        string kind = Str(r, "TaskSubtype") switch
-        {
-            "Call" => "call",
-            "Email" => "email",
-            _ => "task",
-        };
-        string? when = Optional(Str(r, "ActivityDate") ?? Str(r, "CreatedDate"));
-        return (when ?? "", new ActivityInfo(id, kind, Optional(Str(r, "Subject")), Optional(Str(r, "Status")), when, Owner(r), Body(Str(r, "Description"))));
-    }
-
-    private (string, ActivityInfo)? EventActivity(JsonElement r)
-    {
-        if (Id(r) is not { } id)
-        {
-            return null;
-        }
-
-        string? when = Optional(Str(r, "StartDateTime") ?? Str(r, "CreatedDate"));
-        return (when ?? "", new ActivityInfo(id, "meeting", Optional(Str(r, "Subject")), null, when, Owner(r), Body(Str(r, "Description"))));
-    }
-
-    private static FieldInfo Info(SfField f, bool filterable, bool writable) =>
-        new(f.Name!, Line(f.Label ?? f.Name), Line(f.Type ?? "unknown"), filterable, writable, [.. Picklist(f).Take(MaxPicklistValues)]);
-
-    /// <summary>A field of a record as text: strings cleaned and capped, numbers and booleans invariant, null as null.</summary>
-    private string? FieldText(JsonElement r, string field) =>
-        r.TryGetProperty(field, out JsonElement v)
-            ? v.ValueKind switch
-            {
-                JsonValueKind.String => Body(v.GetString()),
-                JsonValueKind.Number => v.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            }
-            : null;
-
-    private static string? Owner(JsonElement r) => Optional(RelatedName(r, "Owner")) ?? (SalesforceId.TryParse(Str(r, "OwnerId"), out string? id) ? id : null);
-
-    private static string? Id(JsonElement r) => SalesforceId.TryParse(Str(r, "Id"), out string? id) ? id : null;
-
-    private static string? Str(JsonElement r, string name) =>
-        r.ValueKind == JsonValueKind.Object && r.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static decimal? Number(JsonElement r, string name) =>
-        r.ValueKind == JsonValueKind.Object && r.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out decimal d)
-            ? d
-            : null;
-
-    private static bool? Bool(JsonElement r, string name) =>
-        r.ValueKind == JsonValueKind.Object && r.TryGetProperty(name, out JsonElement v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? v.GetBoolean()
-            : null;
-
-    /// <summary>A relationship's name: <c>"Account":{"attributes":{…},"Name":"Acme"}</c>.</summary>
-    private static string? RelatedName(JsonElement r, string relationship) =>
-        r.ValueKind == JsonValueKind.Object && r.TryGetProperty(relationship, out JsonElement related) ? Str(related, "Name") : null;
-
-    /// <summary>An ISO 4217 code from Salesforce, if it is one.</summary>
-    private static string? Currency(string? code) => code is { Length: 3 } && code.All(char.IsAsciiLetterUpper) ? code : null;
-
-    private static bool IsWho(string id) => WhoPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal));
-
-    private static string DateTimeText(DateTimeOffset moment) =>
-        moment.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string RecordUrl(Uri root, string objectName, string id) => new Uri(root, $"lightning/r/{objectName}/{id}/view").ToString();
-
-    private string Body(string? text) => TextHygiene.CleanAndTruncate(text, Math.Max(1, crm.MaxTextChars));
-
-    private static string Line(string? text) => TextHygiene.CleanAndTruncate(text, MaxNameChars).ReplaceLineEndings(" ");
-
-    private static string? Optional(string? text) => text is null ? null : Line(text);
 
     private static string NotVisible(string what) => $"{what} was not found or is not visible to you in Salesforce.";
 
