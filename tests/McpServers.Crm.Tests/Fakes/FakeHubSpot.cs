@@ -68,9 +68,15 @@ public sealed class FakeHubSpot : IAsyncDisposable
         routes.MapPost("/crm/v4/associations/{from}/{to}/batch/read", AssociationBatchAsync);
         routes.MapGet("/account-info/v3/details", () => Json(new JsonObject
         {
-            ["portalId"] = Portal, ["accountType"] = "STANDARD", ["timeZone"] = "Europe/Berlin", ["companyCurrency"] = "EUR",
-            ["additionalCurrencies"] = new JsonArray(), ["utcOffset"] = "+01:00", ["utcOffsetMilliseconds"] = 3600000,
-            ["uiDomain"] = "app-eu1.hubspot.com", ["dataHostingLocation"] = "eu1",
+            ["portalId"] = Portal,
+            ["accountType"] = "STANDARD",
+            ["timeZone"] = "Europe/Berlin",
+            ["companyCurrency"] = "EUR",
+            ["additionalCurrencies"] = new JsonArray(),
+            ["utcOffset"] = "+01:00",
+            ["utcOffsetMilliseconds"] = 3600000,
+            ["uiDomain"] = "app-eu1.hubspot.com",
+            ["dataHostingLocation"] = "eu1",
         }));
         routes.MapGet("/crm/v3/owners/{id}", (string id, string? idProperty) =>
             idProperty == "userId" && id == MyUserId.ToString(CultureInfo.InvariantCulture)
@@ -78,8 +84,15 @@ public sealed class FakeHubSpot : IAsyncDisposable
                 : Error(404, "OBJECT_NOT_FOUND", "Owner not found"));
         routes.MapGet("/oauth/v1/access-tokens/{token}", (string token) => Json(new JsonObject
         {
-            ["token"] = token, ["user"] = MyEmail, ["hub_domain"] = "acme.example", ["scopes"] = new JsonArray("oauth"), ["hub_id"] = Portal,
-            ["app_id"] = 77, ["expires_in"] = 1800, ["user_id"] = MyUserId, ["token_type"] = "access",
+            ["token"] = token,
+            ["user"] = MyEmail,
+            ["hub_domain"] = "acme.example",
+            ["scopes"] = new JsonArray("oauth"),
+            ["hub_id"] = Portal,
+            ["app_id"] = 77,
+            ["expires_in"] = 1800,
+            ["user_id"] = MyUserId,
+            ["token_type"] = "access",
         }));
     }
 
@@ -153,8 +166,12 @@ public sealed class FakeHubSpot : IAsyncDisposable
         string message = policy == "DAILY" ? "You have reached your daily limit." : policy == "SECONDLY" ? "You have reached your secondly limit." : "You have reached your ten_secondly_rolling limit.";
         var body = new JsonObject
         {
-            ["status"] = "error", ["message"] = message, ["errorType"] = "RATE_LIMIT", ["correlationId"] = "c033cdaa-2c40-4a64-ae48-b4cec88dad24",
-            ["policyName"] = policy, ["requestId"] = "3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd",
+            ["status"] = "error",
+            ["message"] = message,
+            ["errorType"] = "RATE_LIMIT",
+            ["correlationId"] = "c033cdaa-2c40-4a64-ae48-b4cec88dad24",
+            ["policyName"] = policy,
+            ["requestId"] = "3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd",
         };
         Enqueue(() => new WithHeaders(Results.Content(body.ToJsonString(), "application/json", statusCode: 429),
             retryAfterSeconds is { } s ? [("Retry-After", s.ToString(CultureInfo.InvariantCulture))] : []));
@@ -185,8 +202,12 @@ public sealed class FakeHubSpot : IAsyncDisposable
         {
             FakeRecord deal = Add("deals", (1000 + i).ToString(CultureInfo.InvariantCulture), new()
             {
-                ["dealname"] = "Bulk " + i, ["dealstage"] = "closedwon", ["amount"] = amount.ToString(CultureInfo.InvariantCulture), ["closedate"] = "2026-11-15T00:00:00Z",
-                ["pipeline"] = "default", ["hubspot_owner_id"] = "7002",
+                ["dealname"] = "Bulk " + i,
+                ["dealstage"] = "closedwon",
+                ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
+                ["closedate"] = "2026-11-15T00:00:00Z",
+                ["pipeline"] = "default",
+                ["hubspot_owner_id"] = "7002",
             });
             Associate(deal, "companies", "104");
         }
@@ -271,7 +292,10 @@ public sealed class FakeHubSpot : IAsyncDisposable
     {
         ["results"] = new JsonArray(new JsonObject
         {
-            ["id"] = "default", ["label"] = "Sales Pipeline", ["displayOrder"] = 0, ["archived"] = false,
+            ["id"] = "default",
+            ["label"] = "Sales Pipeline",
+            ["displayOrder"] = 0,
+            ["archived"] = false,
             ["stages"] = new JsonArray([.. Stages.Select(s => (JsonNode)new JsonObject
             {
                 ["id"] = s.Id, ["label"] = s.Label, ["displayOrder"] = 0, ["archived"] = false,
@@ -306,8 +330,15 @@ public sealed class FakeHubSpot : IAsyncDisposable
         void P(string name, string label, string kind, bool readOnly = false, bool hidden = false, bool calculated = false, params (string Value, string Label)[] options) =>
             list.Add(new JsonObject
             {
-                ["name"] = name, ["label"] = label, ["type"] = kind, ["fieldType"] = kind == "enumeration" ? "select" : "text", ["groupName"] = "info",
-                ["description"] = "", ["hidden"] = hidden, ["calculated"] = calculated, ["hubspotDefined"] = true,
+                ["name"] = name,
+                ["label"] = label,
+                ["type"] = kind,
+                ["fieldType"] = kind == "enumeration" ? "select" : "text",
+                ["groupName"] = "info",
+                ["description"] = "",
+                ["hidden"] = hidden,
+                ["calculated"] = calculated,
+                ["hubspotDefined"] = true,
                 ["modificationMetadata"] = new JsonObject { ["archivable"] = false, ["readOnlyDefinition"] = true, ["readOnlyValue"] = readOnly, ["readOnlyOptions"] = false },
                 ["options"] = new JsonArray([.. options.Select((o, i) => (JsonNode)new JsonObject { ["label"] = o.Label, ["value"] = o.Value, ["description"] = "", ["displayOrder"] = i, ["hidden"] = false })]),
             });
@@ -630,7 +661,10 @@ public sealed class FakeHubSpot : IAsyncDisposable
 
         return new JsonObject
         {
-            ["id"] = record.Id, ["properties"] = values, ["createdAt"] = "2026-01-01T00:00:00.000Z", ["updatedAt"] = "2026-11-30T00:00:00.000Z",
+            ["id"] = record.Id,
+            ["properties"] = values,
+            ["createdAt"] = "2026-01-01T00:00:00.000Z",
+            ["updatedAt"] = "2026-11-30T00:00:00.000Z",
             ["archived"] = false,
         };
     }
@@ -644,7 +678,10 @@ public sealed class FakeHubSpot : IAsyncDisposable
     {
         var body = new JsonObject
         {
-            ["status"] = "error", ["message"] = message, ["correlationId"] = "a43683b0-5717-4ceb-80b4-104d02915d8c", ["category"] = category,
+            ["status"] = "error",
+            ["message"] = message,
+            ["correlationId"] = "a43683b0-5717-4ceb-80b4-104d02915d8c",
+            ["category"] = category,
         };
         if (missingScopes is not null)
         {

@@ -320,4 +320,19 @@ public sealed class HubSpotSearchTests : IAsyncLifetime
         Assert.Equal(3, _fake.Searches("tasks").Single()["filterGroups"]!.AsArray().Count);
         await Assert.ThrowsAsync<ToolInputException>(() => hs.Gateway.ListActivitiesAsync("invoice:3", new ActivityFilter([]), Page(), Ct));
     }
+
+    [Fact]
+    public async Task ListActivities_OfEveryKind_LeavesOutATypeTheAppHasNoScopeFor_ButAnAskedForTypeFails()
+    {
+        using var hs = new HubSpotServices(_fake);
+        await hs.Gateway.ListActivitiesAsync("company:101", new ActivityFilter([ActivityKind.Note]), Page(), Ct);
+
+        _fake.ErrorNext(403, "MISSING_SCOPES", "missing scopes", ["crm.objects.tasks.read"]);
+        RecordPage<ActivityInfo> all = await hs.Gateway.ListActivitiesAsync("company:101", new ActivityFilter([]), Page(), Ct);
+        _fake.ErrorNext(403, "MISSING_SCOPES", "missing scopes", ["crm.objects.tasks.read"]);
+        var e = await Assert.ThrowsAsync<BackendException>(() => hs.Gateway.ListActivitiesAsync("company:101", new ActivityFilter([ActivityKind.Task]), Page(), Ct));
+
+        Assert.Equal(["402", "401"], all.Records.Select(a => a.Id));
+        Assert.Equal(BackendErrorKind.Forbidden, e.Kind);
+    }
 }

@@ -176,6 +176,18 @@ internal sealed partial class HubSpotGateway
                 ? $"`{parameter}` cannot use the {type} property '{property}': it is not on this server's allowlist ({Setting(type)}) or does not exist in HubSpot. Allowed: {string.Join(", ", allowed.Keys.Take(MaxListedValues))}."
                 : $"`{parameter}`: property names are lower-case letters, digits and underscores. Allowed: {string.Join(", ", allowed.Keys.Take(MaxListedValues))}.");
 
+    /// <summary>Every word of <paramref name="value"/> inside a word of the property (see <see cref="HubSpotSearch.Words"/>).</summary>
+    private static void AddContains(HubSpotSearch search, IReadOnlyDictionary<string, HubSpotProperty> allowed, string name, string? value, string parameter, string type)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        string property = Filterable(allowed, name, parameter, type).Name;
+        search.All.AddRange(HubSpotSearch.Words(value, parameter, 3).Select(w => HubSpotSearch.Contains(property, w)));
+    }
+
     /// <summary>Values of an enumeration property, matched against its options (value or label, any case) and sent as HubSpot spells them.</summary>
     private static void AddEnumeration(HubSpotSearch search, IReadOnlyDictionary<string, HubSpotProperty> allowed, string name, IReadOnlyList<string> values, string parameter)
     {

@@ -43,11 +43,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
         RefuseWhenNearLimit();
         IReadOnlyDictionary<string, HubSpotProperty> allowed = await AllowedAsync(HubSpotObjects.Companies, cancellationToken);
         var search = new HubSpotSearch();
-        if (filter.NameContains is { } name)
-        {
-            string property = Filterable(allowed, "name", "name_contains", HubSpotObjects.Companies).Name;
-            search.All.AddRange(HubSpotSearch.Words(name, "name_contains", 3).Select(w => HubSpotSearch.Contains(property, w)));
-        }
+        AddContains(search, allowed, "name", filter.NameContains, "name_contains", HubSpotObjects.Companies);
 
         AddEnumeration(search, allowed, "industry", filter.Industries, "industries");
         AddEnumeration(search, allowed, "type", filter.Types, "types");
@@ -58,9 +54,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
 
         AddRange(search, allowed, "annualrevenue", filter.AnnualRevenue, "annual_revenue", HubSpotObjects.Companies);
         await AddOwnerAsync(search, allowed, filter.Owner, HubSpotObjects.Companies, cancellationToken);
-        SearchResult result = await SearchAsync(HubSpotObjects.Companies, search, new HsSort("name", "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
-        Links links = await LinksAsync(cancellationToken);
-        return result.Page([.. result.Records.Select(r => Account(r, links))]);
+        return await SearchPageAsync(HubSpotObjects.Companies, search, "name", allowed, page, Account, cancellationToken);
     }
 
     public async Task<RecordPage<ContactSummary>> SearchContactsAsync(ContactFilter filter, PageRequest page, CancellationToken cancellationToken)
@@ -83,11 +77,7 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
             search.All.Add(HubSpotSearch.Eq(Filterable(allowed, "email", "email", HubSpotObjects.Contacts).Name, HubSpotSearch.Text(email, "email")));
         }
 
-        if (filter.TitleContains is { } title)
-        {
-            string property = Filterable(allowed, "jobtitle", "title_contains", HubSpotObjects.Contacts).Name;
-            search.All.AddRange(HubSpotSearch.Words(title, "title_contains", 3).Select(w => HubSpotSearch.Contains(property, w)));
-        }
+        AddContains(search, allowed, "jobtitle", filter.TitleContains, "title_contains", HubSpotObjects.Contacts);
 
         if (filter.AccountId is { } account)
         {
@@ -95,9 +85,16 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
         }
 
         await AddOwnerAsync(search, allowed, filter.Owner, HubSpotObjects.Contacts, cancellationToken);
-        SearchResult result = await SearchAsync(HubSpotObjects.Contacts, search, new HsSort("lastname", "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
+        return await SearchPageAsync(HubSpotObjects.Contacts, search, "lastname", allowed, page, Contact, cancellationToken);
+    }
+
+    /// <summary>One page of <paramref name="type"/> sorted by <paramref name="sortBy"/>, every allowed property read, as summaries.</summary>
+    private async Task<RecordPage<T>> SearchPageAsync<T>(string type, HubSpotSearch search, string sortBy, IReadOnlyDictionary<string, HubSpotProperty> allowed,
+        PageRequest page, Func<HsObject, Links, T> summary, CancellationToken cancellationToken)
+    {
+        SearchResult result = await SearchAsync(type, search, new HsSort(sortBy, "ASCENDING"), [.. allowed.Keys], page, cancellationToken);
         Links links = await LinksAsync(cancellationToken);
-        return result.Page([.. result.Records.Select(r => Contact(r, links))]);
+        return result.Page([.. result.Records.Select(r => summary(r, links))]);
     }
 
     public async Task<RecordPage<OpportunitySummary>> SearchOpportunitiesAsync(OpportunityFilter filter, PageRequest page, CancellationToken cancellationToken)
@@ -284,8 +281,19 @@ internal sealed partial class HubSpotGateway(HttpClient http, HubSpotOptions opt
             // A bare HubSpot id does not say its object: the record may be a company, a contact or a deal.
             search.AnyOf.Add([.. (type is null ? [HubSpotObjects.Companies, HubSpotObjects.Contacts, HubSpotObjects.Deals] : new[] { type })
                 .Select(t => HubSpotSearch.Eq("associations." + HubSpotObjects.Singular(t), id))]);
-            SearchResult result = await SearchCoreAsync(engagement, search, new HsSort("hs_timestamp", "DESCENDING"), ActivityAllowlist(engagement),
-                size, offset == 0 ? null : offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            SearchResult result;
+            try
+            {
+                result = await SearchCoreAsync(engagement, search, new HsSort("hs_timestamp", "DESCENDING"), ActivityAllowlist(engagement),
+                    size, offset == 0 ? null : offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            }
+            catch (BackendException e) when (e.Kind == BackendErrorKind.Forbidden && kinds.Count == 0)
+            {
+                // Asked for every kind: an engagement type the app has no scope for (e-mails need their own) is left out.
+                exhausted.Add(engagement);
+                continue;
+            }
+
             queries.Add(result.Query);
             found.AddRange(result.Records.Select(r => (engagement, kind, r)));
             if (result.Next is null)
