@@ -9,10 +9,13 @@ using Npgsql;
 
 // mcp-database benchmarks against a throwaway PostgreSQL cluster (the test kit's fixture) holding the demo data.
 //   dotnet run --project tests/McpServers.Benchmarks -c Release -- [--native path/to/mcp-database] [--calls 500]
+// mcp-crm (Salesforce provider) against a loopback org, next to the raw HTTP round trip (CrmBenchmark.cs):
+//   dotnet run --project tests/McpServers.Benchmarks -c Release -- crm [--native path/to/mcp-crm] [--calls 500]
 // Prints a Markdown table. Numbers are wall-clock on this machine; compare runs, not machines.
+bool crm = args is ["crm", ..];
 string? native = null;
 int calls = 500;
-for (int i = 0; i < args.Length; i++)
+for (int i = crm ? 1 : 0; i < args.Length; i++)
 {
     switch (args[i])
     {
@@ -20,6 +23,11 @@ for (int i = 0; i < args.Length; i++)
         case "--calls": calls = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
+}
+
+if (crm)
+{
+    return await McpServers.Benchmarks.CrmBenchmark.RunAsync(native, calls);
 }
 
 await using var postgres = new PostgresServer();
@@ -65,7 +73,7 @@ foreach ((string label, string exe) in new[] { ("JIT", jit), ("NativeAOT", nativ
         }
     }
 
-    rows.Add(($"{label}: spawn → initialize result, median of 20", Ms(Median(startup))));
+    rows.Add(($"{label}: spawn → initialize result, median of 20", Ms(Percentile(startup, 50))));
     rows.Add(($"{label}: idle RSS after initialize", $"{idleKb / 1024.0:0.0} MB"));
 
     await using var session = StdioMcpProcess.Start(exe, ["--audit-log", audit], env);
@@ -101,7 +109,7 @@ foreach ((string label, string exe) in new[] { ("JIT", jit), ("NativeAOT", nativ
         }
     }
 
-    rows.Add(($"{label}: tools/list, median of 50", Ms(Median(list))));
+    rows.Add(($"{label}: tools/list, median of 50", Ms(Percentile(list, 50))));
     rows.Add(($"{label}: db_query by id over stdio, p50 / p95 of {calls}", $"{Ms(Percentile(query, 50))} / {Ms(Percentile(query, 95))}"));
     rows.Add(($"{label}: peak RSS after the calls", $"{session.ResidentKb("VmHWM") / 1024.0:0.0} MB"));
 }
@@ -165,21 +173,9 @@ await using (NpgsqlDataSource source = NpgsqlDataSource.Create(reader))
     rows.Add(($"Npgsql direct, same SELECT in the safety envelope, p50 / p95 of {calls}", $"{Ms(Percentile(envelope, 50))} / {Ms(Percentile(envelope, 95))}"));
 }
 
-Console.WriteLine($"| measurement ({Environment.ProcessorCount} cores, PostgreSQL on loopback) | value |");
-Console.WriteLine("|---|---|");
-foreach ((string metric, string value) in rows)
-{
-    Console.WriteLine($"| {metric} | {value} |");
-}
-
+McpServers.Benchmarks.Stats.PrintTable("PostgreSQL on loopback", rows);
 return 0;
 
-static double Median(List<double> values) => Percentile(values, 50);
+static double Percentile(List<double> values, int p) => McpServers.Benchmarks.Stats.Percentile(values, p);
 
-static double Percentile(List<double> values, int p)
-{
-    double[] sorted = [.. values.Order()];
-    return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
-}
-
-static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+static string Ms(double ms) => McpServers.Benchmarks.Stats.Ms(ms);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
 
 namespace McpServers.Database.Backend;
 

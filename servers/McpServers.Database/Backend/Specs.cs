@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
 
 namespace McpServers.Database.Backend;
 

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using McpServers.Database.Backend;
 using McpServers.Shared.Pipeline;
+using McpServers.Shared.Text;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

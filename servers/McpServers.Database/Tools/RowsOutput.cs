@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using McpServers.Database.Backend;
 using McpServers.Shared.Pipeline;
+using McpServers.Shared.Text;
 using ModelContextProtocol.Protocol;
 
 namespace McpServers.Database.Tools;
@@ -28,7 +29,7 @@ public sealed record RowsOutput(
     internal static CallToolResult Result(QueryResult result, ServerJson json)
     {
         string notice = result.Truncation.Notice();
-        string? period = result.Period is { } p ? Describe(p) : null;
+        string? period = result.Period is { } p ? PeriodText.Describe(p) : null;
         var output = new RowsOutput(result.Columns, result.Rows, result.RowCount, result.Truncation.Truncated,
             result.Truncation.Total, result.Truncation.NextCursor, notice.Length == 0 ? null : notice, period);
 
@@ -56,10 +57,6 @@ public sealed record RowsOutput(
 
         return ToolResult.Create(output, text.ToString(), json);
     }
-
-    /// <summary>What the result says it used, so a relative word (this_quarter) is never left for the model to guess.</summary>
-    private static string Describe(ResolvedPeriod period) => string.Create(CultureInfo.InvariantCulture,
-        $"{period.Name}: {period.Start:yyyy-MM-dd} to {period.End.AddDays(-1):yyyy-MM-dd} inclusive, time zone {period.TimeZone.Id}");
 
     private static string Cell(JsonElement value) => value.ValueKind switch
     {

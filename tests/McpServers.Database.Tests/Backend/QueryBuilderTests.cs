@@ -1,5 +1,6 @@
 using McpServers.Database.Backend;
 using McpServers.Shared.Errors;
+using McpServers.Shared.Text;
 
 namespace McpServers.Database.Tests.Backend;
 

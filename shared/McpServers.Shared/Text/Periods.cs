@@ -1,7 +1,7 @@
 using System.Globalization;
 using McpServers.Shared.Errors;
 
-namespace McpServers.Database.Backend;
+namespace McpServers.Shared.Text;
 
 /// <summary>A period as local dates of <see cref="TimeZone"/>: from <see cref="Start"/> up to, not including, <see cref="End"/>.</summary>
 public sealed record ResolvedPeriod(string Name, DateOnly Start, DateOnly End, TimeZoneInfo TimeZone);
@@ -15,6 +15,25 @@ public static class PeriodText
 {
     /// <summary>The advertised pattern; <see cref="Resolve"/> accepts exactly these.</summary>
     public const string Pattern = "^(this_month|last_month|this_quarter|last_quarter|this_year|last_year|[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?)$";
+
+    /// <summary>Today's date in <paramref name="zone"/>, by <paramref name="time"/> (the server's clock; tests pass a fixed one).</summary>
+    public static DateOnly Today(TimeProvider time, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+    }
+
+    /// <summary>The configured IANA time zone, or the operating system's when <paramref name="id"/> is blank.</summary>
+    public static TimeZoneInfo Zone(string? id) =>
+        string.IsNullOrWhiteSpace(id) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(id);
+
+    /// <summary>What a result says it used, so a relative word (this_quarter) is never left for the model to guess.</summary>
+    public static string Describe(ResolvedPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{period.Name}: {period.Start:yyyy-MM-dd} to {period.End.AddDays(-1):yyyy-MM-dd} inclusive, time zone {period.TimeZone.Id}");
+    }
 
     public static ResolvedPeriod Resolve(string text, DateOnly today, int fiscalStartMonth, TimeZoneInfo zone)
     {
@@ -59,7 +78,7 @@ public static class PeriodText
         }
 
         throw new ToolInputException(
-            $"`period` `{Describe.Input(text)}` is not a period. Use this_month, last_month, this_quarter, last_quarter, this_year, last_year, a quarter like 2026-Q4, a month like 2026-11, or a year like 2026.");
+            $"`period` `{TextHygiene.CleanAndTruncate(text, 64)}` is not a period. Use this_month, last_month, this_quarter, last_quarter, this_year, last_year, a quarter like 2026-Q4, a month like 2026-11, or a year like 2026.");
     }
 
     private static DateOnly FiscalYearStart(DateOnly day, int fiscalStartMonth) =>

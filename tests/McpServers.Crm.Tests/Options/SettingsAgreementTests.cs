@@ -1,0 +1,27 @@
+using McpServers.Crm.Backend.HubSpot;
+using McpServers.Crm.Backend.Salesforce;
+using McpServers.Testing.Options;
+
+namespace McpServers.Crm.Tests.Options;
+
+public sealed class SettingsAgreementTests
+{
+    // Skipped until the Salesforce sign-in (branch crm-sfauth) binds Salesforce:InstanceUrl and Salesforce:AccessToken in an
+    // options type: SalesforceAuth reads them from the raw configuration today, which is the only disagreement left.
+    [Fact(Skip = "Salesforce:InstanceUrl and Salesforce:AccessToken are not bound by an options type yet (crm-sfauth); remove this Skip after merging it.")]
+    public void Help_ServerJson_Readme_AndOptions_DescribeTheSameSettings()
+    {
+        // Both providers registered, so every provider setting --help lists is bound by some options type.
+        IReadOnlyList<string> problems = new SettingsAgreement(CrmServer.Identity, (services, configuration) =>
+            {
+                services.AddSalesforce(configuration);
+                services.AddHubSpot(configuration);
+                services.AddCrmServer(configuration);
+            })
+            .Undocumented("Salesforce:Http:", "the shared HTTP client's settings, listed once in the suite README; --help names Salesforce:Http:Proxy")
+            .Undocumented("HubSpot:Http:", "the shared HTTP client's settings, listed once in the suite README; --help names HubSpot:Http:Proxy")
+            .Problems("servers/McpServers.Crm/.mcp/server.json", "servers/McpServers.Crm/README.md");
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+}
