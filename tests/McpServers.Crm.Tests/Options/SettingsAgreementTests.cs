@@ -6,9 +6,7 @@ namespace McpServers.Crm.Tests.Options;
 
 public sealed class SettingsAgreementTests
 {
-    // Skipped until the Salesforce sign-in (branch crm-sfauth) binds Salesforce:InstanceUrl and Salesforce:AccessToken in an
-    // options type: SalesforceAuth reads them from the raw configuration today, which is the only disagreement left.
-    [Fact(Skip = "Salesforce:InstanceUrl and Salesforce:AccessToken are not bound by an options type yet (crm-sfauth); remove this Skip after merging it.")]
+    [Fact]
     public void Help_ServerJson_Readme_AndOptions_DescribeTheSameSettings()
     {
         // Both providers registered, so every provider setting --help lists is bound by some options type.
