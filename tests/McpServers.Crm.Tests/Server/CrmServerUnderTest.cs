@@ -38,9 +38,17 @@ public sealed class CrmServerUnderTest : IConformanceServer
 
     public string CommandName => "mcp-crm";
 
-    /// <summary>The token goes by environment in real use; the stdio tests pass everything but it on the command line.</summary>
+    /// <summary>
+    /// A secret is refused on the command line, and the stdio tests pass settings only there: over stdio the server is
+    /// configured for user sign-in instead (a client id is no secret), with a token file nobody has written, so it
+    /// starts and every backend call asks for <c>mcp-crm login</c>.
+    /// </summary>
     public IReadOnlyList<string> StdioArguments =>
-        [.. Settings.Where(s => s.Key != "Salesforce:AccessToken").SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" })];
+    [
+        .. Settings.Where(s => s.Key != "Salesforce:AccessToken").SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" }),
+        "--set", "Salesforce:OAuth:ClientId=mcp-crm-conformance",
+        "--set", $"Salesforce:OAuth:TokenFile={Path.Combine(Path.GetTempPath(), $"mcp-crm-conformance-{Guid.NewGuid():N}", "token")}",
+    ];
 
     public string ManifestSnapshotPath => "tests/McpServers.Crm.Tests/crm.tools.json";
 }
