@@ -22,7 +22,7 @@ public sealed partial class LocalPaths
 {
     public const string Prefix = "local:";
 
-    private const string NotVisible = "Not found, or not a readable file inside the allowed folders.";
+    private const string NotVisible = "Not found, or not a readable file inside the allowed folders. Check the id with docs_list or docs_search.";
 
     private readonly Regex[] _nameGlobs;
     private readonly Regex[] _pathGlobs;
