@@ -49,6 +49,19 @@ public sealed class DocumentsServerProcessTests
     }
 
     [Fact]
+    public async Task Stdio_ServeWithoutASource_RefusesToStartSuggestingTheDemo()
+    {
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-documents"), [], Environment());
+
+        int exit = await process.CloseAndWaitAsync();
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("No document source is configured", process.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--demo", process.Stderr, StringComparison.Ordinal);
+        Assert.Empty(process.StdoutLines);
+    }
+
+    [Fact]
     public async Task Stdio_DemoCheck_ReportsTheLocalSource()
     {
         await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-documents"), ["--demo", "--check"], Environment());
