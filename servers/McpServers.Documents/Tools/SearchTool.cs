@@ -57,7 +57,7 @@ public sealed class SearchTool(DocumentSources sources, DocumentsOptions options
 
         string scope = DocsInput.Scope("docs_search", query.Words, source, container, string.Join(',', typeList), modified_from, modified_before);
         long total = 0;
-        bool totalKnown = true;
+        int counted = 0;
         Page<Hit> page = await SourcePages.FetchAsync(searched, DocsInput.PageSize(max_results, options), scope, cursor,
             async (s, request, ct) =>
             {
@@ -65,16 +65,15 @@ public sealed class SearchTool(DocumentSources sources, DocumentsOptions options
                 if (found.Total is { } t && request.Cursor is null)
                 {
                     Interlocked.Add(ref total, t);
-                }
-                else
-                {
-                    totalKnown = false;
+                    Interlocked.Increment(ref counted);
                 }
 
                 return new SourcePage<Hit>([.. found.Hits.Select(h => new Hit(s.Name, h.Id, h.Title, h.Location, h.Snippet, h.Modified, h.Version, h.Url))],
                     found.NextCursor, found.Notice);
             }, logger, cancellationToken);
-        var output = new Output(page.Items, page.Notices, totalKnown && cursor is null ? total : null, page.NextCursor, page.NextCursor is not null);
+        // A total only when every source searched said its own (a failed or silent one makes it unknown).
+        long? known = cursor is null && counted == searched.Count ? total : null;
+        var output = new Output(page.Items, page.Notices, known, page.NextCursor, page.NextCursor is not null);
         return ToolResult.Create(output, Render(output, zone), json);
     }
 

@@ -78,6 +78,7 @@ public sealed class ReadToolTests
         Assert.NotEqual(true, result.IsError);
         JsonElement s = result.StructuredContent!.Value;
         Assert.Equal(["local:a.md", "local:b.md"], Ids(s));
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("total").ValueKind);
         string[] notices = [.. s.GetProperty("notices").EnumerateArray().Select(n => n.GetString()!)];
         Assert.Contains("confluence: not searched (Confluence did not answer).", notices);
         Assert.Contains("local: the local index is still building: 2 of 10 files indexed", notices);
