@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using McpServers.Shared.Errors;
@@ -313,7 +312,8 @@ internal sealed class ConfluenceClient(HttpClient http, ConfluenceOptions option
     {
         IReadOnlyList<T> results = list.Results ?? [];
         int next = start + results.Count;
-        bool more = results.Count > 0 && (list.TotalSize is { } total ? next < total : list.Links?.Next is not null || results.Count >= limit);
+        // v1 lists say "more" with _links.next (Data Center's search has no totalSize); a full page is the fallback.
+        bool more = results.Count > 0 && (list.TotalSize is { } total ? next < total : list.Links is { } links ? links.Next is not null : results.Count >= limit);
         return new ConfluenceBatch<ConfluencePage>([.. results.Select(map).OfType<ConfluencePage>()],
             more ? next.ToString(CultureInfo.InvariantCulture) : null, list.TotalSize);
     }

@@ -7,19 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace McpServers.Documents.Backend.Confluence;
 
-/// <summary>Which Confluence REST dialect the source speaks.</summary>
-public enum ConfluenceFlavor
-{
-    /// <summary>Cloud when the host is on atlassian.net (or api.atlassian.com); otherwise asks REST v2 once.</summary>
-    Auto,
-
-    /// <summary>Confluence Cloud: REST v2 pages/spaces/versions, search through REST v1 CQL with cursor paging.</summary>
-    Cloud,
-
-    /// <summary>Confluence Data Center / Server: REST v1 content API, <c>start</c>/<c>limit</c> paging.</summary>
-    DataCenter,
-}
-
 /// <summary>
 /// The Confluence source's settings, under <c>Confluence:</c> (environment <c>CONFLUENCE_URL</c>, <c>CONFLUENCE_SPACES</c>,
 /// <c>CONFLUENCE_EMAIL</c>, <c>CONFLUENCE_API_TOKEN</c>, <c>CONFLUENCE_PAT</c>). Registered only when <see cref="BaseUrl"/>
@@ -162,4 +149,17 @@ public sealed class ConfluenceOptionsValidator : IValidateOptions<ConfluenceOpti
     }
 
     private static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "https" or "http";
+}
+
+/// <summary>Which Confluence REST dialect the source speaks.</summary>
+public enum ConfluenceFlavor
+{
+    /// <summary>Cloud when the host is on atlassian.net (or api.atlassian.com); otherwise asks REST v2 once.</summary>
+    Auto,
+
+    /// <summary>Confluence Cloud: REST v2 pages/spaces/versions, search through REST v1 CQL with cursor paging.</summary>
+    Cloud,
+
+    /// <summary>Confluence Data Center / Server: REST v1 content API, <c>start</c>/<c>limit</c> paging.</summary>
+    DataCenter,
 }

@@ -15,7 +15,7 @@ internal sealed record ConfluenceContainer(string? SpaceKey, string? PageId);
 /// found or not visible to you", exactly as a page the user may not see. Page text is rendered to Markdown, cleaned
 /// and capped by the administrator's Documents: limits.
 /// </summary>
-public sealed class ConfluenceSource : IDocumentSource
+internal sealed class ConfluenceSource(ConfluenceClient client, ConfluenceOptions options, DocumentsOptions limits) : IDocumentSource
 {
     public const string SourceName = "confluence";
     private const string Prefix = SourceName + ":";
@@ -23,20 +23,9 @@ public sealed class ConfluenceSource : IDocumentSource
     private const int MaxPageSize = 100;
     private const int MaxSnippetChars = 300;
 
-    private readonly ConfluenceClient _client;
-    private readonly ConfluenceOptions _options;
-    private readonly DocumentsOptions _limits;
-
-    internal ConfluenceSource(ConfluenceClient client, ConfluenceOptions options, DocumentsOptions limits)
-    {
-        _client = client;
-        _options = options;
-        _limits = limits;
-    }
-
     public string Name => SourceName;
 
-    public string Title => _options.Flavor switch
+    public string Title => options.Flavor switch
     {
         ConfluenceFlavor.Cloud => "Confluence Cloud",
         ConfluenceFlavor.DataCenter => "Confluence Data Center",
@@ -66,12 +55,12 @@ public sealed class ConfluenceSource : IDocumentSource
             };
         }
 
-        string cql = Cql.Build(query, _options.Spaces, scope);
+        string cql = Cql.Build(query, options.Spaces, scope);
         string cursorScope = "confluence:search:" + cql;
         string? position = page.Cursor is null ? null : OpaqueCursor.Decode(cursorScope, page.Cursor);
-        ConfluenceBatch<ConfluencePage> found = await _client.SearchAsync(cql, limit, position, cancellationToken);
-        bool cloud = await _client.IsCloudAsync(cancellationToken);
-        IReadOnlyList<ConfluenceSpace> spaces = await _client.SpacesAsync(cancellationToken);
+        ConfluenceBatch<ConfluencePage> found = await client.SearchAsync(cql, limit, position, cancellationToken);
+        bool cloud = await client.IsCloudAsync(cancellationToken);
+        IReadOnlyList<ConfluenceSpace> spaces = await client.SpacesAsync(cancellationToken);
         // The CQL already holds the allowlist; a hit outside it (or with an id that is not one) is dropped all the same.
         DocumentHit[] hits = [.. found.Items.Where(p => p.SpaceKey is not null && IsPageId(p.Id)).Take(limit).Select(p => new DocumentHit(
             Prefix + p.Id, p.Title, Location(p.SpaceKey!, spaces), Snippet(p.Excerpt), p.Modified, VersionText(p.Version), Url(p, cloud)))];
@@ -94,16 +83,16 @@ public sealed class ConfluenceSource : IDocumentSource
         }
 
         markdown = TextHygiene.Clean(markdown);
-        bool truncated = markdown.Length > _limits.MaxDocumentChars;
+        bool truncated = markdown.Length > limits.MaxDocumentChars;
         if (truncated)
         {
-            markdown = TextHygiene.Truncate(markdown, _limits.MaxDocumentChars);
+            markdown = TextHygiene.Truncate(markdown, limits.MaxDocumentChars);
         }
 
-        bool cloud = await _client.IsCloudAsync(cancellationToken);
-        return new DocumentText(Prefix + page.Id, page.Title, Location(page.SpaceKey!, await _client.SpacesAsync(cancellationToken)),
+        bool cloud = await client.IsCloudAsync(cancellationToken);
+        return new DocumentText(Prefix + page.Id, page.Title, Location(page.SpaceKey!, await client.SpacesAsync(cancellationToken)),
             VersionText(page.Version) ?? VersionText(number), page.Modified, Url(page, cloud), page.BodyIsAdf ? "confluence-adf" : "confluence-storage",
-            markdown, truncated, truncated ? $"the page is longer than {_limits.MaxDocumentChars} characters (Documents:MaxDocumentChars)" : null);
+            markdown, truncated, truncated ? $"the page is longer than {limits.MaxDocumentChars} characters (Documents:MaxDocumentChars)" : null);
     }
 
     public async Task<ListingPage> ListAsync(string? containerId, PageRequest page, CancellationToken cancellationToken)
@@ -112,7 +101,7 @@ public sealed class ConfluenceSource : IDocumentSource
         int limit = Math.Clamp(page.Size, 1, MaxPageSize);
         if (containerId is null)
         {
-            IReadOnlyList<ConfluenceSpace> spaces = await _client.SpacesAsync(cancellationToken);
+            IReadOnlyList<ConfluenceSpace> spaces = await client.SpacesAsync(cancellationToken);
             return new ListingPage(Name, null, [.. spaces.Select(s => new ListingEntry(SpacePrefix + s.Key, s.Name, "space", null, null))], null, spaces.Count);
         }
 
@@ -121,7 +110,7 @@ public sealed class ConfluenceSource : IDocumentSource
         string? parent = container.PageId is { } id ? (await VisiblePageAsync(id, null, false, cancellationToken)).Id : null;
         string cursorScope = "confluence:list:" + containerId;
         string? position = page.Cursor is null ? null : OpaqueCursor.Decode(cursorScope, page.Cursor);
-        ConfluenceBatch<ConfluencePage> children = await _client.ChildrenAsync(space, parent, limit, position, cancellationToken);
+        ConfluenceBatch<ConfluencePage> children = await client.ChildrenAsync(space, parent, limit, position, cancellationToken);
         ListingEntry[] entries = [.. children.Items.Where(p => p.SpaceKey is not null && IsPageId(p.Id)).Take(limit)
             .Select(p => new ListingEntry(Prefix + p.Id, p.Title, "page", p.Modified, null))];
         return new ListingPage(Name, containerId, entries, children.Next is { } next ? OpaqueCursor.Encode(cursorScope, next) : null, limit);
@@ -135,7 +124,7 @@ public sealed class ConfluenceSource : IDocumentSource
         await VisiblePageAsync(id, null, false, cancellationToken);
         string cursorScope = "confluence:versions:" + id;
         string? position = page.Cursor is null ? null : OpaqueCursor.Decode(cursorScope, page.Cursor);
-        ConfluenceBatch<ConfluencePage> versions = await _client.VersionsAsync(id, limit, position, cancellationToken);
+        ConfluenceBatch<ConfluencePage> versions = await client.VersionsAsync(id, limit, position, cancellationToken);
         VersionInfo[] infos = [.. versions.Items.Where(v => v.Version is not null).OrderByDescending(v => v.Version).Take(limit)
             .Select(v => new VersionInfo(VersionText(v.Version)!, v.Modified, Short(v.Author), Short(v.Message)))];
         return new VersionPage(Prefix + id, infos, versions.Next is { } next ? OpaqueCursor.Encode(cursorScope, next) : null, limit);
@@ -145,24 +134,24 @@ public sealed class ConfluenceSource : IDocumentSource
     {
         try
         {
-            bool cloud = await _client.IsCloudAsync(cancellationToken);
-            IReadOnlyList<ConfluenceSpace> spaces = await _client.SpacesAsync(cancellationToken);
-            string[] missing = [.. _options.Spaces.Where(k => !spaces.Any(s => s.Key == k))];
-            string detail = $"reached Confluence {(cloud ? "Cloud" : "Data Center")} at {_options.BaseUrl}; visible spaces: "
+            bool cloud = await client.IsCloudAsync(cancellationToken);
+            IReadOnlyList<ConfluenceSpace> spaces = await client.SpacesAsync(cancellationToken);
+            string[] missing = [.. options.Spaces.Where(k => !spaces.Any(s => s.Key == k))];
+            string detail = $"reached Confluence {(cloud ? "Cloud" : "Data Center")} at {options.BaseUrl}; visible spaces: "
                 + (spaces.Count == 0 ? "none" : string.Join(", ", spaces.Select(s => s.Key)))
                 + (missing.Length > 0 ? $"; not visible to the account (check CONFLUENCE_SPACES, Confluence:Spaces): {string.Join(", ", missing)}" : "");
             return new SourceCheck(Name, spaces.Count > 0, detail);
         }
         catch (BackendException e)
         {
-            return new SourceCheck(Name, false, (e.SafeMessage ?? "Confluence could not be reached.") + $" Check CONFLUENCE_URL (Confluence:BaseUrl) and {_options.CredentialSettings}.");
+            return new SourceCheck(Name, false, (e.SafeMessage ?? "Confluence could not be reached.") + $" Check CONFLUENCE_URL (Confluence:BaseUrl) and {options.CredentialSettings}.");
         }
     }
 
     /// <summary>A page Confluence shows in an allowed space; anything else is not found, as a page the user may not see.</summary>
     internal async Task<ConfluencePage> VisiblePageAsync(string pageId, int? version, bool body, CancellationToken cancellationToken)
     {
-        ConfluencePage page = await _client.GetPageAsync(pageId, version, body, cancellationToken);
+        ConfluencePage page = await client.GetPageAsync(pageId, version, body, cancellationToken);
         if (page.SpaceKey is null || page.Id != pageId)
         {
             throw new BackendException(BackendErrorKind.NotFound, $"Page {Prefix}{pageId} was not found or is not visible to you.");
@@ -172,14 +161,14 @@ public sealed class ConfluenceSource : IDocumentSource
     }
 
     internal async Task<ConfluenceSpace> VisibleSpaceAsync(string key, CancellationToken cancellationToken) =>
-        (await _client.SpacesAsync(cancellationToken)).FirstOrDefault(s => s.Key == key)
+        (await client.SpacesAsync(cancellationToken)).FirstOrDefault(s => s.Key == key)
         ?? throw new BackendException(BackendErrorKind.NotFound, $"Space {SpacePrefix}{Short(key)} was not found or is not visible to you.");
 
     internal async Task<string> LocationAsync(string spaceKey, CancellationToken cancellationToken) =>
-        Location(spaceKey, await _client.SpacesAsync(cancellationToken));
+        Location(spaceKey, await client.SpacesAsync(cancellationToken));
 
     internal async Task<string> UrlAsync(ConfluencePage page, CancellationToken cancellationToken) =>
-        Url(page, await _client.IsCloudAsync(cancellationToken));
+        Url(page, await client.IsCloudAsync(cancellationToken));
 
     internal static string ParsePageId(string documentId, string parameterName)
     {
@@ -225,7 +214,7 @@ public sealed class ConfluenceSource : IDocumentSource
     /// <summary>Links are built from the configured site and the page id, never taken from Confluence's answer.</summary>
     private string Url(ConfluencePage page, bool cloud)
     {
-        Uri site = _options.SiteUrl ?? _options.BaseUrl;
+        Uri site = options.SiteUrl ?? options.BaseUrl;
         return cloud
             ? new Uri(site, $"wiki/spaces/{Uri.EscapeDataString(page.SpaceKey ?? "")}/pages/{page.Id}").ToString()
             : new Uri(site, $"pages/viewpage.action?pageId={page.Id}").ToString();

@@ -8,21 +8,10 @@ namespace McpServers.Documents.Backend.Confluence;
 /// update names the version it was based on; a page that has moved past it is refused with the current version number,
 /// checked before the write and again by Confluence itself (409).
 /// </summary>
-public sealed class ConfluenceWriter : IDocumentWriter
+internal sealed class ConfluenceWriter(ConfluenceClient client, ConfluenceSource source, ConfluenceOptions options) : IDocumentWriter
 {
     public const int MaxTitleChars = 255;
     public const int MaxMarkdownChars = 200_000;
-
-    private readonly ConfluenceClient _client;
-    private readonly ConfluenceSource _source;
-    private readonly ConfluenceOptions _options;
-
-    internal ConfluenceWriter(ConfluenceClient client, ConfluenceSource source, ConfluenceOptions options)
-    {
-        _client = client;
-        _source = source;
-        _options = options;
-    }
 
     public string Name => ConfluenceSource.SourceName;
 
@@ -33,12 +22,12 @@ public sealed class ConfluenceWriter : IDocumentWriter
         if (write.DocumentId is null)
         {
             (ConfluenceSpace space, ConfluencePage? parent) = await TargetAsync(write.Container, cancellationToken);
-            string location = await _source.LocationAsync(space.Key, cancellationToken) + (parent is null ? "" : " / " + parent.Title);
+            string location = await source.LocationAsync(space.Key, cancellationToken) + (parent is null ? "" : " / " + parent.Title);
             return new WritePreview("create page", location, write.Title.Trim(), null);
         }
 
         (ConfluencePage page, int _) = await CurrentAsync(write, cancellationToken);
-        return new WritePreview("update page", await _source.LocationAsync(page.SpaceKey!, cancellationToken), write.Title.Trim(),
+        return new WritePreview("update page", await source.LocationAsync(page.SpaceKey!, cancellationToken), write.Title.Trim(),
             ConfluenceSource.VersionText(page.Version));
     }
 
@@ -47,7 +36,7 @@ public sealed class ConfluenceWriter : IDocumentWriter
         ArgumentNullException.ThrowIfNull(write);
         CheckText(write.Title, write.Markdown);
         (ConfluenceSpace space, ConfluencePage? parent) = await TargetAsync(write.Container, cancellationToken);
-        ConfluencePage created = await _client.CreateAsync(space, parent?.Id, write.Title.Trim(), MarkdownToStorage.Convert(write.Markdown), cancellationToken);
+        ConfluencePage created = await client.CreateAsync(space, parent?.Id, write.Title.Trim(), MarkdownToStorage.Convert(write.Markdown), cancellationToken);
         return await WrittenAsync(created with { SpaceKey = space.Key }, cancellationToken);
     }
 
@@ -59,12 +48,12 @@ public sealed class ConfluenceWriter : IDocumentWriter
         ConfluencePage updated;
         try
         {
-            updated = await _client.UpdateAsync(page.Id, write.Title.Trim(), MarkdownToStorage.Convert(write.Markdown), baseVersion + 1, cancellationToken);
+            updated = await client.UpdateAsync(page.Id, write.Title.Trim(), MarkdownToStorage.Convert(write.Markdown), baseVersion + 1, cancellationToken);
         }
         catch (BackendException e) when (e.Kind == BackendErrorKind.Conflict)
         {
             // Someone saved in between the check and the write: Confluence refused ours. Say where the page is now.
-            ConfluencePage now = await _source.VisiblePageAsync(page.Id, null, false, cancellationToken);
+            ConfluencePage now = await source.VisiblePageAsync(page.Id, null, false, cancellationToken);
             throw Stale(page.Id, now.Version, baseVersion);
         }
 
@@ -76,7 +65,7 @@ public sealed class ConfluenceWriter : IDocumentWriter
         string id = ConfluenceSource.ParsePageId(documentId, "id");
         CheckText("comment", markdown);
         ConfluencePage page = await WritablePageAsync(id, cancellationToken);
-        await _client.CommentAsync(id, MarkdownToStorage.Convert(markdown), cancellationToken);
+        await client.CommentAsync(id, MarkdownToStorage.Convert(markdown), cancellationToken);
         return await WrittenAsync(page, cancellationToken);
     }
 
@@ -96,7 +85,7 @@ public sealed class ConfluenceWriter : IDocumentWriter
 
     private async Task<ConfluencePage> WritablePageAsync(string id, CancellationToken cancellationToken)
     {
-        ConfluencePage page = await _source.VisiblePageAsync(id, null, false, cancellationToken);
+        ConfluencePage page = await source.VisiblePageAsync(id, null, false, cancellationToken);
         RequireWritable(page.SpaceKey!);
         return page;
     }
@@ -112,24 +101,24 @@ public sealed class ConfluenceWriter : IDocumentWriter
         ConfluenceContainer target = ConfluenceSource.ParseContainer(container, "container");
         if (target.SpaceKey is { } key)
         {
-            ConfluenceSpace space = await _source.VisibleSpaceAsync(key, cancellationToken);
+            ConfluenceSpace space = await source.VisibleSpaceAsync(key, cancellationToken);
             RequireWritable(space.Key);
             return (space, null);
         }
 
         ConfluencePage parent = await WritablePageAsync(target.PageId!, cancellationToken);
-        return (await _source.VisibleSpaceAsync(parent.SpaceKey!, cancellationToken), parent);
+        return (await source.VisibleSpaceAsync(parent.SpaceKey!, cancellationToken), parent);
     }
 
     private void RequireWritable(string spaceKey)
     {
-        if (!_options.IsWritable(spaceKey))
+        if (!options.IsWritable(spaceKey))
         {
             throw new ToolInputException($"Space {spaceKey} is read-only on this server; pages can be written in: {Writable()} (Confluence:WritableSpaces).");
         }
     }
 
-    private string Writable() => _options.WritableSpaces.Count == 0 ? "no space" : string.Join(", ", _options.WritableSpaces);
+    private string Writable() => options.WritableSpaces.Count == 0 ? "no space" : string.Join(", ", options.WritableSpaces);
 
     private static ToolInputException Stale(string id, int? current, int baseVersion) => new(
         $"Page confluence:{id} is at version {ConfluenceSource.VersionText(current) ?? "unknown"}, not {baseVersion}: it changed since you read it. "
@@ -151,5 +140,5 @@ public sealed class ConfluenceWriter : IDocumentWriter
     }
 
     private async Task<PageWritten> WrittenAsync(ConfluencePage page, CancellationToken cancellationToken) =>
-        new("confluence:" + page.Id, page.Title, ConfluenceSource.VersionText(page.Version), await _source.UrlAsync(page, cancellationToken));
+        new("confluence:" + page.Id, page.Title, ConfluenceSource.VersionText(page.Version), await source.UrlAsync(page, cancellationToken));
 }
