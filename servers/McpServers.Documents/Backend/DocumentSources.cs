@@ -23,4 +23,13 @@ public sealed class DocumentSources(IEnumerable<IDocumentSource> sources, IEnume
         return source ?? throw new ToolInputException(
             $"`{parameterName}` must be an id returned by docs_search or docs_list (it starts with one of: {string.Join(", ", All.Select(s => s.Name + ":"))}).");
     }
+
+    /// <summary>The writer for the source an id belongs to; an input error naming the sources that accept writes otherwise.</summary>
+    public IDocumentWriter WriterOf(string id, string parameterName)
+    {
+        IDocumentSource source = Of(id, parameterName);
+        return Writers.FirstOrDefault(w => string.Equals(w.Name, source.Name, StringComparison.Ordinal))
+            ?? throw new ToolInputException(
+                $"Documents in `{source.Name}` are read-only. `{parameterName}` must be an id from a source that accepts writes: {string.Join(", ", Writers.Select(w => w.Name))}.");
+    }
 }

@@ -32,4 +32,10 @@ public sealed record DocumentsOptions
 
     /// <summary>IANA time zone for dates shown and modified-date filters; unset: the operating system's.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary><c>--demo</c>: serve the sample policy documents packed with the tool (sets <c>Local:Roots</c>).</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>The zone of <see cref="TimeZone"/> (validated at start), or the operating system's.</summary>
+    public TimeZoneInfo Zone() => string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
