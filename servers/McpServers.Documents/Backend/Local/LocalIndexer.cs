@@ -30,13 +30,14 @@ public class LocalIndexHooks
 /// <c>BEGIN IMMEDIATE</c> because a pass spans many transactions, and the OS drops the lock when a writer dies.
 /// </remarks>
 public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIndex index, IOptions<DocumentsOptions> documents,
-    LocalIndexHooks hooks, ILogger<LocalIndexer> logger) : IHostedService, IDisposable
+    LocalIndexHooks hooks, TimeProvider time, ILogger<LocalIndexer> logger) : IHostedService, IDisposable
 {
     private const int ProgressEvery = 1000;
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _run;
+    private DateTimeOffset _finished;
 
     /// <summary>The background pass, once started.</summary>
     public Task? Running
@@ -69,12 +70,19 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         }
     }
 
-    /// <summary>Starts one pass in the background unless one has run or runs (first search when <c>Local:IndexOnStart</c> is false).</summary>
+    /// <summary>
+    /// Starts a pass in the background when none has run yet (the first search when <c>Local:IndexOnStart</c> is false),
+    /// or when the last one ended at least <c>Local:RefreshInterval</c> ago; never while one runs.
+    /// </summary>
     public void EnsureStarted()
     {
         lock (_gate)
         {
-            _run ??= Task.Run(() => RunLoggedAsync(_stopping.Token));
+            bool due = _run is { IsCompleted: true } && options.RefreshInterval > TimeSpan.Zero && time.GetUtcNow() - _finished >= options.RefreshInterval;
+            if (_run is null || due)
+            {
+                _run = Task.Run(() => RunLoggedAsync(_stopping.Token));
+            }
         }
     }
 
@@ -159,6 +167,13 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
         {
             LocalLog.IndexFailed(logger, e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _finished = time.GetUtcNow();
+            }
         }
     }
 
