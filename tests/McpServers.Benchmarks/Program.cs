@@ -10,6 +10,12 @@ using Npgsql;
 // mcp-database benchmarks against a throwaway PostgreSQL cluster (the test kit's fixture) holding the demo data.
 //   dotnet run --project tests/McpServers.Benchmarks -c Release -- [--native path/to/mcp-database] [--calls 500]
 // Prints a Markdown table. Numbers are wall-clock on this machine; compare runs, not machines.
+// mcp-documents' local index: `-- documents-local [--files N] [--mb N] [--searches N]` (DocumentsLocalBenchmark.cs).
+if (args is ["documents-local", ..])
+{
+    return await McpServers.Benchmarks.DocumentsLocalBenchmark.RunAsync(args[1..]);
+}
+
 string? native = null;
 int calls = 500;
 for (int i = 0; i < args.Length; i++)
