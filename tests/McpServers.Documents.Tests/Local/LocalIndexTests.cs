@@ -222,4 +222,19 @@ public sealed class LocalIndexTests : IDisposable
         Assert.Contains("Indexing local folders: 1 files to check", server.DiagnosticLog, StringComparison.Ordinal);
         Assert.Contains("Local index ready: 1 files (1 read, 0 removed)", server.DiagnosticLog, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reindex_RootNoLongerConfigured_IsDroppedFromTheIndex()
+    {
+        _tree.Write("kept.md", "shared word");
+        string other = Directory.CreateDirectory(Path.Combine(_tree.Outside, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "gone.md"), "shared word");
+        LocalServices both = _tree.Services(settings: new Dictionary<string, string?> { ["Local:Roots"] = $"docs={_tree.Root},other={other}" });
+        Assert.True(await both.Indexer.RunAsync(LocalTree.Ct));
+        Assert.Equal(2, (await both.SearchAsync("shared")).Hits.Count);
+
+        LocalServices one = await _tree.IndexedAsync();
+
+        Assert.Equal("local:docs/kept.md", Assert.Single((await one.SearchAsync("shared")).Hits).Id);
+    }
 }

@@ -66,6 +66,19 @@ public sealed class LocalIndex(string file)
         return files;
     }
 
+    internal static List<string> RootsIn(SqliteConnection connection)
+    {
+        using SqliteCommand command = Command(connection, null, "SELECT DISTINCT root FROM files");
+        using SqliteDataReader reader = command.ExecuteReader();
+        var roots = new List<string>();
+        while (reader.Read())
+        {
+            roots.Add(reader.GetString(0));
+        }
+
+        return roots;
+    }
+
     internal static void Write(SqliteConnection connection, SqliteTransaction transaction, IndexEntry entry)
     {
         using SqliteCommand upsert = Command(connection, transaction, """

@@ -110,7 +110,9 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
             LocalIndex.SetProgress(connection, null, building: true, 0, total);
         }
 
-        var existing = paths.Roots.ToDictionary(r => r.Name, r => LocalIndex.Existing(connection, r.Name), StringComparer.Ordinal);
+        // Roots no longer configured (an explicit Local:IndexPath kept across a change of roots) count as deleted.
+        var existing = paths.Roots.Select(r => r.Name).Union(LocalIndex.RootsIn(connection), StringComparer.Ordinal)
+            .ToDictionary(r => r, r => LocalIndex.Existing(connection, r), StringComparer.Ordinal);
         long done = 0, changed = 0, removed = 0, pending = 0;
         SqliteTransaction transaction = connection.BeginTransaction();
         try
@@ -277,6 +279,12 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Unread("could not be read: the file could not be opened");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Backends' files are untrusted: whatever a malformed file makes a reader throw stays that file's problem.
+            LocalLog.FileFailed(logger, e);
+            return Unread("could not be read: its content could not be extracted");
         }
     }
 
