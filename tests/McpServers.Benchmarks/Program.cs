@@ -12,6 +12,12 @@ using Npgsql;
 // mcp-crm (Salesforce provider) against a loopback org, next to the raw HTTP round trip (CrmBenchmark.cs):
 //   dotnet run --project tests/McpServers.Benchmarks -c Release -- crm [--native path/to/mcp-crm] [--calls 500]
 // Prints a Markdown table. Numbers are wall-clock on this machine; compare runs, not machines.
+// mcp-documents' local index: `-- documents-local [--files N] [--mb N] [--searches N]` (DocumentsLocalBenchmark.cs).
+if (args is ["documents-local", ..])
+{
+    return await McpServers.Benchmarks.DocumentsLocalBenchmark.RunAsync(args[1..]);
+}
+
 bool crm = args is ["crm", ..];
 string? native = null;
 int calls = 500;

@@ -1,6 +1,9 @@
 using McpServers.Documents.Backend;
 using McpServers.Documents.Backend.Local;
 using McpServers.Shared.Errors;
+using McpServers.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace McpServers.Documents.Tests.Local;
 
@@ -15,9 +18,8 @@ public sealed class LocalIndexTests : IDisposable
     {
         _tree.Write("policies/travel.md", "# Travel policy\nThe per diem is 40 euros.");
         _tree.Write("notes.txt", "plain notes about budgets");
-        LocalServices local = _tree.Services();
 
-        Assert.True(await local.Indexer.RunAsync(LocalTree.Ct));
+        LocalServices local = await _tree.IndexedAsync();
         SearchPage page = await local.SearchAsync("per diem");
 
         DocumentHit hit = Assert.Single(page.Hits);
@@ -138,9 +140,8 @@ public sealed class LocalIndexTests : IDisposable
     {
         _tree.Write("broken.xyz", "anything");
         _tree.Write("good.md", "readable words");
-        LocalServices local = _tree.Services();
 
-        Assert.True(await local.Indexer.RunAsync(LocalTree.Ct));
+        LocalServices local = await _tree.IndexedAsync();
         DocumentHit hit = Assert.Single((await local.SearchAsync("broken")).Hits);
         var get = await Assert.ThrowsAsync<BackendException>(() => local.Source.GetAsync("local:docs/broken.xyz", null, LocalTree.Ct));
 
@@ -155,7 +156,7 @@ public sealed class LocalIndexTests : IDisposable
     {
         _tree.Write("big.md", "# Big\n" + string.Concat(Enumerable.Repeat("bulky ", 100)));
         _tree.Write("small.md", "tiny");
-        LocalFolderSource source = await _tree.IndexedAsync(caps => caps.MaxFileBytes = 100);
+        LocalFolderSource source = (await _tree.IndexedAsync(caps => caps.MaxFileBytes = 100)).Source;
 
         DocumentHit hit = Assert.Single((await source.SearchAsync(new DocumentQuery { Words = "big" }, new PageRequest(10, null), LocalTree.Ct)).Hits);
         SearchPage body = await source.SearchAsync(new DocumentQuery { Words = "bulky" }, new PageRequest(10, null), LocalTree.Ct);
@@ -180,5 +181,60 @@ public sealed class LocalIndexTests : IDisposable
         Assert.True(text.Truncated);
         Assert.Equal(50, text.Markdown.Length);
         Assert.Contains("Documents:MaxDocumentChars", text.TruncationReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_AfterTheRefreshInterval_StartsAnIncrementalPass()
+    {
+        _tree.Write("old.md", "early words");
+        var clock = new ManualClock();
+        LocalServices local = _tree.Services(time: clock, settings: new Dictionary<string, string?> { ["Local:RefreshInterval"] = "00:05:00" });
+        await local.SearchAsync("early");
+        await local.Indexer.Running!;
+        _tree.Write("new.md", "later words");
+
+        clock.Now += TimeSpan.FromMinutes(4);
+        Task first = local.Indexer.Running!;
+        await local.SearchAsync("later");
+        Assert.Same(first, local.Indexer.Running);
+
+        clock.Now += TimeSpan.FromMinutes(1);
+        await local.SearchAsync("later");
+        await local.Indexer.Running!;
+
+        Assert.NotSame(first, local.Indexer.Running);
+        Assert.Equal("local:docs/new.md", Assert.Single((await local.SearchAsync("later")).Hits).Id);
+    }
+
+    [Fact]
+    public async Task Server_RegistersTheSourceAndWritesProgressToTheDiagnosticLog()
+    {
+        _tree.Write("a.md", "words");
+        await using var server = new InMemoryMcpServer((services, configuration) => services.AddDocumentsServer(configuration),
+            new Dictionary<string, string?> { ["Local:Roots"] = "docs=" + _tree.Root, ["Local:IndexPath"] = _tree.IndexPath, ["Local:IndexOnStart"] = "false" });
+
+        IDocumentSource source = Assert.Single(server.Services.GetServices<IDocumentSource>());
+        LocalIndexer indexer = server.Services.GetRequiredService<LocalIndexer>();
+        Assert.True(await indexer.RunAsync(LocalTree.Ct));
+
+        Assert.Equal("local", source.Name);
+        Assert.Contains(server.Services.GetServices<IHostedService>(), s => s is LocalIndexer);
+        Assert.Contains("Indexing local folders: 1 files to check", server.DiagnosticLog, StringComparison.Ordinal);
+        Assert.Contains("Local index ready: 1 files (1 read, 0 removed)", server.DiagnosticLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reindex_RootNoLongerConfigured_IsDroppedFromTheIndex()
+    {
+        _tree.Write("kept.md", "shared word");
+        string other = Directory.CreateDirectory(Path.Combine(_tree.Outside, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "gone.md"), "shared word");
+        LocalServices both = _tree.Services(settings: new Dictionary<string, string?> { ["Local:Roots"] = $"docs={_tree.Root},other={other}" });
+        Assert.True(await both.Indexer.RunAsync(LocalTree.Ct));
+        Assert.Equal(2, (await both.SearchAsync("shared")).Hits.Count);
+
+        LocalServices one = await _tree.IndexedAsync();
+
+        Assert.Equal("local:docs/kept.md", Assert.Single((await one.SearchAsync("shared")).Hits).Id);
     }
 }

@@ -46,7 +46,7 @@ public sealed class LocalSearchTests : IDisposable
     [InlineData("\"alpha\" OR \"zzz")]
     public async Task Search_InjectionAttempts_AreWordsNotSyntax(string words)
     {
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
 
         SearchPage page = await source.SearchAsync(new DocumentQuery { Words = words }, new PageRequest(10, null), LocalTree.Ct);
 
@@ -65,7 +65,7 @@ public sealed class LocalSearchTests : IDisposable
     public async Task Search_ColumnFilterSyntax_IsAPhraseNotAColumnFilter()
     {
         _tree.Write("handshake.md", "remember the title: secret handshake");
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
 
         SearchPage page = await source.SearchAsync(new DocumentQuery { Words = "title:secret" }, new PageRequest(10, null), LocalTree.Ct);
 
@@ -76,7 +76,7 @@ public sealed class LocalSearchTests : IDisposable
     [Fact]
     public async Task Search_ContainerFolder_LimitsToThatFolderAndBelow()
     {
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
 
         SearchPage page = await source.SearchAsync(new DocumentQuery { Words = "alpha", Container = "local:docs/guide" }, new PageRequest(10, null), LocalTree.Ct);
 
@@ -86,7 +86,7 @@ public sealed class LocalSearchTests : IDisposable
     [Fact]
     public async Task Search_ContainerOutsideTheRoots_IsAnInputError()
     {
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
 
         await Assert.ThrowsAsync<ToolInputException>(() =>
             source.SearchAsync(new DocumentQuery { Words = "alpha", Container = "local:docs/../outside" }, new PageRequest(10, null), LocalTree.Ct));
@@ -95,7 +95,7 @@ public sealed class LocalSearchTests : IDisposable
     [Fact]
     public async Task Search_TypesAndModifiedRange_Filter()
     {
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
         SearchPage text = await source.SearchAsync(new DocumentQuery { Words = "alpha", Types = [".TXT"] }, new PageRequest(10, null), LocalTree.Ct);
@@ -111,7 +111,7 @@ public sealed class LocalSearchTests : IDisposable
     [Fact]
     public async Task Search_Pages_WithAnOpaqueCursorBoundToTheQuery()
     {
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
         var query = new DocumentQuery { Words = "alpha" };
 
         SearchPage first = await source.SearchAsync(query, new PageRequest(3, null), LocalTree.Ct);
@@ -131,7 +131,7 @@ public sealed class LocalSearchTests : IDisposable
     public async Task Snippet_IsCleanedOfControlAndBidiCharacters()
     {
         _tree.Write("tricky.md", "bidi\u202Eword and \u0007bell");
-        LocalFolderSource source = await _tree.IndexedAsync();
+        LocalFolderSource source = (await _tree.IndexedAsync()).Source;
 
         DocumentHit hit = Assert.Single((await source.SearchAsync(new DocumentQuery { Words = "bell" }, new PageRequest(10, null), LocalTree.Ct)).Hits);
 

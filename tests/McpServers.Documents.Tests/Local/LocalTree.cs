@@ -46,7 +46,8 @@ internal sealed class LocalTree : IDisposable
 
     public string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    public LocalServices Services(Action<DocumentsOptions>? caps = null, LocalIndexHooks? hooks = null, IDictionary<string, string?>? settings = null)
+    public LocalServices Services(Action<DocumentsOptions>? caps = null, LocalIndexHooks? hooks = null, IDictionary<string, string?>? settings = null,
+        TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -67,6 +68,11 @@ internal sealed class LocalTree : IDisposable
             services.TryAddSingleton(hooks);
         }
 
+        if (time is not null)
+        {
+            services.TryAddSingleton(time);
+        }
+
         services.AddLocal(configuration);
         ServiceProvider provider = services.BuildServiceProvider();
         _providers.Add(provider);
@@ -75,11 +81,11 @@ internal sealed class LocalTree : IDisposable
     }
 
     /// <summary>A source whose index is built (one complete pass).</summary>
-    public async Task<LocalFolderSource> IndexedAsync(Action<DocumentsOptions>? caps = null)
+    public async Task<LocalServices> IndexedAsync(Action<DocumentsOptions>? caps = null)
     {
         LocalServices local = Services(caps);
         Assert.True(await local.Indexer.RunAsync(Ct));
-        return local.Source;
+        return local;
     }
 
     public static void MakeFifo(string path)
@@ -111,6 +117,14 @@ internal sealed record LocalServices(LocalFolderSource Source, LocalIndexer Inde
 {
     public Task<SearchPage> SearchAsync(string words, int size = 10, string? container = null, string? cursor = null) =>
         Source.SearchAsync(new DocumentQuery { Words = words, Container = container }, new PageRequest(size, cursor), LocalTree.Ct);
+}
+
+/// <summary>A clock the test moves.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }
 
 /// <summary>Holds the indexer after its first committed batch until the test releases it (no timing).</summary>

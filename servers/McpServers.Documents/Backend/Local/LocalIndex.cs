@@ -66,6 +66,19 @@ public sealed class LocalIndex(string file)
         return files;
     }
 
+    internal static List<string> RootsIn(SqliteConnection connection)
+    {
+        using SqliteCommand command = Command(connection, null, "SELECT DISTINCT root FROM files");
+        using SqliteDataReader reader = command.ExecuteReader();
+        var roots = new List<string>();
+        while (reader.Read())
+        {
+            roots.Add(reader.GetString(0));
+        }
+
+        return roots;
+    }
+
     internal static void Write(SqliteConnection connection, SqliteTransaction transaction, IndexEntry entry)
     {
         using SqliteCommand upsert = Command(connection, transaction, """
@@ -122,27 +135,24 @@ public sealed class LocalIndex(string file)
             return hits;
         }
 
-        var sql = new StringBuilder("""
-            SELECT f.root, f.path, f.title, f.size, f.mtime, snippet(content, -1, '**', '**', '…', 16), f.error
-            FROM content JOIN files f ON f.id = content.rowid
-            WHERE content MATCH $match
-            """);
+        // The page is chosen first (rank and filters only); snippet() then runs for its rows alone, not for every match.
+        var filter = new StringBuilder();
         using SqliteCommand command = Command(connection, null, "", ("$match", query.Match));
         if (query.Root is not null)
         {
-            sql.Append(" AND f.root = $root");
+            filter.Append(" AND f.root = $root");
             command.Parameters.AddWithValue("$root", query.Root);
         }
 
         if (query.Prefix is not null)
         {
-            sql.Append(" AND substr(f.path, 1, length($prefix)) = $prefix");
+            filter.Append(" AND substr(f.path, 1, length($prefix)) = $prefix");
             command.Parameters.AddWithValue("$prefix", query.Prefix);
         }
 
         if (query.Extensions.Count > 0)
         {
-            sql.Append(" AND f.ext IN (").AppendJoin(", ", query.Extensions.Select((_, i) => "$ext" + i.ToString(CultureInfo.InvariantCulture))).Append(')');
+            filter.Append(" AND f.ext IN (").AppendJoin(", ", query.Extensions.Select((_, i) => "$ext" + i.ToString(CultureInfo.InvariantCulture))).Append(')');
             for (int i = 0; i < query.Extensions.Count; i++)
             {
                 command.Parameters.AddWithValue("$ext" + i.ToString(CultureInfo.InvariantCulture), query.Extensions[i]);
@@ -151,20 +161,26 @@ public sealed class LocalIndex(string file)
 
         if (query.ModifiedFrom is { } from)
         {
-            sql.Append(" AND f.mtime >= $from");
+            filter.Append(" AND f.mtime >= $from");
             command.Parameters.AddWithValue("$from", from);
         }
 
         if (query.ModifiedBefore is { } before)
         {
-            sql.Append(" AND f.mtime < $before");
+            filter.Append(" AND f.mtime < $before");
             command.Parameters.AddWithValue("$before", before);
         }
 
-        sql.Append(" ORDER BY content.rank, f.id LIMIT $limit OFFSET $offset");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.Parameters.AddWithValue("$offset", query.Offset);
-        command.CommandText = sql.ToString();
+        command.CommandText = $"""
+            WITH page AS (
+                SELECT content.rowid AS id, content.rank AS rank FROM content JOIN files f ON f.id = content.rowid
+                WHERE content MATCH $match{filter} ORDER BY content.rank, f.id LIMIT $limit OFFSET $offset)
+            SELECT f.root, f.path, f.title, f.size, f.mtime, snippet(content, -1, '**', '**', '…', 16), f.error
+            FROM page JOIN content ON content.rowid = page.id JOIN files f ON f.id = page.id
+            WHERE content MATCH $match ORDER BY page.rank, page.id
+            """;
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -189,15 +205,16 @@ public sealed class LocalIndex(string file)
     }
 
     /// <summary>Readers never create the database or its schema: that is the lock holder's (no write without the lock).</summary>
-    private SqliteConnection? OpenReader() => System.IO.File.Exists(File) ? Open(SqliteOpenMode.ReadWrite) : null;
+    /// <remarks>Pooled: a search does not pay for opening the database and reading its schema.</remarks>
+    private SqliteConnection? OpenReader() => System.IO.File.Exists(File) ? Open(SqliteOpenMode.ReadWrite, pooling: true) : null;
 
-    private SqliteConnection Open(SqliteOpenMode mode)
+    private SqliteConnection Open(SqliteOpenMode mode, bool pooling = false)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = File,
             Mode = mode,
-            Pooling = false,
+            Pooling = pooling,
             DefaultTimeout = 30,
         }.ToString());
         connection.Open();

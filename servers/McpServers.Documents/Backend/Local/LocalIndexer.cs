@@ -30,13 +30,14 @@ public class LocalIndexHooks
 /// <c>BEGIN IMMEDIATE</c> because a pass spans many transactions, and the OS drops the lock when a writer dies.
 /// </remarks>
 public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIndex index, IOptions<DocumentsOptions> documents,
-    LocalIndexHooks hooks, ILogger<LocalIndexer> logger) : IHostedService, IDisposable
+    LocalIndexHooks hooks, TimeProvider time, ILogger<LocalIndexer> logger) : IHostedService, IDisposable
 {
     private const int ProgressEvery = 1000;
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _run;
+    private DateTimeOffset _finished;
 
     /// <summary>The background pass, once started.</summary>
     public Task? Running
@@ -69,12 +70,19 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         }
     }
 
-    /// <summary>Starts one pass in the background unless one has run or runs (first search when <c>Local:IndexOnStart</c> is false).</summary>
+    /// <summary>
+    /// Starts a pass in the background when none has run yet (the first search when <c>Local:IndexOnStart</c> is false),
+    /// or when the last one ended at least <c>Local:RefreshInterval</c> ago; never while one runs.
+    /// </summary>
     public void EnsureStarted()
     {
         lock (_gate)
         {
-            _run ??= Task.Run(() => RunLoggedAsync(_stopping.Token));
+            bool due = _run is { IsCompleted: true } && options.RefreshInterval > TimeSpan.Zero && time.GetUtcNow() - _finished >= options.RefreshInterval;
+            if (_run is null || due)
+            {
+                _run = Task.Run(() => RunLoggedAsync(_stopping.Token));
+            }
         }
     }
 
@@ -102,7 +110,9 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
             LocalIndex.SetProgress(connection, null, building: true, 0, total);
         }
 
-        var existing = paths.Roots.ToDictionary(r => r.Name, r => LocalIndex.Existing(connection, r.Name), StringComparer.Ordinal);
+        // Roots no longer configured (an explicit Local:IndexPath kept across a change of roots) count as deleted.
+        var existing = paths.Roots.Select(r => r.Name).Union(LocalIndex.RootsIn(connection), StringComparer.Ordinal)
+            .ToDictionary(r => r, r => LocalIndex.Existing(connection, r), StringComparer.Ordinal);
         long done = 0, changed = 0, removed = 0, pending = 0;
         SqliteTransaction transaction = connection.BeginTransaction();
         try
@@ -159,6 +169,13 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
         {
             LocalLog.IndexFailed(logger, e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _finished = time.GetUtcNow();
+            }
         }
     }
 
@@ -262,6 +279,12 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Unread("could not be read: the file could not be opened");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Backends' files are untrusted: whatever a malformed file makes a reader throw stays that file's problem.
+            LocalLog.FileFailed(logger, e);
+            return Unread("could not be read: its content could not be extracted");
         }
     }
 

@@ -17,6 +17,9 @@ internal static partial class LocalLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Another process is writing the local index; this one reads it")]
     public static partial void IndexBusy(ILogger logger);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "A local file could not be extracted")]
+    public static partial void FileFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Indexing local folders failed")]
     public static partial void IndexFailed(ILogger logger, Exception exception);
 }

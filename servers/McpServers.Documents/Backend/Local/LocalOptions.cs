@@ -36,6 +36,12 @@ public sealed record LocalOptions
     /// <summary>Build (or bring up to date) the index in the background at start; false: on the first search.</summary>
     public bool IndexOnStart { get; set; } = true;
 
+    /// <summary>
+    /// A search at least this long after the last pass ended starts another (in the background, incremental); zero: the
+    /// index is brought up to date at start only. A process that found another writing tries again then.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The parsed <see cref="Roots"/>, set after binding.</summary>
     internal IReadOnlyList<LocalRoot> ParsedRoots { get; private set; } = [];
 
@@ -110,6 +116,11 @@ public sealed class LocalOptionsValidator : IValidateOptions<LocalOptions>
         foreach (string repeated in options.ParsedRoots.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
         {
             problems.Add($"Local:Roots: the name '{repeated}' is used twice; name the roots with name=/path.");
+        }
+
+        if (options.RefreshInterval < TimeSpan.Zero)
+        {
+            problems.Add("Local:RefreshInterval must be zero (refresh at start only) or a positive time span such as 00:05:00.");
         }
 
         if (problems.Count > 0)

@@ -15,6 +15,7 @@ public static class LocalRegistration
         new("Local:Exclude", "Comma-separated globs (* and ?) of names, or of paths when they hold a /, never shown nor indexed; hidden entries are always excluded.", ".git,node_modules"),
         new("Local:IndexPath", "The full-text index file (SQLite).", "<local app data>/mcp-documents/index-<hash of the roots>.db"),
         new("Local:SameFileSystemOnly", "Refuse entries on another file system than their root's (mount points inside a root; Linux).", "true"),
+        new("Local:RefreshInterval", "A search this long after the last index pass starts another, incremental, in the background; 00:00:00: at start only.", "00:05:00"),
         new("Local:IndexOnStart", "Build or refresh the index in the background at start; false: on the first search.", "true"),
     ];
 
@@ -34,6 +35,7 @@ public static class LocalRegistration
         }
 
         services.AddLocalOptions(configuration);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalPaths>();
         services.AddSingleton(sp => new LocalIndex(sp.GetRequiredService<LocalOptions>().IndexFile()));
         services.TryAddSingleton<LocalIndexHooks>();
