@@ -1,6 +1,7 @@
 using McpServers.Documents.Backend;
 using McpServers.Documents.Backend.Confluence;
 using McpServers.Shared.Hosting;
+using McpServers.Testing.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +24,17 @@ public sealed class ConfluenceOptionsTests
 
         Assert.Empty(services.GetServices<IDocumentSource>());
         Assert.Empty(services.GetServices<IDocumentWriter>());
+    }
+
+    [Fact]
+    public void Help_ListsOnlySettingsTheConfluenceOptionsBind()
+    {
+        IReadOnlyList<string> problems = new SettingsAgreement(DocumentsServer.Identity, (services, configuration) => services.AddDocumentsServer(configuration))
+            .Undocumented("Confluence:Http:", "the shared HTTP client's settings; --help names Confluence:Http:Proxy")
+            .Undocumented("Confluence:OAuth:", "the shared sign-in's settings; --help names the ones Confluence needs")
+            .Problems(null);
+
+        Assert.DoesNotContain(problems, p => p.Contains("Confluence", StringComparison.Ordinal) || p.Contains("CONFLUENCE", StringComparison.Ordinal));
     }
 
     [Fact]

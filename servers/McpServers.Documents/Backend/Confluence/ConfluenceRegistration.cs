@@ -58,7 +58,11 @@ public static class ConfluenceRegistration
         IConfigurationSection section = configuration.GetSection(ConfluenceOptions.Section);
         if (string.IsNullOrWhiteSpace(section[nameof(ConfluenceOptions.BaseUrl)]))
         {
-            return services;
+            // Not configured: no source, but its settings stay known, so that a Confluence:Spaces without a base URL is
+            // not reported as an unknown setting and --help agrees with what the server binds.
+            return services.AddSettingsSection<ConfluenceOptions>(ConfluenceOptions.Section)
+                .AddSettingsSection<OAuthClientOptions>(ConfluenceOptions.OAuthSection)
+                .AddSettingsSection<BackendHttpOptions>(ConfluenceOptions.Section + ":Http");
         }
 
         services.AddSettings<ConfluenceOptions>(configuration, ConfluenceOptions.Section, new ConfluenceOptionsValidator()).Bind(section)
