@@ -13,8 +13,8 @@ internal static class DocxText
 {
     public static void Extract(WordprocessingDocument document, MarkdownOutput output, CancellationToken cancellationToken)
     {
-        Body? body = document.MainDocumentPart?.Document?.Body;
-        if (body is not null)
+        MainDocumentPart main = document.MainDocumentPart ?? throw OfficeText.MissingMainPart("docx");
+        if (main.Document?.Body is { } body)
         {
             Blocks(body.ChildElements, output, cancellationToken);
         }

@@ -39,4 +39,7 @@ internal static class OfficeText
 
         return output.Finish(format);
     }
+
+    /// <summary>A package whose relationships name no main part (document, workbook, presentation) is not a document.</summary>
+    public static ExtractionException MissingMainPart(string format) => new($"The {format} file is corrupt: it has no main part.");
 }

@@ -12,13 +12,13 @@ internal static class PptxText
 {
     public static void Extract(PresentationDocument document, int maxSlides, MarkdownOutput output, CancellationToken cancellationToken)
     {
-        PresentationPart? presentation = document.PresentationPart;
-        List<SlideId> slides = presentation?.Presentation?.SlideIdList?.Elements<SlideId>().ToList() ?? [];
+        PresentationPart presentation = document.PresentationPart ?? throw OfficeText.MissingMainPart("pptx");
+        List<SlideId> slides = presentation.Presentation?.SlideIdList?.Elements<SlideId>().ToList() ?? [];
         int read = Math.Min(slides.Count, maxSlides);
         for (int i = 0; i < read && !output.IsFull; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (slides[i].RelationshipId?.Value is not { } id || presentation!.GetPartById(id) is not SlidePart part || part.Slide is not { } slide)
+            if (slides[i].RelationshipId?.Value is not { } id || presentation.GetPartById(id) is not SlidePart part || part.Slide is not { } slide)
             {
                 continue;
             }

@@ -13,8 +13,8 @@ internal static class XlsxText
 {
     public static void Extract(SpreadsheetDocument document, MarkdownOutput output, CancellationToken cancellationToken)
     {
-        WorkbookPart? workbook = document.WorkbookPart;
-        if (workbook?.Workbook?.Sheets is not { } sheets)
+        WorkbookPart workbook = document.WorkbookPart ?? throw OfficeText.MissingMainPart("xlsx");
+        if (workbook.Workbook?.Sheets is not { } sheets)
         {
             return;
         }
