@@ -7,9 +7,9 @@ namespace McpServers.Documents.Extraction;
 /// </summary>
 internal sealed class CappedInput(Stream inner, long maxBytes) : Stream
 {
-    private byte[] head = [];
-    private int headPosition;
-    private long fromInner;
+    private byte[] _head = [];
+    private int _headPosition;
+    private long _fromInner;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -31,9 +31,9 @@ internal sealed class CappedInput(Stream inner, long maxBytes) : Stream
             filled += read;
         }
 
-        head = buffer[..filled];
-        headPosition = 0;
-        return head;
+        _head = buffer[..filled];
+        _headPosition = 0;
+        return _head;
     }
 
     /// <summary>The whole file in memory, for the formats that need random access (PDF, zip).</summary>
@@ -50,11 +50,11 @@ internal sealed class CappedInput(Stream inner, long maxBytes) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (headPosition < head.Length)
+        if (_headPosition < _head.Length)
         {
-            int n = Math.Min(buffer.Length, head.Length - headPosition);
-            head.AsMemory(headPosition, n).CopyTo(buffer);
-            headPosition += n;
+            int n = Math.Min(buffer.Length, _head.Length - _headPosition);
+            _head.AsMemory(_headPosition, n).CopyTo(buffer);
+            _headPosition += n;
             return n;
         }
 
@@ -77,7 +77,7 @@ internal sealed class CappedInput(Stream inner, long maxBytes) : Stream
     private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        fromInner += read;
-        return fromInner > maxBytes ? throw TooLarge(maxBytes) : read;
+        _fromInner += read;
+        return _fromInner > maxBytes ? throw TooLarge(maxBytes) : read;
     }
 }

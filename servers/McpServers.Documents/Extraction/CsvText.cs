@@ -33,11 +33,11 @@ internal static class CsvText
 
     private sealed class Parser(int maxChars)
     {
-        private readonly StringBuilder cell = new();
-        private List<string> row = [];
-        private bool quoted;
-        private bool quoteSeen;
-        private long chars;
+        private readonly StringBuilder _cell = new();
+        private List<string> _row = [];
+        private bool _quoted;
+        private bool _quoteSeen;
+        private long _chars;
 
         public List<IReadOnlyList<string>> Rows { get; } = [];
 
@@ -45,28 +45,28 @@ internal static class CsvText
 
         public void Take(char c)
         {
-            if (quoted)
+            if (_quoted)
             {
-                if (quoteSeen)
+                if (_quoteSeen)
                 {
-                    quoteSeen = false;
+                    _quoteSeen = false;
                     if (c == '"')
                     {
-                        cell.Append('"');
+                        _cell.Append('"');
                         return;
                     }
 
-                    quoted = false;
+                    _quoted = false;
                 }
                 else
                 {
                     if (c == '"')
                     {
-                        quoteSeen = true;
+                        _quoteSeen = true;
                     }
                     else
                     {
-                        cell.Append(c);
+                        _cell.Append(c);
                     }
 
                     return;
@@ -83,18 +83,18 @@ internal static class CsvText
                     break;
                 case '\r':
                     break;
-                case '"' when cell.Length == 0:
-                    quoted = true;
+                case '"' when _cell.Length == 0:
+                    _quoted = true;
                     break;
                 default:
-                    cell.Append(c);
+                    _cell.Append(c);
                     break;
             }
         }
 
         public void End()
         {
-            if (!Stopped && (cell.Length > 0 || row.Count > 0))
+            if (!Stopped && (_cell.Length > 0 || _row.Count > 0))
             {
                 EndRow();
             }
@@ -102,25 +102,25 @@ internal static class CsvText
 
         private void EndCell()
         {
-            if (row.Count < MarkdownOutput.MaxTableColumns)
+            if (_row.Count < MarkdownOutput.MaxTableColumns)
             {
-                chars += cell.Length + 3;
-                row.Add(cell.ToString());
+                _chars += _cell.Length + 3;
+                _row.Add(_cell.ToString());
             }
 
-            cell.Clear();
+            _cell.Clear();
         }
 
         private void EndRow()
         {
             EndCell();
-            if (row.Count > 1 || row[0].Length > 0)
+            if (_row.Count > 1 || _row[0].Length > 0)
             {
-                Rows.Add(row);
+                Rows.Add(_row);
             }
 
-            row = [];
-            Stopped = Rows.Count >= MarkdownOutput.MaxTableRows || chars > maxChars;
+            _row = [];
+            Stopped = Rows.Count >= MarkdownOutput.MaxTableRows || _chars > maxChars;
         }
     }
 }

@@ -48,7 +48,7 @@ internal static class FileKind
     public static NamedKind FromName(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
         ".md" or ".markdown" => NamedKind.Markdown,
-        ".txt" or ".text" or ".log" or "" => NamedKind.Text,
+        ".txt" or ".text" or ".log" or "" or ".rst" or ".adoc" or ".json" or ".xml" or ".yaml" or ".yml" or ".toml" or ".ini" => NamedKind.Text,
         ".csv" => NamedKind.Csv,
         ".html" or ".htm" or ".xhtml" => NamedKind.Html,
         ".pdf" => NamedKind.Pdf,

@@ -16,13 +16,13 @@ internal sealed class MarkdownOutput(int maxChars)
     /// <summary>Columns kept from one table row at most.</summary>
     public const int MaxTableColumns = 100;
 
-    private readonly StringBuilder text = new();
-    private readonly List<string> reasons = [];
+    private readonly StringBuilder _text = new();
+    private readonly List<string> _reasons = [];
 
     public bool IsFull { get; private set; }
 
     /// <summary>Characters that still fit under the cap.</summary>
-    public int Room => maxChars - text.Length;
+    public int Room => maxChars - _text.Length;
 
     public static string TableRowsReason => $"read the first {MaxTableRows} rows of each table";
 
@@ -35,10 +35,10 @@ internal sealed class MarkdownOutput(int maxChars)
         }
 
         string clean = TextHygiene.Clean(value);
-        int room = maxChars - text.Length;
+        int room = maxChars - _text.Length;
         if (clean.Length <= room)
         {
-            text.Append(clean);
+            _text.Append(clean);
             return;
         }
 
@@ -48,7 +48,7 @@ internal sealed class MarkdownOutput(int maxChars)
             cut--;
         }
 
-        text.Append(clean, 0, cut);
+        _text.Append(clean, 0, cut);
         IsFull = true;
         Stop($"cut at {maxChars} characters (Documents:MaxDocumentChars)");
     }
@@ -56,13 +56,13 @@ internal sealed class MarkdownOutput(int maxChars)
     /// <summary>Ends the current block with a blank line (nothing at the very start).</summary>
     public void EndBlock()
     {
-        if (text.Length == 0 || IsFull)
+        if (_text.Length == 0 || IsFull)
         {
             return;
         }
 
         int newlines = 0;
-        for (int i = text.Length - 1; i >= 0 && text[i] == '\n' && newlines < 2; i--)
+        for (int i = _text.Length - 1; i >= 0 && _text[i] == '\n' && newlines < 2; i--)
         {
             newlines++;
         }
@@ -114,16 +114,16 @@ internal sealed class MarkdownOutput(int maxChars)
     /// <summary>Records why the extraction stopped early (a page, slide or row cap) without stopping the text.</summary>
     public void Stop(string reason)
     {
-        if (!reasons.Contains(reason))
+        if (!_reasons.Contains(reason))
         {
-            reasons.Add(reason);
+            _reasons.Add(reason);
         }
     }
 
     public ExtractedText Finish(string format)
     {
-        string markdown = text.ToString().TrimEnd('\n');
-        return new ExtractedText(format, markdown, reasons.Count > 0, reasons.Count > 0 ? string.Join("; ", reasons) : null);
+        string markdown = _text.ToString().TrimEnd('\n');
+        return new ExtractedText(format, markdown, _reasons.Count > 0, _reasons.Count > 0 ? string.Join("; ", _reasons) : null);
     }
 
     private static string Cell(string value) =>

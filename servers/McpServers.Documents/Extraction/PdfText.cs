@@ -40,9 +40,8 @@ internal static class PdfText
             for (int number = 1; number <= read && !output.IsFull; number++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string text = ContentOrderTextExtractor.GetText(document.GetPage(number));
                 output.AppendBlock($"--- page {number} ---");
-                output.AppendBlock(text.Trim());
+                output.AppendBlock(PageText(document, number));
             }
 
             if (pages > read)
@@ -52,6 +51,19 @@ internal static class PdfText
         }
 
         return output.Finish("pdf");
+    }
+
+    /// <summary>One damaged page does not lose the others: it is marked and the rest is read.</summary>
+    private static string PageText(PdfDocument document, int number)
+    {
+        try
+        {
+            return ContentOrderTextExtractor.GetText(document.GetPage(number)).Trim();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or PdfDocumentEncryptedException))
+        {
+            return "(this page could not be read)";
+        }
     }
 
     /// <summary>PdfPig decrypts lazily: reading the first page shows whether the empty password was enough.</summary>

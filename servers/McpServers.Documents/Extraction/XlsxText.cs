@@ -19,7 +19,7 @@ internal static class XlsxText
             return;
         }
 
-        string[] shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(ItemText).ToArray() ?? [];
+        string[] shared = workbook.SharedStringTablePart is { } strings ? SharedStrings(strings) : [];
         foreach (Sheet sheet in sheets.Elements<Sheet>())
         {
             if (output.IsFull)
@@ -33,6 +33,22 @@ internal static class XlsxText
                 output.AppendTable(Rows(part, shared, output, cancellationToken));
             }
         }
+    }
+
+    /// <summary>The shared strings, streamed one item at a time rather than loaded as one DOM.</summary>
+    private static string[] SharedStrings(SharedStringTablePart part)
+    {
+        var strings = new List<string>();
+        using OpenXmlReader reader = OpenXmlReader.Create(part);
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(SharedStringItem) && reader.IsStartElement)
+            {
+                strings.Add(ItemText(reader.LoadCurrentElement()!));
+            }
+        }
+
+        return [.. strings];
     }
 
     private static List<IReadOnlyList<string>> Rows(WorksheetPart part, string[] shared, MarkdownOutput output, CancellationToken cancellationToken)

@@ -133,44 +133,4 @@ public sealed class OfficeExtractionTests
 
         Assert.Equal($"The Office file was refused as a possible decompression bomb: it unpacks to more than {ZipGuard.MaxRatio} times its size.", e.Message);
     }
-
-    [Fact]
-    public async Task Zip_WithADocumentPartButNoRelationships_IsCorrupt()
-    {
-        byte[] zip = Zip(WordParts("<w:document/>"u8.ToArray()));
-
-        ExtractionException e = await RefusedAsync(zip, "odd.docx");
-
-        Assert.Equal("The docx file is corrupt: it has no main part.", e.Message);
-    }
-
-    [Fact]
-    public async Task Zip_WithoutAnOfficeMainPart_IsNotReadAsText()
-    {
-        byte[] zip = Zip(("readme.txt", "hello"u8.ToArray()));
-
-        ExtractionException e = await RefusedAsync(zip, "archive.docx");
-
-        Assert.Contains("zip archive, not a Word, Excel or PowerPoint document", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Office_CorruptZip_IsAPerFileError()
-    {
-        byte[] corrupt = [.. "PK\u0003\u0004"u8, .. Encoding.ASCII.GetBytes(new string('?', 200))];
-
-        ExtractionException e = await RefusedAsync(corrupt, "broken.xlsx");
-
-        Assert.Equal("The Office file is corrupt or uses features that cannot be read.", e.Message);
-    }
-
-    [Fact]
-    public async Task Office_ValidZipButBrokenDocumentXml_IsAPerFileError()
-    {
-        byte[] broken = ReplaceEntry(Docx(Paragraph(null, Run("fine"))), "word/document.xml", "<w:document this is not xml"u8.ToArray());
-
-        ExtractionException e = await RefusedAsync(broken, "broken.docx");
-
-        Assert.Equal("The Office file is corrupt or uses features that cannot be read.", e.Message);
-    }
 }

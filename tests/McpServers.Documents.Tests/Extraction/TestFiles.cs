@@ -6,10 +6,10 @@ using McpServers.Documents.Extraction;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
+using D = DocumentFormat.OpenXml.Drawing;
 using P = DocumentFormat.OpenXml.Presentation;
 using S = DocumentFormat.OpenXml.Spreadsheet;
 using W = DocumentFormat.OpenXml.Wordprocessing;
-using D = DocumentFormat.OpenXml.Drawing;
 
 namespace McpServers.Documents.Tests.Extraction;
 
