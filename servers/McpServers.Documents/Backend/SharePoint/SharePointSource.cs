@@ -146,8 +146,8 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
             return null;
         }
 
-        string plain = HighlightTags().Replace(summary, " ");
-        return TextHygiene.CleanAndTruncate(WhiteSpace().Replace(plain, " ").Trim(), SnippetChars);
+        string plain = TextHygiene.Clean(HighlightTags().Replace(summary, " "));
+        return TextHygiene.Truncate(WhiteSpace().Replace(plain, " ").Trim(), SnippetChars);
     }
 
     // ---- listing ----
@@ -338,12 +338,12 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
 
             var info = new SiteInfo(site.Id, Clean(site.DisplayName ?? site.Name ?? reference), site.WebUrl ?? "");
             sites.Add(info);
-            string? next = $"sites/{Uri.EscapeDataString(site.Id)}/drives?$select=id,name,driveType,webUrl";
+            string? next = $"sites/{SitePath(site.Id)}/drives?$select=id,name,driveType,webUrl";
             for (int pages = 0; next is not null && pages < 10; pages++)
             {
                 GraphPage<GraphDrive> page = pages == 0
                     ? await graph.GetAsync(next, GraphJsonContext.Default.GraphPageGraphDrive, cancellationToken)
-                    : await graph.GetNextAsync(next, $"sites/{site.Id}/drives", GraphJsonContext.Default.GraphPageGraphDrive, cancellationToken);
+                    : await graph.GetNextAsync(next, $"sites/{SitePath(site.Id)}/drives", GraphJsonContext.Default.GraphPageGraphDrive, cancellationToken);
                 foreach (GraphDrive drive in (page.Value ?? []).Where(d => SharePointOptions.DrivePattern().IsMatch(d.Id) && (narrowed is null || narrowed.Contains(d.Id))))
                 {
                     drives[drive.Id] = new DriveInfo(Clean(drive.Name ?? drive.Id), drive.WebUrl ?? "", info);
