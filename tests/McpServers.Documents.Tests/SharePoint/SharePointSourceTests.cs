@@ -223,6 +223,8 @@ public sealed class SharePointSourceTests : IAsyncLifetime
         IDocumentSource source = Source();
 
         await Assert.ThrowsAsync<ToolInputException>(() => source.GetAsync(id, null, Ct));
+        await Assert.ThrowsAsync<ToolInputException>(() => source.ListVersionsAsync(id, new PageRequest(2, null), Ct));
+        Assert.Empty(_graph.Requests);
     }
 
     [Fact]

@@ -194,12 +194,13 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
 
     public async Task<DocumentText> GetAsync(string documentId, string? version, CancellationToken cancellationToken)
     {
-        Allowlist allowed = await AllowlistAsync(cancellationToken);
         Ref target = Parse(documentId, "id");
         if (target.ItemId is null)
         {
             throw new ToolInputException("`id` is a site or library, not a document; use docs_list to see what is inside it.");
         }
+
+        Allowlist allowed = await AllowlistAsync(cancellationToken);
 
         GraphDriveItem item = await ItemAsync(allowed, target, cancellationToken);
         if (item.Folder is not null)
@@ -255,12 +256,13 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
     public async Task<VersionPage> ListVersionsAsync(string documentId, PageRequest page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
-        Allowlist allowed = await AllowlistAsync(cancellationToken);
         Ref target = Parse(documentId, "id");
         if (target.ItemId is null)
         {
             throw new ToolInputException("`id` is a site or library, not a document.");
         }
+
+        Allowlist allowed = await AllowlistAsync(cancellationToken);
 
         Drive(allowed, target.DriveId!);
         GraphPage<GraphVersion> versions = await graph.GetAsync($"drives/{target.DriveId}/items/{target.ItemId}/versions",
