@@ -87,6 +87,23 @@ public sealed class SharePointSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MyOneDrive_IsListedOnlyWhenDrivesSaysMe()
+    {
+        Dictionary<string, string?> settings = UserSettings();
+        settings["SharePoint:Drives"] = FakeGraph.Drive + ",me";
+        ServiceProvider services = Services(settings);
+        await SignInCommands.LoginAsync(services.GetRequiredService<UserSignIn>(), new StringWriter(), FollowInBrowser, Ct);
+        IDocumentSource source = services.GetRequiredService<IDocumentSource>();
+
+        ListingPage top = await source.ListAsync(null, new PageRequest(5, null), Ct);
+        ListingPage site = await source.ListAsync(top.Entries[0].Id, new PageRequest(5, null), Ct);
+
+        Assert.Equal([("sharepoint:site:" + FakeGraph.SiteId, "site"), ("sharepoint:" + FakeGraph.MyDrive, "drive")], top.Entries.Select(e => (e.Id, e.Kind)));
+        Assert.Equal(["sharepoint:" + FakeGraph.Drive], site.Entries.Select(e => e.Id));
+        Assert.Contains(_graph.Requests, r => r.Path == "/v1.0/me/drive");
+    }
+
+    [Fact]
     public async Task NotSignedIn_GraphCallsAskForLogin()
     {
         ServiceProvider services = Services(UserSettings());

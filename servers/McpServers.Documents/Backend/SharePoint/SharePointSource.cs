@@ -357,10 +357,18 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
 
         if (options.AllowsMyDrive)
         {
-            GraphDrive mine = await graph.GetAsync("me/drive?$select=id,name,driveType,webUrl", GraphJsonContext.Default.GraphDrive, cancellationToken);
-            if (SharePointOptions.DrivePattern().IsMatch(mine.Id))
+            try
             {
-                drives[mine.Id] = new DriveInfo("OneDrive", mine.WebUrl ?? "", null);
+                GraphDrive mine = await graph.GetAsync("me/drive?$select=id,name,driveType,webUrl", GraphJsonContext.Default.GraphDrive, cancellationToken);
+                if (SharePointOptions.DrivePattern().IsMatch(mine.Id))
+                {
+                    drives[mine.Id] = new DriveInfo("OneDrive", mine.WebUrl ?? "", null);
+                }
+            }
+            catch (BackendException e) when (e.Kind == BackendErrorKind.NotFound)
+            {
+                // A user without a OneDrive (none provisioned): the sites still serve.
+                notVisible.Add("me");
             }
         }
 
