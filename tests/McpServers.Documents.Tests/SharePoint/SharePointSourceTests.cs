@@ -235,7 +235,7 @@ public sealed class SharePointSourceTests : IAsyncLifetime
         DocumentText text = await source.GetAsync("sharepoint:b!policies/01TRAVEL", null, Ct);
 
         Assert.Equal("# Travel policy\n\nThe per-diem is 50 EUR.\n", text.Markdown);
-        Assert.Equal(("travel.md", "markdown", "Policies / Documents / HR Policies"), (text.Title, text.Format, text.Location));
+        Assert.Equal(("travel.md", "markdown", "Policies / Documents / HR Policies", "3.0"), (text.Title, text.Format, text.Location, text.Version));
         RecordedRequest content = Assert.Single(_graph.Requests, r => r.Path == "/v1.0/drives/b!policies/items/01TRAVEL/content");
         Assert.Equal("Bearer " + FakeGraph.AccessToken, content.Header("Authorization"));
         RecordedRequest download = Assert.Single(_graph.DownloadRequests);

@@ -227,6 +227,8 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
             throw TooLarge(size.Value);
         }
 
+        string? read = version ?? await CurrentVersionAsync(basePath, cancellationToken);
+
         string name = Clean(item.Name);
         ExtractedText text;
         using (HttpResponseMessage response = await graph.DownloadAsync(basePath + "/content", cancellationToken))
@@ -243,8 +245,25 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
             }
         }
 
-        return new DocumentText(documentId, name, Location(Drive(allowed, target.DriveId!), item.ParentReference), version,
+        return new DocumentText(documentId, name, Location(Drive(allowed, target.DriveId!), item.ParentReference), read,
             version is null ? item.LastModifiedDateTime : null, item.WebUrl, text.Format, TextHygiene.Clean(text.Markdown), text.Truncated, text.TruncationReason);
+    }
+
+    /// <summary>
+    /// The newest version's id (asked just before the download; a save in between would be newer), or null where the
+    /// library keeps no versions or Graph does not say.
+    /// </summary>
+    private async Task<string?> CurrentVersionAsync(string itemPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GraphPage<GraphVersion> versions = await graph.GetAsync(itemPath + "/versions", GraphJsonContext.Default.GraphPageGraphVersion, cancellationToken);
+            return versions.Value is [{ Id: { } id }, ..] && VersionPattern().IsMatch(id) ? id : null;
+        }
+        catch (BackendException e) when (e.Kind is BackendErrorKind.NotFound or BackendErrorKind.Invalid)
+        {
+            return null;
+        }
     }
 
     private BackendException TooLarge(long? size) => new(BackendErrorKind.TooExpensive,
