@@ -300,6 +300,17 @@ public sealed class SharePointSourceTests : IAsyncLifetime
         Assert.Equal("/download/01TRAVEL-v2.0", Assert.Single(_graph.DownloadRequests).Path);
     }
 
+    [Fact]
+    public async Task Get_TheCurrentVersionById_ReadsTheItemsOwnContent()
+    {
+        IDocumentSource source = Source();
+
+        DocumentText text = await source.GetAsync("sharepoint:b!policies/01TRAVEL", "3.0", Ct);
+
+        Assert.Equal(("3.0", "# Travel policy\n\nThe per-diem is 50 EUR.\n"), (text.Version, text.Markdown));
+        Assert.DoesNotContain(_graph.Requests, r => r.Path.Contains("/versions/3.0", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("2.0/../../x")]
     [InlineData("9.0")]

@@ -210,7 +210,9 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
 
         string basePath = $"drives/{target.DriveId}/items/{target.ItemId}";
         long? size = item.Size;
-        if (version is not null)
+        string? current = await CurrentVersionAsync(basePath, cancellationToken);
+        // Graph serves the current version only through the item's own /content (driveitemversion-get-contents).
+        if (version is not null && version != current)
         {
             if (!VersionPattern().IsMatch(version))
             {
@@ -227,7 +229,7 @@ internal sealed partial class SharePointSource(GraphClient graph, SharePointOpti
             throw TooLarge(size.Value);
         }
 
-        string? read = version ?? await CurrentVersionAsync(basePath, cancellationToken);
+        string? read = version ?? current;
 
         string name = Clean(item.Name);
         ExtractedText text;
