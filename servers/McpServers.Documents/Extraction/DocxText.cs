@@ -123,7 +123,7 @@ internal static class DocxText
         {
             text.Append(child switch
             {
-                Text t => t.Text,
+                DocumentFormat.OpenXml.Wordprocessing.Text t => t.Text,
                 TabChar => "\t",
                 Break or CarriageReturn => " ",
                 _ => string.Empty,

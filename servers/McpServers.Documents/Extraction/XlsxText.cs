@@ -124,7 +124,7 @@ internal static class XlsxText
 
     /// <summary>A string item's text: its plain text, or its rich-text runs (phonetic guides left out).</summary>
     private static string ItemText(OpenXmlElement item) =>
-        item.GetFirstChild<Text>()?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
+        item.GetFirstChild<DocumentFormat.OpenXml.Spreadsheet.Text>()?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
 
     /// <summary>"C7" → 2: the column letters of a cell reference, zero-based.</summary>
     private static int ColumnIndex(string reference)
