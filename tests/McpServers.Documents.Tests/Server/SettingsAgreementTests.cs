@@ -18,6 +18,8 @@ public sealed class SettingsAgreementTests
     {
         IReadOnlyList<string> problems = new SettingsAgreement(DocumentsServer.Identity, (services, _) => services.AddDocumentsServer(AllSources))
             .Undocumented("Confluence:Http:", "the shared HTTP client's settings, one README row; --help names Confluence:Http:Proxy")
+            .Undocumented("SharePoint:Http:", "the shared HTTP client's settings, one README row; --help names SharePoint:Http:Proxy and DownloadHosts")
+            .Undocumented("SharePoint:OAuth:", "the shared sign-in's endpoint overrides, one README row; their defaults come from SharePoint:TenantId and SharePoint:AuthorityUrl")
             .Problems("servers/McpServers.Documents/.mcp/server.json", "servers/McpServers.Documents/README.md");
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));

@@ -234,7 +234,7 @@ public sealed class SharePointSourceTests : IAsyncLifetime
 
         DocumentText text = await source.GetAsync("sharepoint:b!policies/01TRAVEL", null, Ct);
 
-        Assert.Equal("# Travel policy\n\nThe per-diem is 50 EUR.\n", text.Markdown);
+        Assert.Equal("# Travel policy\n\nThe per-diem is 50 EUR.", text.Markdown);
         Assert.Equal(("travel.md", "markdown", "Policies / Documents / HR Policies", "3.0"), (text.Title, text.Format, text.Location, text.Version));
         RecordedRequest content = Assert.Single(_graph.Requests, r => r.Path == "/v1.0/drives/b!policies/items/01TRAVEL/content");
         Assert.Equal("Bearer " + FakeGraph.AccessToken, content.Header("Authorization"));
@@ -294,7 +294,7 @@ public sealed class SharePointSourceTests : IAsyncLifetime
 
         DocumentText text = await source.GetAsync("sharepoint:b!policies/01TRAVEL", "2.0", Ct);
 
-        Assert.Equal("# Travel policy\n\nThe per-diem is 40 EUR.\n", text.Markdown);
+        Assert.Equal("# Travel policy\n\nThe per-diem is 40 EUR.", text.Markdown);
         Assert.Equal("2.0", text.Version);
         Assert.Contains(_graph.Requests, r => r.Path == "/v1.0/drives/b!policies/items/01TRAVEL/versions/2.0/content");
         Assert.Equal("/download/01TRAVEL-v2.0", Assert.Single(_graph.DownloadRequests).Path);
@@ -307,7 +307,7 @@ public sealed class SharePointSourceTests : IAsyncLifetime
 
         DocumentText text = await source.GetAsync("sharepoint:b!policies/01TRAVEL", "3.0", Ct);
 
-        Assert.Equal(("3.0", "# Travel policy\n\nThe per-diem is 50 EUR.\n"), (text.Version, text.Markdown));
+        Assert.Equal(("3.0", "# Travel policy\n\nThe per-diem is 50 EUR."), (text.Version, text.Markdown));
         Assert.DoesNotContain(_graph.Requests, r => r.Path.Contains("/versions/3.0", StringComparison.Ordinal));
     }
 

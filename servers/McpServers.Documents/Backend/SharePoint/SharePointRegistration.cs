@@ -47,7 +47,11 @@ public static class SharePointRegistration
         IConfigurationSection section = configuration.GetSection(SharePointOptions.Section);
         if (string.IsNullOrWhiteSpace(section[nameof(SharePointOptions.TenantId)]) && SettingList.Parse(section, nameof(SharePointOptions.Sites)) is not { Count: > 0 })
         {
-            return services;
+            // Not configured: no source, but its settings stay known (as Confluence's), so --help agrees with what the
+            // server binds and a lone SharePoint:ClientId is not reported as an unknown setting.
+            return services.AddSettingsSection<SharePointOptions>(SharePointOptions.Section)
+                .AddSettingsSection<OAuthClientOptions>(SharePointOptions.OAuthSection)
+                .AddSettingsSection<BackendHttpOptions>(SharePointOptions.Section + ":Http");
         }
 
         services.AddSharePointOptions(configuration);
