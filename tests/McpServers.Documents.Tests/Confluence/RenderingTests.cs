@@ -30,6 +30,26 @@ public sealed class RenderingTests
         Assert.Equal(markdown, StorageFormat.ToMarkdown(storage));
 
     [Fact]
+    public void StorageFormat_NestedDeeperThanAnyLayout_IsReadAsTextNotAStackOverflow()
+    {
+        const int levels = 100_000;
+        string storage = string.Concat(Enumerable.Repeat("<div>", levels)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", levels));
+
+        Assert.Equal("deep text", StorageFormat.ToMarkdown(storage).Trim());
+    }
+
+    [Fact]
+    public void MarkdownToStorage_QuotesNestedPastTheCap_StayQuotedText()
+    {
+        string storage = MarkdownToStorage.Convert(new string('>', 30_000) + " x");
+
+        int opened = storage.Split("<blockquote>").Length - 1;
+        Assert.Equal(MarkdownToStorage.MaxQuoteDepth, opened);
+        Assert.Contains("&gt;", storage, StringComparison.Ordinal);
+        Assert.EndsWith(string.Concat(Enumerable.Repeat("</blockquote>", opened)), storage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StorageFormat_NeverReadsADocumentTypeDefinition()
     {
         string storage = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><p>&e;</p>";

@@ -11,7 +11,12 @@ namespace McpServers.Documents.Backend.Confluence;
 /// </summary>
 internal static partial class MarkdownToStorage
 {
-    public static string Convert(string markdown)
+    /// <summary>Block quotes nested deeper than this are written as quoted text (each level converts the rest again).</summary>
+    internal const int MaxQuoteDepth = 8;
+
+    public static string Convert(string markdown) => Convert(markdown, 0);
+
+    private static string Convert(string markdown, int depth)
     {
         ArgumentNullException.ThrowIfNull(markdown);
         string[] lines = markdown.ReplaceLineEndings("\n").Split('\n');
@@ -56,7 +61,7 @@ internal static partial class MarkdownToStorage
                 output.Append("<hr />");
                 i++;
             }
-            else if (trimmed.StartsWith('>'))
+            else if (trimmed.StartsWith('>') && depth < MaxQuoteDepth)
             {
                 var quoted = new List<string>();
                 for (; i < lines.Length && lines[i].TrimStart().StartsWith('>'); i++)
@@ -64,7 +69,7 @@ internal static partial class MarkdownToStorage
                     quoted.Add(lines[i].TrimStart()[1..].Trim());
                 }
 
-                output.Append("<blockquote>").Append(Convert(string.Join('\n', quoted))).Append("</blockquote>");
+                output.Append("<blockquote>").Append(Convert(string.Join('\n', quoted), depth + 1)).Append("</blockquote>");
             }
             else if (ListItem().Match(line) is { Success: true } first)
             {

@@ -35,10 +35,37 @@ internal static partial class StorageFormat
         }
         catch (XmlException)
         {
-            return MarkdownBlocks.Collapse(WebUtility.HtmlDecode(Tags().Replace(storage, " ")));
+            return PlainText(storage);
         }
 
-        return MarkdownBlocks.Join(Blocks(root));
+        // The renderer recurses once per nesting level: a page nested deeper than any real layout (a hostile editor's
+        // 100 000 <div>s) is read as plain text rather than overflowing the stack, which no handler could catch.
+        return NestedDeeperThan(root, MaxDepth) ? PlainText(storage) : MarkdownBlocks.Join(Blocks(root));
+    }
+
+    /// <summary>Deepest element nesting the renderer follows; real pages stay far below it.</summary>
+    internal const int MaxDepth = 64;
+
+    private static string PlainText(string storage) => MarkdownBlocks.Collapse(WebUtility.HtmlDecode(Tags().Replace(storage, " ")));
+
+    private static bool NestedDeeperThan(XElement root, int limit)
+    {
+        var pending = new Stack<(XElement Element, int Depth)>();
+        pending.Push((root, 0));
+        while (pending.TryPop(out (XElement Element, int Depth) next))
+        {
+            if (next.Depth > limit)
+            {
+                return true;
+            }
+
+            foreach (XElement child in next.Element.Elements())
+            {
+                pending.Push((child, next.Depth + 1));
+            }
+        }
+
+        return false;
     }
 
     /// <summary>HTML named entities (<c>&amp;nbsp;</c>, <c>&amp;eacute;</c>) are not XML's: they become the characters they name.</summary>
