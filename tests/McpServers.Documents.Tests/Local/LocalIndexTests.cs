@@ -33,6 +33,23 @@ public sealed class LocalIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_CreatesTheIndexFolderForTheUserOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows has no Unix file modes.");
+            return;
+        }
+
+        _tree.Write("notes.txt", "plain notes about budgets");
+
+        await _tree.IndexedAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(Path.GetDirectoryName(_tree.IndexPath)!));
+    }
+
+    [Fact]
     public async Task Reindex_PicksUpChangedAddedAndDeletedFiles()
     {
         _tree.Write("changed.md", "original wording", minutes: 1);

@@ -133,7 +133,7 @@ public sealed partial class LocalFolderSource(LocalPaths paths, LocalIndex index
 
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(index.File)!);
+            LocalIndex.CreateFolder(index.File);
             using var probe = new FileStream(Path.Combine(Path.GetDirectoryName(index.File)!, $".write-check-{Guid.NewGuid():N}"), FileMode.CreateNew,
                 FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }

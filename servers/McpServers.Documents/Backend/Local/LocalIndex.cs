@@ -47,10 +47,27 @@ public sealed class LocalIndex(string file)
     /// <summary>For the lock holder only: the database, created with its schema when missing.</summary>
     internal SqliteConnection OpenWriter()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(File)!);
+        CreateFolder(File);
         SqliteConnection connection = Open(SqliteOpenMode.ReadWriteCreate);
         Execute(connection, null, Schema);
         return connection;
+    }
+
+    /// <summary>
+    /// The index folder of <paramref name="file"/>, created user-only (0700) where the OS has modes: the index holds the
+    /// text of every indexed document, which other users must not read even when the documents' own modes would stop them.
+    /// </summary>
+    internal static void CreateFolder(string file)
+    {
+        string folder = Path.GetDirectoryName(file)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     internal static Dictionary<string, IndexedFile> Existing(SqliteConnection connection, string root)

@@ -290,7 +290,7 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
 
     private static FileStream? TryLock(string file)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        LocalIndex.CreateFolder(file);
         try
         {
             return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
