@@ -254,4 +254,21 @@ public sealed class LocalIndexTests : IDisposable
 
         Assert.Equal("local:docs/kept.md", Assert.Single((await one.SearchAsync("shared")).Hits).Id);
     }
+
+    [Fact]
+    public async Task Search_BeforeTheNextPass_ShowsNothingOfARemovedRootOrANewExclusion()
+    {
+        _tree.Write("kept.md", "shared word");
+        _tree.Write("secret/keys.md", "shared word");
+        string other = Directory.CreateDirectory(Path.Combine(_tree.Outside, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "gone.md"), "shared word");
+        LocalServices both = _tree.Services(settings: new Dictionary<string, string?> { ["Local:Roots"] = $"docs={_tree.Root},other={other}" });
+        Assert.True(await both.Indexer.RunAsync(LocalTree.Ct));
+        Assert.Equal(3, (await both.SearchAsync("shared")).Hits.Count);
+
+        // Same index file, new settings, and no pass has run since.
+        LocalServices narrowed = _tree.Services(settings: new Dictionary<string, string?> { ["Local:Roots"] = $"docs={_tree.Root}", ["Local:Exclude"] = "secret" });
+
+        Assert.Equal("local:docs/kept.md", Assert.Single((await narrowed.SearchAsync("shared")).Hits).Id);
+    }
 }

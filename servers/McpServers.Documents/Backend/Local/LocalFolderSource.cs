@@ -46,7 +46,9 @@ public sealed partial class LocalFolderSource(LocalPaths paths, LocalIndex index
         int offset = Offset(scope, page.Cursor);
         int size = Math.Clamp(page.Size, 1, Math.Max(1, documents.Value.MaxResults));
         List<IndexHit> rows = index.Search(new IndexQuery(match, root?.Name, prefix, types, from, before, offset, size));
-        DocumentHit[] hits = [.. rows.Take(size).Select(Hit)];
+        // The index may still hold rows of a root or an exclusion the administrator has since changed (they go at the end
+        // of the next full pass): only what the current settings allow is shown.
+        DocumentHit[] hits = [.. rows.Take(size).Where(Allowed).Select(Hit)];
         string? next = rows.Count > size ? OpaqueCursor.Encode(scope, (offset + size).ToString(CultureInfo.InvariantCulture)) : null;
         return Task.FromResult(new SearchPage(Name, hits, null, next, size, Notice(index.Progress())));
     }
@@ -199,6 +201,9 @@ public sealed partial class LocalFolderSource(LocalPaths paths, LocalIndex index
 
         return [.. entries.OrderBy(e => e.Kind == "folder" ? 0 : 1).ThenBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ThenBy(e => e.Name, StringComparer.Ordinal)];
     }
+
+    private bool Allowed(IndexHit row) =>
+        paths.Roots.Any(r => string.Equals(r.Name, row.Root, StringComparison.Ordinal)) && !paths.IsExcluded(row.Path);
 
     private DocumentHit Hit(IndexHit row)
     {
