@@ -18,6 +18,7 @@ internal static class HelpText
         new("Confirmation:Require", "Comma-separated tools that need a human's confirmation.", ""),
         new("Confirmation:Disable", "Comma-separated tools whose default confirmation is turned off.", ""),
         new("Confirmation:RequireElicitation", "Comma-separated tools the user must confirm in the client (elicitation); no token path.", ""),
+        new("Confirmation:AllowToken", "Comma-separated elicitation-only tools that clients without elicitation may confirm by the preview token (relayed by the model).", ""),
         new("Confirmation:TokenLifetime", "How long a confirmation token is valid.", "00:05:00"),
         new("Concurrency:MaxCalls", "Calls running at once on the server; more wait, then are refused as busy.", "8"),
         new("Concurrency:MaxCallsPerTool", "Calls of one tool running at once.", "4"),

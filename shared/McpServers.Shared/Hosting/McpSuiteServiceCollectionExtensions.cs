@@ -51,6 +51,7 @@ public static class McpSuiteServiceCollectionExtensions
                 o.Require = SettingList.Parse(confirmation, nameof(o.Require)) ?? o.Require;
                 o.Disable = SettingList.Parse(confirmation, nameof(o.Disable)) ?? o.Disable;
                 o.RequireElicitation = SettingList.Parse(confirmation, nameof(o.RequireElicitation)) ?? o.RequireElicitation;
+                o.AllowToken = SettingList.Parse(confirmation, nameof(o.AllowToken)) ?? o.AllowToken;
             })
             .Validate(o => o.TokenLifetime >= TimeSpan.FromSeconds(10) && o.TokenLifetime <= TimeSpan.FromHours(1),
                 "Confirmation:TokenLifetime must be between 00:00:10 and 01:00:00.");

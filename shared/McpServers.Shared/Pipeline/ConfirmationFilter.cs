@@ -72,8 +72,11 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         {
             // A policy refusal, not a missing answer: retrying from this client cannot succeed.
             state.Set(AuditOutcome.Denied, "elicitation required, client cannot elicit");
+            string why = tool.ElicitationOnlyByDefault
+                ? $"'{tool.Name}' only accepts the user's own answer, so a confirmation passed on by the model is not accepted (an administrator can allow that knowingly with Confirmation:AllowToken)"
+                : $"The administrator requires this for '{tool.Name}' (Confirmation:RequireElicitation), so a confirmation passed on by the model is not accepted";
             return ToolResults.Error(
-                $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this client cannot ask the user. Nothing was done. The administrator requires this for '{tool.Name}' (Confirmation:RequireElicitation), so a confirmation passed on by the model is not accepted; use a client that supports elicitation.");
+                $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this client cannot ask the user. Nothing was done. {why}; use a client that supports elicitation.");
         }
         else
         {

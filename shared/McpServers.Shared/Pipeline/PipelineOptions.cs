@@ -44,6 +44,13 @@ public sealed class ConfirmationOptions
     /// </summary>
     public IReadOnlyList<string> RequireElicitation { get; set; } = [];
 
+    /// <summary>
+    /// Tools whose author made them elicitation-only (<see cref="RequiresConfirmationAttribute.ElicitationOnly"/>) that
+    /// the administrator lets clients without elicitation confirm by the preview token, knowingly: the model relays that
+    /// confirmation, so a prompt-injected model could confirm its own call.
+    /// </summary>
+    public IReadOnlyList<string> AllowToken { get; set; } = [];
+
     /// <summary>How long a confirmation token stays valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -33,6 +33,9 @@ public sealed class RegisteredTool
     /// <summary>Confirmation only by the user through the client (elicitation); no token path (<c>Confirmation:RequireElicitation</c>).</summary>
     public bool RequiresElicitation { get; init; }
 
+    /// <summary>Elicitation-only by its author's default (<see cref="RequiresConfirmationAttribute.ElicitationOnly"/>), not by <c>Confirmation:RequireElicitation</c>.</summary>
+    public bool ElicitationOnlyByDefault { get; init; }
+
     /// <summary>The tool's own pre-check and preview, when its class implements <see cref="IConfirmableTool"/>.</summary>
     public ConfirmableToolFactory? Confirmable { get; init; }
 

@@ -18,8 +18,17 @@ public sealed class ToolCatalog
 
     /// <summary>Adds a tool class: sealed, exactly one <see cref="McpServerToolAttribute"/> method, created per call through DI.</summary>
     public ToolCatalog Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
+        where T : class => AddWhen<T>(static _ => true);
+
+    /// <summary>
+    /// Adds a tool class (as <see cref="Add{T}"/>) that exists only when <paramref name="condition"/> holds for the
+    /// server's services, e.g. when its backend is configured; otherwise it is neither listed nor callable.
+    /// </summary>
+    public ToolCatalog AddWhen<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        Func<IServiceProvider, bool> condition)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(condition);
         MethodInfo[] methods = [.. typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
             .Where(m => m.IsDefined(typeof(McpServerToolAttribute)))];
         if (methods.Length != 1 || !typeof(T).IsSealed)
@@ -30,6 +39,11 @@ public sealed class ToolCatalog
         MethodInfo method = methods[0];
         _sources.Add((services, json) =>
         {
+            if (!condition(services))
+            {
+                return PendingTools.Known([]);
+            }
+
             McpServerTool tool = method.IsStatic
                 ? McpServerTool.Create(method, target: null, Options(services, json))
                 : McpServerTool.Create(method, CreateTarget, Options(services, json));

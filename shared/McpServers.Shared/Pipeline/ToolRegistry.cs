@@ -118,6 +118,7 @@ public sealed partial class ToolRegistry
         IReadOnlySet<string> require = PolicyOptions.Names(confirmation.Require);
         IReadOnlySet<string> disable = PolicyOptions.Names(confirmation.Disable);
         IReadOnlySet<string> elicitationOnly = PolicyOptions.Names(confirmation.RequireElicitation);
+        IReadOnlySet<string> allowToken = PolicyOptions.Names(confirmation.AllowToken);
         var byName = new Dictionary<string, RegisteredTool>(StringComparer.Ordinal);
         var tools = new List<RegisteredTool>();
         foreach (McpServerTool candidate in candidates)
@@ -129,9 +130,21 @@ public sealed partial class ToolRegistry
                 throw new InvalidOperationException($"Two tools are named '{name}'. Tool names must be unique.");
             }
 
-            bool confirm = (require.Contains(name) || elicitationOnly.Contains(name)
-                || candidate.Metadata.OfType<RequiresConfirmationAttribute>().Any()) && !disable.Contains(name);
-            bool byElicitationOnly = confirm && elicitationOnly.Contains(name);
+            RequiresConfirmationAttribute? marked = candidate.Metadata.OfType<RequiresConfirmationAttribute>().FirstOrDefault();
+            if (marked is { Mandatory: true } && disable.Contains(name))
+            {
+                throw new OptionsValidationException("Confirmation", typeof(ConfirmationOptions),
+                    [$"Tool '{name}' always needs a human's confirmation and cannot be listed in Confirmation:Disable; remove it from there."]);
+            }
+
+            if (allowToken.Contains(name) && elicitationOnly.Contains(name))
+            {
+                throw new OptionsValidationException("Confirmation", typeof(ConfirmationOptions),
+                    [$"Tool '{name}' is in both Confirmation:AllowToken and Confirmation:RequireElicitation; remove it from one of them."]);
+            }
+
+            bool confirm = (require.Contains(name) || elicitationOnly.Contains(name) || marked is not null) && !disable.Contains(name);
+            bool byElicitationOnly = confirm && (elicitationOnly.Contains(name) || (marked is { ElicitationOnly: true } && !allowToken.Contains(name)));
             // Only schemas the SDK generated from a method need their list items tightened (see AdvertisedTool).
             bool generated = candidate.Metadata.OfType<System.Reflection.MethodInfo>().Any();
             McpServerTool tool = new AdvertisedTool(candidate, confirm && !byElicitationOnly, generated);
@@ -147,13 +160,14 @@ public sealed partial class ToolRegistry
             var entry = new RegisteredTool(tool, validator, confirm, secrets, CreateLimiter(perMinute), perMinute)
             {
                 RequiresElicitation = byElicitationOnly,
+                ElicitationOnlyByDefault = byElicitationOnly && !elicitationOnly.Contains(name),
                 Confirmable = candidate.Metadata.OfType<ConfirmableToolFactory>().FirstOrDefault(),
             };
             byName.Add(name, entry);
             tools.Add(entry);
         }
 
-        foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable).Concat(elicitationOnly))
+        foreach (string listed in _include.Concat(_exclude).Concat(require).Concat(disable).Concat(elicitationOnly).Concat(allowToken))
         {
             if (!byName.ContainsKey(listed))
             {

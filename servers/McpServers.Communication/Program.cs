@@ -1,0 +1,6 @@
+using McpServers.Communication;
+using McpServers.Shared.Hosting;
+
+var builder = McpServerHost.CreateBuilder(args, CommunicationServer.Identity);
+builder.Services.AddCommunicationServer(builder.Configuration);
+return await builder.RunAsync();
