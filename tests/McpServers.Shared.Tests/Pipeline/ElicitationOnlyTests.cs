@@ -1,9 +1,9 @@
 using System.Text.Json;
 using McpServers.Shared.Pipeline;
 using McpServers.TestServer;
-using ModelContextProtocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
