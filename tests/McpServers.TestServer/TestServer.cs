@@ -29,6 +29,7 @@ public static class TestServer
             new SettingHelp("FailCheck", "Make --check report a failure.", "false"),
             new SettingHelp("CheckThrows", "Make --check throw: Backend, Unauthorized, Http, Timeout or Bug.", "None"),
             new SettingHelp("Backend:Region", "The pretend backend's region: lower-case letters and dashes.", "local"),
+            new SettingHelp("SendNotes", "Offer test_send_note (an elicitation-only, mandatory-confirmation send).", "false"),
         ],
         Switches = [new ServerSwitch("--fail-check", "FailCheck", "Make --check report a failure.")],
         EnvironmentAliases = [new EnvironmentAlias("TESTSERVER_API_KEY", "ApiKey")],
@@ -41,13 +42,18 @@ public static class TestServer
         .Add<SlowTool>()
         .Add<LookupUserTool>()
         .Add<GateTool>()
-        .Add<SumTool>();
+        .Add<SumTool>()
+        .AddWhen<SendNoteTool>(sp => sp.GetService<NoteSending>() is not null);
 
     public static IMcpServerBuilder AddTestServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<CallRecorder>();
         services.AddSingleton<TestGate>();
         services.AddSingleton<ITestBackend, TestBackend>();
+        if (string.Equals(configuration["SendNotes"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<NoteSending>();
+        }
         services.AddSettings<TestServerSettings>(configuration, "", new TestServerSettingsValidator()).Bind(configuration);
         // Nested sections are registered too: NativeAOT keeps property metadata only for registered types.
         services.AddSettingsSection<PretendBackendSettings>("Backend");
@@ -72,6 +78,9 @@ public sealed class TestServerSettings
     public string? ApiKey { get; set; }
 
     public bool FailCheck { get; set; }
+
+    /// <summary>Offer test_send_note (see <see cref="Tools.SendNoteTool"/>).</summary>
+    public bool SendNotes { get; set; }
 
     /// <summary>Make the --check throw instead of returning a verdict (each way a real check can fail).</summary>
     public CheckFailure CheckThrows { get; set; }

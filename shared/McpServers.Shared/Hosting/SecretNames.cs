@@ -37,6 +37,12 @@ public static class SecretNames
             return true;
         }
 
+        // Confirmation:AllowToken lists tool names (which tools may be confirmed by token), not a token.
+        if (normalized.SequenceEqual("allowtoken"))
+        {
+            return false;
+        }
+
         if (normalized.EndsWith("url", StringComparison.Ordinal) && !normalized.SequenceEqual("databaseurl"))
         {
             return false;

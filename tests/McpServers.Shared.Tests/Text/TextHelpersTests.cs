@@ -80,6 +80,8 @@ public sealed class TextHelpersTests
     [InlineData("issue_key", false)]
     [InlineData("project", false)]
     [InlineData("Jira:TokenUrl", false)]
+    [InlineData("Confirmation:AllowToken", false)]
+    [InlineData("Slack:BotToken", true)]
     [InlineData("message", false)]
     [InlineData("next_page", false)]
     public void SecretNames_RecogniseSecretLookingNames(string name, bool secret) =>
