@@ -106,7 +106,7 @@ public sealed class MailServerTests(MailServer mail)
         MimeMessage message = Message(sender, colleague, "Meeting notes", "Decisions: ship on Friday.");
         message.Cc.Add(MailboxAddress.Parse(partner.Address));
 
-        using (SmtpClient client = await SubmissionClientAsync(sender))
+        using (SmtpClient client = await mail.ConnectSubmissionAsync(sender, Ct))
         {
             await client.SendAsync(message, Ct);
             await client.DisconnectAsync(quit: true, Ct);
@@ -126,7 +126,7 @@ public sealed class MailServerTests(MailServer mail)
     {
         mail.RequireDelivery();
         MailUser sender = await mail.NewUserAsync();
-        using SmtpClient client = await SubmissionClientAsync(sender);
+        using SmtpClient client = await mail.ConnectSubmissionAsync(sender, Ct);
 
         var refused = await Assert.ThrowsAsync<SmtpCommandException>(() =>
             client.SendAsync(Message(sender, new MailUser("someone@outside.example", "-"), "Leak", "must not leave"), Ct));
@@ -144,14 +144,6 @@ public sealed class MailServerTests(MailServer mail)
 
         await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(mail.Alice.Address, "wrong password", Ct));
         await Assert.ThrowsAsync<ServiceNotAuthenticatedException>(() => client.SendAsync(Message(mail.Alice, mail.Bob, "No auth", "x"), Ct));
-    }
-
-    private async Task<SmtpClient> SubmissionClientAsync(MailUser user)
-    {
-        var client = new SmtpClient { ServerCertificateValidationCallback = mail.ValidateServerCertificate };
-        await client.ConnectAsync(mail.Host, mail.SubmissionPort, SecureSocketOptions.StartTls, Ct);
-        await client.AuthenticateAsync(user.Address, user.Password, Ct);
-        return client;
     }
 
     private static MimeMessage Message(MailUser from, MailUser to, string subject, string body)

@@ -2,12 +2,13 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 
 namespace McpServers.Testing.Mail;
 
-/// <summary>Seeding and reading mailboxes over IMAP (implicit TLS, trusting only the fixture's CA).</summary>
+/// <summary>Clients for the fixture's services (trusting only its CA), and seeding and reading mailboxes over IMAP.</summary>
 public sealed partial class MailServer
 {
     /// <summary>
@@ -39,6 +40,29 @@ public sealed partial class MailServer
         try
         {
             await client.ConnectAsync(Host, ImapsPort, SecureSocketOptions.SslOnConnect, cancellationToken);
+            await client.AuthenticateAsync(user.Address, user.Password, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An SMTP client connected to Dovecot's submission port with STARTTLS (trusting the fixture's CA) and
+    /// authenticated as <paramref name="user"/>; what it sends is relayed through OpenSMTPD (see <see cref="RequireDelivery"/>).
+    /// The caller disposes it.
+    /// </summary>
+    public async Task<SmtpClient> ConnectSubmissionAsync(MailUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        RequireAvailable();
+        var client = new SmtpClient { ServerCertificateValidationCallback = ValidateServerCertificate };
+        try
+        {
+            await client.ConnectAsync(Host, SubmissionPort, SecureSocketOptions.StartTls, cancellationToken);
             await client.AuthenticateAsync(user.Address, user.Password, cancellationToken);
             return client;
         }

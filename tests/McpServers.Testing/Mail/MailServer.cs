@@ -109,17 +109,28 @@ public sealed partial class MailServer : IAsyncLifetime
 
         _dovecotInstalled = true;
         using var timeout = new CancellationTokenSource(Timeout);
-        try
+        for (int attempt = 1; _dovecot is null; attempt++)
         {
-            await StartDovecotAsync(dovecot, timeout.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            // A broken installation is a failure, not a skip: every test that needs the server reports it.
-            UnavailableReason = $"Starting Dovecot failed: {ex.Message}\n{LogTail()}";
-            DeliveryUnavailableReason = UnavailableReason;
-            await StopAsync();
-            return;
+            try
+            {
+                await StartDovecotAsync(dovecot, timeout.Token);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException or System.ComponentModel.Win32Exception)
+            {
+                string log = LogTail();
+                await StopAsync();
+
+                // Another process may bind one of the chosen free ports before Dovecot does: retry on fresh ports.
+                if (attempt < 3 && log.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // A broken installation is a failure, not a skip: every test that needs the server reports it.
+                UnavailableReason = $"Starting Dovecot failed: {ex.Message}\n{log}";
+                DeliveryUnavailableReason = UnavailableReason;
+                return;
+            }
         }
 
         string? smtpd = FindExecutable("smtpd", "/usr/sbin/smtpd");
@@ -250,6 +261,7 @@ public sealed partial class MailServer : IAsyncLifetime
         string directory = Directory.CreateTempSubdirectory("mcp-mail-").FullName;
         int[] ports = FreePorts(5);
         _layout = new MailLayout(directory, ports[0], ports[1], ports[2], ports[3], ports[4]);
+        _authority?.Dispose();
         _authority = MailCertificates.Create(directory, out string authorityPath, out string certificatePath, out string keyPath);
         CertificatePath = authorityPath;
 
@@ -322,6 +334,8 @@ public sealed partial class MailServer : IAsyncLifetime
             catch (IOException)
             {
             }
+
+            _layout = null;
         }
     }
 
