@@ -16,19 +16,8 @@ internal sealed class MailProcess : IDisposable
 
     public static MailProcess Start(string file, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo start = StartInfo(file, arguments);
+        start.RedirectStandardInput = true;
         var process = new Process { StartInfo = start };
         var daemon = new MailProcess(process);
         process.OutputDataReceived += (_, e) => daemon.Keep(e.Data);
@@ -79,6 +68,15 @@ internal sealed class MailProcess : IDisposable
     /// <summary>Runs a short command to completion and returns its exit code and combined output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
+        using Process process = Process.Start(StartInfo(file, arguments)) ?? throw new InvalidOperationException($"Could not start {file}.");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, (await stdout + await stderr).Trim());
+    }
+
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments)
+    {
         var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -91,11 +89,7 @@ internal sealed class MailProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, (await stdout + await stderr).Trim());
+        return start;
     }
 
     private void Keep(string? line)

@@ -32,46 +32,16 @@ public sealed partial class MailServer
     }
 
     /// <summary>An IMAP client connected over implicit TLS (trusting the fixture's CA) and logged in as <paramref name="user"/>. The caller disposes it.</summary>
-    public async Task<ImapClient> ConnectImapAsync(MailUser user, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        RequireAvailable();
-        var client = new ImapClient { ServerCertificateValidationCallback = ValidateServerCertificate };
-        try
-        {
-            await client.ConnectAsync(Host, ImapsPort, SecureSocketOptions.SslOnConnect, cancellationToken);
-            await client.AuthenticateAsync(user.Address, user.Password, cancellationToken);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public Task<ImapClient> ConnectImapAsync(MailUser user, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new ImapClient(), ImapsPort, SecureSocketOptions.SslOnConnect, user, cancellationToken);
 
     /// <summary>
     /// An SMTP client connected to Dovecot's submission port with STARTTLS (trusting the fixture's CA) and
     /// authenticated as <paramref name="user"/>; what it sends is relayed through OpenSMTPD (see <see cref="RequireDelivery"/>).
     /// The caller disposes it.
     /// </summary>
-    public async Task<SmtpClient> ConnectSubmissionAsync(MailUser user, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        RequireAvailable();
-        var client = new SmtpClient { ServerCertificateValidationCallback = ValidateServerCertificate };
-        try
-        {
-            await client.ConnectAsync(Host, SubmissionPort, SecureSocketOptions.StartTls, cancellationToken);
-            await client.AuthenticateAsync(user.Address, user.Password, cancellationToken);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public Task<SmtpClient> ConnectSubmissionAsync(MailUser user, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new SmtpClient(), SubmissionPort, SecureSocketOptions.StartTls, user, cancellationToken);
 
     /// <summary>Stores <paramref name="message"/> in <paramref name="folder"/> of <paramref name="user"/> (IMAP APPEND) and returns its UID.</summary>
     public async Task<UniqueId?> AppendAsync(MailUser user, string folder, MimeMessage message, MessageFlags flags = MessageFlags.None, CancellationToken cancellationToken = default)
@@ -169,6 +139,25 @@ public sealed partial class MailServer
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No matching message reached {user}'s {folder} within {Timeout.TotalSeconds:0} s.\n{LogTail()}");
+        }
+    }
+
+    private async Task<TClient> ConnectAsync<TClient>(TClient client, int port, SecureSocketOptions security, MailUser user, CancellationToken cancellationToken)
+        where TClient : MailService
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(user);
+            RequireAvailable();
+            client.ServerCertificateValidationCallback = ValidateServerCertificate;
+            await client.ConnectAsync(Host, port, security, cancellationToken);
+            await client.AuthenticateAsync(user.Address, user.Password, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
     }
 
