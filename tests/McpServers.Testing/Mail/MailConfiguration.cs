@@ -47,6 +47,11 @@ internal static class MailConfiguration
             $"ssl_cert = <{certificatePath}",
             $"ssl_key = <{keyPath}",
             "auth_mechanisms = plain login",
+            // Wrong-password tests answer at once: no failure delay, and loopback is exempt from the auth penalty.
+            "auth_failure_delay = 0 secs",
+            "login_trusted_networks = 127.0.0.0/8",
+            // Parallel tests may hold many connections of one shared user.
+            "mail_max_userip_connections = 100",
             $"default_internal_user = {accounts.InternalUser}",
             $"default_internal_group = {accounts.InternalGroup}",
             $"default_login_user = {accounts.LoginUser}",
