@@ -1,7 +1,7 @@
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Presentation;
-using Drawing = DocumentFormat.OpenXml.Drawing;
 using McpServers.Shared.Text;
+using Drawing = DocumentFormat.OpenXml.Drawing;
 
 namespace McpServers.Documents.Extraction;
 

@@ -14,8 +14,12 @@ public sealed class EmailUnitTests
     {
         var options = new EmailOptions
         {
-            ImapHost = "imap.example.test", UserName = "me@example.test", Password = "pw", SmtpHost = "smtp.example.test",
-            From = "me@example.test", Folders = ["INBOX", "Archive/2026"],
+            ImapHost = "imap.example.test",
+            UserName = "me@example.test",
+            Password = "pw",
+            SmtpHost = "smtp.example.test",
+            From = "me@example.test",
+            Folders = ["INBOX", "Archive/2026"],
         };
         change?.Invoke(options);
         return options;

@@ -108,12 +108,14 @@ public sealed class RenderingTests
         root.BodyParts.Add(new BodyPartText(new ContentType("text", "plain"), "1") { ContentTransferEncoding = "7bit", Octets = 20 });
         root.BodyParts.Add(new BodyPartBasic(new ContentType("application", "pdf"), "2")
         {
-            ContentTransferEncoding = "base64", Octets = 7800,
+            ContentTransferEncoding = "base64",
+            Octets = 7800,
             ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = "report.pdf" },
         });
         root.BodyParts.Add(new BodyPartBasic(new ContentType("image", "png"), "3")
         {
-            ContentTransferEncoding = "base64", Octets = 780,
+            ContentTransferEncoding = "base64",
+            Octets = 780,
             ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = "evil\u202Egnp.exe" },
         });
         var summary = new MessageSummary(1) { Body = root };

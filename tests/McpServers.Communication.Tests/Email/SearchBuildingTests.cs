@@ -18,8 +18,14 @@ public sealed class SearchBuildingTests
     {
         var filter = new MailFilter
         {
-            From = "dana", To = "lee@example.test", SubjectWords = ["budget", "Q4"], BodyWords = ["invoice"],
-            Since = new DateOnly(2026, 11, 1), Before = new DateOnly(2026, 12, 1), Unread = true, HasAttachment = true,
+            From = "dana",
+            To = "lee@example.test",
+            SubjectWords = ["budget", "Q4"],
+            BodyWords = ["invoice"],
+            Since = new DateOnly(2026, 11, 1),
+            Before = new DateOnly(2026, 12, 1),
+            Unread = true,
+            HasAttachment = true,
         };
 
         Assert.Equal(

@@ -32,9 +32,14 @@ public sealed class SearchTool(ImapMailbox mailbox, EmailOptions options, Server
     {
         var filter = new MailFilter
         {
-            From = from, To = to, SubjectWords = EmailTooling.Words(subject), BodyWords = EmailTooling.Words(body),
-            Since = EmailTooling.Date(since, nameof(since)), Before = EmailTooling.Date(before, nameof(before)),
-            Unread = unread, HasAttachment = has_attachment,
+            From = from,
+            To = to,
+            SubjectWords = EmailTooling.Words(subject),
+            BodyWords = EmailTooling.Words(body),
+            Since = EmailTooling.Date(since, nameof(since)),
+            Before = EmailTooling.Date(before, nameof(before)),
+            Unread = unread,
+            HasAttachment = has_attachment,
         };
         int pageSize = EmailTooling.PageSize(options, max_results);
         MailPage page = await mailbox.SearchAsync(folder, filter, pageSize, cursor, cancellationToken);
