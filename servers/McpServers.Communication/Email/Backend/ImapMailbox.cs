@@ -38,6 +38,8 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
     private const MessageSummaryItems ListItems = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags
         | MessageSummaryItems.BodyStructure | MessageSummaryItems.InternalDate;
 
+    private const MessageSummaryItems HeaderItems = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.References;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ImapClient? _client;
 
@@ -88,9 +90,7 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
         string name = AllowedFolder(reference.Folder, "message_id");
         return WithClientAsync(async (client, ct) =>
         {
-            IMailFolder folder = await OpenAsync(client, name, ct);
-            CheckValidity(folder, reference);
-            IMessageSummary summary = await OneAsync(folder, reference, ListItems | MessageSummaryItems.Size, ct);
+            (IMailFolder folder, IMessageSummary summary) = await MessageAsync(client, name, reference, ListItems | MessageSummaryItems.Size, ct);
             BodyPartText? text = summary.TextBody;
             BodyPartText? html = text is null ? summary.HtmlBody : null;
             BodyPartText? part = text ?? html;
@@ -127,9 +127,7 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
         string name = AllowedFolder(reference.Folder, "message_id");
         return WithClientAsync(async (client, ct) =>
         {
-            IMailFolder folder = await OpenAsync(client, name, ct);
-            CheckValidity(folder, reference);
-            IMessageSummary summary = await OneAsync(folder, reference, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.References, ct);
+            (_, IMessageSummary summary) = await MessageAsync(client, name, reference, HeaderItems, ct);
             Envelope envelope = Env(summary);
             return new ReplyBasis(reference with { Folder = name }, MessageRendering.Line(envelope.Subject), envelope.MessageId,
                 [.. (summary.References ?? []).Take(50)], [.. envelope.From.Mailboxes], [.. envelope.ReplyTo.Mailboxes],
@@ -148,9 +146,7 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
         string name = AllowedFolder(reference.Folder, "message_id");
         return WithClientAsync(async (client, ct) =>
         {
-            IMailFolder start = await OpenAsync(client, name, ct);
-            CheckValidity(start, reference);
-            IMessageSummary first = await OneAsync(start, reference, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.References, ct);
+            (_, IMessageSummary first) = await MessageAsync(client, name, reference, HeaderItems, ct);
             var ids = new HashSet<string>(StringComparer.Ordinal);
             AddIds(ids, first);
             var found = new Dictionary<string, MailSummary>(StringComparer.Ordinal);
@@ -327,18 +323,18 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
         }
     }
 
-    private static void CheckValidity(IMailFolder folder, MessageRef reference)
+    /// <summary>The folder of <paramref name="reference"/>, opened, and the message's summary; refused when the id is out of date.</summary>
+    private static async Task<(IMailFolder Folder, IMessageSummary Summary)> MessageAsync(ImapClient client, string name, MessageRef reference,
+        MessageSummaryItems items, CancellationToken cancellationToken)
     {
+        IMailFolder folder = await OpenAsync(client, name, cancellationToken);
         if (folder.UidValidity != reference.UidValidity)
         {
             throw new ToolInputException("`message_id` is out of date (the folder was rebuilt on the server): search again for the message.");
         }
-    }
 
-    private static async Task<IMessageSummary> OneAsync(IMailFolder folder, MessageRef reference, MessageSummaryItems items, CancellationToken cancellationToken)
-    {
         IList<IMessageSummary> summaries = await folder.FetchAsync([new UniqueId(reference.UidValidity, reference.Uid)], items, cancellationToken);
-        return summaries.FirstOrDefault() ?? throw new BackendException(BackendErrorKind.NotFound, "That message is no longer in its folder.");
+        return (folder, summaries.FirstOrDefault() ?? throw new BackendException(BackendErrorKind.NotFound, "That message is no longer in its folder."));
     }
 
     private static async Task<IReadOnlyList<MailSummary>> SummariesAsync(IMailFolder folder, string name, List<UniqueId> uids, CancellationToken cancellationToken)
