@@ -1,4 +1,5 @@
 using System.Text;
+using McpServers.Shared.Text;
 
 namespace McpServers.Documents.Extraction;
 

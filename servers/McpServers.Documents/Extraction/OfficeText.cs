@@ -1,4 +1,5 @@
 using DocumentFormat.OpenXml.Packaging;
+using McpServers.Shared.Text;
 
 namespace McpServers.Documents.Extraction;
 
@@ -8,7 +9,7 @@ internal static class OfficeText
     public static ExtractedText Extract(Stream zip, ExtractionLimits limits, CancellationToken cancellationToken)
     {
         string format = ZipGuard.Vet(zip, limits.MaxZipEntryBytes, cancellationToken);
-        var output = new MarkdownOutput(limits.MaxChars);
+        var output = new MarkdownOutput(limits.MaxChars, ExtractionLimits.CapSetting);
 
         // The SDK's own per-part cap as a second line behind the zip guard (a character is at least a byte).
         var settings = new OpenSettings { MaxCharactersInPart = limits.MaxZipEntryBytes, AutoSave = false };

@@ -1,3 +1,4 @@
+using McpServers.Shared.Text;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
@@ -13,7 +14,7 @@ internal static class PdfText
 {
     public static ExtractedText Extract(Stream pdf, ExtractionLimits limits, CancellationToken cancellationToken)
     {
-        var output = new MarkdownOutput(limits.MaxChars);
+        var output = new MarkdownOutput(limits.MaxChars, ExtractionLimits.CapSetting);
         PdfDocument document;
         try
         {

@@ -1,5 +1,6 @@
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Presentation;
+using McpServers.Shared.Text;
 using Drawing = DocumentFormat.OpenXml.Drawing;
 
 namespace McpServers.Documents.Extraction;

@@ -4,13 +4,27 @@ using McpServers.Shared.Text;
 namespace McpServers.Documents.Extraction;
 
 /// <summary>The administrator's caps on one extraction; never raisable by the model.</summary>
-public sealed record ExtractionLimits(long MaxFileBytes, int MaxChars, int MaxPages, long MaxZipEntryBytes);
+public sealed record ExtractionLimits(long MaxFileBytes, int MaxChars, int MaxPages, long MaxZipEntryBytes)
+{
+    /// <summary>The setting behind <see cref="MaxChars"/>, named when a text is cut.</summary>
+    public const string CapSetting = "Documents:MaxDocumentChars";
+}
 
 /// <summary>
 /// A document's text as Markdown. <see cref="Format"/> names what was found (pdf, docx, xlsx, pptx, html, csv,
 /// markdown, text); <see cref="Truncated"/> with <see cref="TruncationReason"/> when a cap stopped the extraction.
 /// </summary>
 public sealed record ExtractedText(string Format, string Markdown, bool Truncated, string? TruncationReason);
+
+/// <summary>The shared Markdown writer's result as a document's text of <paramref name="format"/>.</summary>
+internal static class MarkdownOutputFormat
+{
+    public static ExtractedText Finish(this MarkdownOutput output, string format)
+    {
+        MarkdownText text = output.Finish();
+        return new ExtractedText(format, text.Markdown, text.Truncated, text.TruncationReason);
+    }
+}
 
 /// <summary>A file that cannot be read as text (encrypted, corrupt, unsupported, over a cap): its message is safe to show.</summary>
 public sealed class ExtractionException(string safeMessage) : Exception(safeMessage);
@@ -88,7 +102,7 @@ public static class TextExtraction
 
     private static async Task<ExtractedText> TextAsync(CappedInput input, ReadOnlyMemory<byte> head, NamedKind named, string fileName, ExtractionLimits limits, CancellationToken cancellationToken)
     {
-        var output = new MarkdownOutput(limits.MaxChars);
+        var output = new MarkdownOutput(limits.MaxChars, ExtractionLimits.CapSetting);
         switch (named)
         {
             case NamedKind.Unknown:

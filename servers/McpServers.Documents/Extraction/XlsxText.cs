@@ -1,6 +1,7 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using McpServers.Shared.Text;
 
 namespace McpServers.Documents.Extraction;
 

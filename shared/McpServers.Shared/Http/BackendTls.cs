@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace McpServers.Shared.Http;
 
 /// <summary>Certificate handling for backend clients: an extra CA bundle that adds trust, and a client certificate.</summary>
-internal static class BackendTls
+public static class BackendTls
 {
     /// <summary>
     /// A validation callback that accepts what the system accepts, and otherwise retries the chain with the bundle's

@@ -1,5 +1,6 @@
 using System.Text;
 using McpServers.Documents.Extraction;
+using McpServers.Shared.Text;
 
 namespace McpServers.Documents.Tests.Extraction;
 

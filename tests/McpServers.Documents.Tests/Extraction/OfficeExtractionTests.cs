@@ -1,5 +1,6 @@
 using System.Text;
 using McpServers.Documents.Extraction;
+using McpServers.Shared.Text;
 using static McpServers.Documents.Tests.Extraction.TestFiles;
 
 namespace McpServers.Documents.Tests.Extraction;

@@ -1,14 +1,14 @@
 using System.Text;
-using McpServers.Shared.Text;
-
-namespace McpServers.Documents.Extraction;
+namespace McpServers.Shared.Text;
 
 /// <summary>
 /// The Markdown being extracted, capped at <c>MaxChars</c>: every piece is cleaned of control and bidi characters
 /// (document text is data, never instructions) and appending stops once the cap is reached, so extractors can
 /// check <see cref="IsFull"/> and stop reading early.
 /// </summary>
-internal sealed class MarkdownOutput(int maxChars)
+/// <param name="maxChars">The character cap.</param>
+/// <param name="capSetting">The setting that sets the cap, named in the truncation reason (e.g. <c>Documents:MaxDocumentChars</c>).</param>
+public sealed class MarkdownOutput(int maxChars, string capSetting)
 {
     /// <summary>Rows read from one table (a CSV file, a sheet) at most; past it the rest is left out.</summary>
     public const int MaxTableRows = 5_000;
@@ -20,6 +20,9 @@ internal sealed class MarkdownOutput(int maxChars)
     private readonly List<string> _reasons = [];
 
     public bool IsFull { get; private set; }
+
+    /// <summary>The setting named when the text is cut.</summary>
+    public string CapSetting { get; } = capSetting;
 
     /// <summary>Characters that still fit under the cap.</summary>
     public int Room => maxChars - _text.Length;
@@ -50,7 +53,7 @@ internal sealed class MarkdownOutput(int maxChars)
 
         _text.Append(clean, 0, cut);
         IsFull = true;
-        Stop($"cut at {maxChars} characters (Documents:MaxDocumentChars)");
+        Stop($"cut at {maxChars} characters ({CapSetting})");
     }
 
     /// <summary>Ends the current block with a blank line (nothing at the very start).</summary>
@@ -120,13 +123,16 @@ internal sealed class MarkdownOutput(int maxChars)
         }
     }
 
-    public ExtractedText Finish(string format)
+    public MarkdownText Finish()
     {
         string markdown = _text.ToString().TrimEnd('\n');
-        return new ExtractedText(format, markdown, _reasons.Count > 0, _reasons.Count > 0 ? string.Join("; ", _reasons) : null);
+        return new MarkdownText(markdown, _reasons.Count > 0, _reasons.Count > 0 ? string.Join("; ", _reasons) : null);
     }
 
     private static string Cell(string value) =>
         string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Replace("|", "\\|", StringComparison.Ordinal);
 }
+
+/// <summary>Markdown made by <see cref="MarkdownOutput"/>, and why it stopped early when it did.</summary>
+public sealed record MarkdownText(string Markdown, bool Truncated, string? TruncationReason);

@@ -3,15 +3,15 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
-namespace McpServers.Documents.Extraction;
+namespace McpServers.Shared.Text;
 
 /// <summary>
 /// HTML to compact Markdown: the page is parsed by AngleSharp (no scripting, no resource loading) and its DOM
 /// walked by a small converter of our own: headings, paragraphs, nested lists, links, tables, code; scripts,
 /// styles, forms and embedded objects are dropped. Nesting deeper than <see cref="MaxDepth"/> is read as plain
-/// text so a hostile page cannot exhaust the stack.
+/// text so a hostile page cannot exhaust the stack. Used for documents (mcp-documents) and HTML mail (mcp-communication).
 /// </summary>
-internal static class HtmlText
+public static class HtmlText
 {
     private const int MaxDepth = 100;
 
@@ -21,6 +21,15 @@ internal static class HtmlText
         using IHtmlDocument document = await parser.ParseDocumentAsync(input, cancellationToken).ConfigureAwait(false);
         var converter = new Converter(output);
         converter.Blocks(document.Body ?? document.DocumentElement, 0);
+    }
+
+    /// <summary>Converts an HTML string already in memory (e.g. a mail body part).</summary>
+    public static void Extract(string html, MarkdownOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        using IHtmlDocument document = parser.ParseDocument(html ?? string.Empty);
+        new Converter(output).Blocks(document.Body ?? document.DocumentElement, 0);
     }
 
     /// <summary>Converts the page's body; also used for Confluence storage format and other HTML-like sources.</summary>
@@ -90,9 +99,9 @@ internal static class HtmlText
                     output.AppendBlock(Fenced(element.TextContent));
                     break;
                 case "blockquote":
-                    var quoted = new MarkdownOutput(Math.Max(1, output.Room));
+                    var quoted = new MarkdownOutput(Math.Max(1, output.Room), output.CapSetting);
                     new Converter(quoted).Blocks(element, depth);
-                    string text = quoted.Finish("html").Markdown;
+                    string text = quoted.Finish().Markdown;
                     output.AppendBlock(string.Join('\n', text.Split('\n').Select(line => line.Length == 0 ? ">" : "> " + line)));
                     break;
                 case "hr":
