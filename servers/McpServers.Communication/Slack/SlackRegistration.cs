@@ -39,7 +39,7 @@ public static class SlackRegistration
     public static IReadOnlyList<string> ToolSetSettings { get; } = ["Slack:BotToken", "Slack:UserToken"];
 
     /// <summary>
-    /// The options (always, so the settings are known), and, when a token is set, the backend client with the token as
+    /// The options and the HTTP client settings (always, so the settings are known), and, when a token is set, the backend client with the token as
     /// its credential and the <see cref="SlackGateway"/> whose presence makes the tools exist. Nothing reaches Slack before
     /// the first tool call.
     /// </summary>
@@ -47,13 +47,13 @@ public static class SlackRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSlackOptions(configuration);
+        services.AddBackendHttpClient(HttpClientName, configuration.GetSection("Slack:Http"), "Communication",
+            ServerIdentity.VersionOf(typeof(SlackRegistration).Assembly));
         if (!SlackOptions.IsConfigured(configuration))
         {
             return services;
         }
 
-        services.AddBackendHttpClient(HttpClientName, configuration.GetSection("Slack:Http"), "Communication",
-            ServerIdentity.VersionOf(typeof(SlackRegistration).Assembly));
         services.AddBackendCredential(HttpClientName, sp => new SlackCredential(sp.GetRequiredService<SlackOptions>()));
         services.AddSingleton(sp =>
         {
