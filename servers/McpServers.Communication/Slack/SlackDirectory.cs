@@ -152,7 +152,7 @@ public sealed class SlackDirectory : IDisposable
         int pages = 0;
         string types = "public_channel,private_channel";
         string? cursor = null;
-        do
+        while (pages < Options.MaxChannelPages)
         {
             SlackConversationsList page;
             try
@@ -178,8 +178,11 @@ public sealed class SlackDirectory : IDisposable
             }
 
             cursor = NonEmpty(page.ResponseMetadata?.NextCursor);
+            if (cursor is null)
+            {
+                break;
+            }
         }
-        while (cursor is not null && pages < Options.MaxChannelPages);
 
         var idsByName = byId.Values.Where(c => c.Name is { } n && SlackChannelName.IsName(n))
             .GroupBy(c => c.Name!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id!, StringComparer.Ordinal);

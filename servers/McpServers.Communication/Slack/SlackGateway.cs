@@ -39,6 +39,30 @@ public sealed class SlackGateway
 
     internal SlackDirectory Directory => directory;
 
+    /// <summary>
+    /// For <c>--check</c>: each configured token is accepted (auth.test) and the allowlist resolves. Returns one line per
+    /// fact; a refused token or a missing scope throws the mapped error, which names the setting to fix.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var facts = new List<string>();
+        foreach ((SlackTokenKind kind, string? token) in new[] { (SlackTokenKind.Bot, Options.BotToken), (SlackTokenKind.User, Options.UserToken) })
+        {
+            if (token is not null)
+            {
+                SlackAuthTest auth = await api.GetAsync("auth.test", [], SlackJsonContext.Default.SlackAuthTest, kind, cancellationToken);
+                facts.Add($"Slack {(kind == SlackTokenKind.Bot ? "bot" : "user")} token accepted: workspace {Name(auth.Team)}, user {Name(auth.User)}.");
+            }
+        }
+
+        ChannelMap map = await directory.ChannelsAsync(refresh: true, cancellationToken);
+        facts.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Slack channels allowed and visible: {map.Allowed.Count(c => c.Info is not null)} of {Options.Channels.Count} in Slack:Channels ({string.Join(", ", map.Allowed.Select(c => c.Label))})."));
+        return facts;
+    }
+
+    private static string Name(string? value) => value is null ? "(unnamed)" : Line(value);
+
     /// <summary>conversations.history: newest first, as Slack pages it.</summary>
     internal async Task<SlackMessagePage> HistoryAsync(AllowedChannel channel, DateTimeOffset? oldest, DateTimeOffset? latest, int limit, string? cursor,
         CancellationToken cancellationToken)

@@ -182,11 +182,21 @@ public sealed class FakeSlack : IAsyncDisposable
         {
             answer = method switch
             {
-                "conversations.list" => List(args),
+                "conversations.list" => token == "bot" && !BotScopes.Contains("groups:read") && (Arg(args, "types") ?? "").Contains("private_channel", StringComparison.Ordinal)
+                    ? new JsonObject { ["ok"] = false, ["error"] = "missing_scope", ["needed"] = "groups:read", ["provided"] = string.Join(",", BotScopes) }
+                    : List(args),
                 "conversations.history" => token == "bot" && !BotScopes.Contains("channels:history")
                     ? new JsonObject { ["ok"] = false, ["error"] = "missing_scope", ["needed"] = "channels:history", ["provided"] = string.Join(",", BotScopes) }
                     : History(args),
                 "conversations.replies" => Replies(args),
+                "auth.test" => Ok(o =>
+                {
+                    o["url"] = "https://fake-workspace.example/";
+                    o["team"] = "Fake Workspace";
+                    o["user"] = token == "bot" ? "mcp" : "dana";
+                    o["team_id"] = "T0FAKE0001";
+                    o["user_id"] = token == "bot" ? "U0BOT00001" : Dana;
+                }),
                 "users.info" => _users.TryGetValue(Arg(args, "user") ?? "", out JsonObject? user) ? Ok(o => o["user"] = user.DeepClone()) : Error("user_not_found"),
                 "search.messages" => token == "bot" ? Error("not_allowed_token_type") : Search(args),
                 "chat.postMessage" => Post(args),

@@ -25,6 +25,20 @@ public sealed class SlackGatewayTests
         Assert.Contains(fake.Calls("conversations.list"), r => r.RawQuery.Contains("cursor=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Channels_WithoutTheGroupsReadScope_ResolvePublicChannels()
+    {
+        await using FakeSlack fake = await FakeSlack.StartAsync(Ct);
+        fake.BotScopes.Remove("groups:read");
+        await using ServiceProvider services = Services(fake);
+
+        AllowedChannel release = await services.GetRequiredService<SlackGateway>().Directory.ResolveAsync("#release", "channel", Ct);
+
+        Assert.Equal(FakeSlack.Release, release.Id);
+        Assert.Equal(["types=public_channel%2Cprivate_channel", "types=public_channel"],
+            fake.Calls("conversations.list").Select(r => r.RawQuery.TrimStart('?').Split('&')[0]));
+    }
+
     [Theory]
     [InlineData("#secret-project")]
     [InlineData(FakeSlack.Secret)]
@@ -140,5 +154,37 @@ public sealed class SlackGatewayTests
         Assert.All(fake.Requests, r => Assert.DoesNotContain("xox", r.Path + r.RawQuery + r.Body, StringComparison.Ordinal));
         Assert.All(fake.Calls("conversations.history"), r => Assert.Equal("Bearer " + FakeSlack.BotToken, r.Header("Authorization")));
         Assert.Equal("Bearer " + FakeSlack.UserToken, Assert.Single(fake.Calls("search.messages")).Header("Authorization"));
+    }
+}
+
+public sealed class SlackCheckTests
+{
+    [Fact]
+    public async Task Check_ReportsEachTokenAndTheVisibleAllowedChannels()
+    {
+        await using FakeSlack fake = await FakeSlack.StartAsync(Ct);
+        await using ServiceProvider services = Services(fake, new() { ["Slack:Channels"] = "#release,#gone," + FakeSlack.Random });
+
+        IReadOnlyList<string> facts = await services.GetRequiredService<SlackGateway>().CheckAsync(Ct);
+
+        Assert.Equal(
+        [
+            "Slack bot token accepted: workspace Fake Workspace, user mcp.",
+            "Slack user token accepted: workspace Fake Workspace, user dana.",
+            "Slack channels allowed and visible: 2 of 3 in Slack:Channels (#release (C0RELEASE1), #random (C0RANDOM01)).",
+        ], facts);
+    }
+
+    [Fact]
+    public async Task Check_ARevokedTokenNamesItsSetting()
+    {
+        await using FakeSlack fake = await FakeSlack.StartAsync(Ct);
+        await using ServiceProvider services = Services(fake);
+        fake.FailNext("token_revoked");
+
+        var e = await Assert.ThrowsAsync<BackendException>(() => services.GetRequiredService<SlackGateway>().CheckAsync(Ct));
+
+        Assert.Equal(BackendErrorKind.Unauthorized, e.Kind);
+        Assert.Contains("SLACK_BOT_TOKEN (Slack:BotToken)", e.SafeMessage, StringComparison.Ordinal);
     }
 }

@@ -140,6 +140,15 @@ internal sealed class SlackPostResponse : SlackResponse
     public string? Ts { get; set; }
 }
 
+internal sealed class SlackAuthTest : SlackResponse
+{
+    public string? Team { get; set; }
+
+    public string? User { get; set; }
+
+    public string? TeamId { get; set; }
+}
+
 internal sealed class SlackPermalinkResponse : SlackResponse
 {
     public string? Permalink { get; set; }
@@ -166,5 +175,6 @@ internal sealed record SlackPostRequest(string Channel, string Text, string? Thr
 [JsonSerializable(typeof(SlackSearchResponse))]
 [JsonSerializable(typeof(SlackPostResponse))]
 [JsonSerializable(typeof(SlackPermalinkResponse))]
+[JsonSerializable(typeof(SlackAuthTest))]
 [JsonSerializable(typeof(SlackPostRequest))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;
