@@ -21,13 +21,13 @@ public sealed record AllowedChannel(string Id, string? Name)
 /// </summary>
 public sealed class SlackDirectory : IDisposable
 {
-    private readonly SlackApi api;
-    private readonly ILogger<SlackDirectory> logger;
+    private readonly SlackApi _api;
+    private readonly ILogger<SlackDirectory> _logger;
 
     internal SlackDirectory(SlackApi api, ILogger<SlackDirectory> logger)
     {
-        this.api = api;
-        this.logger = logger;
+        _api = api;
+        _logger = logger;
     }
 
     /// <summary>Most users.info lookups one rendering makes; further users are shown by id.</summary>
@@ -37,7 +37,7 @@ public sealed class SlackDirectory : IDisposable
     private readonly ConcurrentDictionary<string, string> _users = new(StringComparer.Ordinal);
     private volatile ChannelMap? _channels;
 
-    private SlackOptions Options => api.Options;
+    private SlackOptions Options => _api.Options;
 
     /// <summary>Channel ids listed in Slack:Channels (no lookup needed for these).</summary>
     private IEnumerable<string> ConfiguredIds => Options.Channels.Where(SlackChannelName.IsId);
@@ -135,13 +135,13 @@ public sealed class SlackDirectory : IDisposable
     {
         try
         {
-            SlackUserInfo info = await api.GetAsync("users.info", [new("user", id)], SlackJsonContext.Default.SlackUserInfo, Options.ReadToken, cancellationToken);
+            SlackUserInfo info = await _api.GetAsync("users.info", [new("user", id)], SlackJsonContext.Default.SlackUserInfo, Options.ReadToken, cancellationToken);
             return Clean(NonEmpty(info.User?.Profile?.DisplayName) ?? NonEmpty(info.User?.Profile?.RealName) ?? NonEmpty(info.User?.RealName) ?? info.User?.Name) ?? id;
         }
         catch (Exception e) when (e is BackendException { Kind: not (BackendErrorKind.Unauthorized or BackendErrorKind.RateLimited) } or ToolInputException)
         {
             // A deleted user or a token without users:read: the message still reads, with the user's id.
-            Log.UserLookupFailed(logger, e is BackendException b ? b.Kind.ToString() : "input");
+            Log.UserLookupFailed(_logger, e is BackendException b ? b.Kind.ToString() : "input");
             return id;
         }
     }
@@ -157,7 +157,7 @@ public sealed class SlackDirectory : IDisposable
             SlackConversationsList page;
             try
             {
-                page = await api.GetAsync("conversations.list",
+                page = await _api.GetAsync("conversations.list",
                     [new("types", types), new("exclude_archived", "false"), new("limit", "200"), new("cursor", cursor)],
                     SlackJsonContext.Default.SlackConversationsList, Options.ReadToken, cancellationToken);
             }
@@ -192,7 +192,7 @@ public sealed class SlackDirectory : IDisposable
             string? id = SlackChannelName.IsId(entry) ? entry : idsByName.GetValueOrDefault(SlackChannelName.Bare(entry));
             if (id is null)
             {
-                Log.ChannelNotFound(logger, entry);
+                Log.ChannelNotFound(_logger, entry);
                 continue;
             }
 
@@ -203,7 +203,7 @@ public sealed class SlackDirectory : IDisposable
             }
         }
 
-        Log.ChannelsResolved(logger, allowed.Count, pages);
+        Log.ChannelsResolved(_logger, allowed.Count, pages);
         return new ChannelMap(byId, idsByName, allowed);
     }
 

@@ -24,20 +24,20 @@ internal sealed record SlackMessagePage(IReadOnlyList<SlackMessage> Messages, st
 /// </summary>
 public sealed class SlackGateway
 {
-    private readonly SlackApi api;
-    private readonly SlackDirectory directory;
-    private readonly ILogger<SlackGateway> logger;
+    private readonly SlackApi _api;
+    private readonly SlackDirectory _directory;
+    private readonly ILogger<SlackGateway> _logger;
 
     internal SlackGateway(SlackApi api, SlackDirectory directory, ILogger<SlackGateway> logger)
     {
-        this.api = api;
-        this.directory = directory;
-        this.logger = logger;
+        _api = api;
+        _directory = directory;
+        _logger = logger;
     }
 
-    public SlackOptions Options => api.Options;
+    public SlackOptions Options => _api.Options;
 
-    internal SlackDirectory Directory => directory;
+    internal SlackDirectory Directory => _directory;
 
     /// <summary>
     /// For <c>--check</c>: each configured token is accepted (auth.test) and the allowlist resolves. Returns one line per
@@ -50,12 +50,12 @@ public sealed class SlackGateway
         {
             if (token is not null)
             {
-                SlackAuthTest auth = await api.GetAsync("auth.test", [], SlackJsonContext.Default.SlackAuthTest, kind, cancellationToken);
+                SlackAuthTest auth = await _api.GetAsync("auth.test", [], SlackJsonContext.Default.SlackAuthTest, kind, cancellationToken);
                 facts.Add($"Slack {(kind == SlackTokenKind.Bot ? "bot" : "user")} token accepted: workspace {Name(auth.Team)}, user {Name(auth.User)}.");
             }
         }
 
-        ChannelMap map = await directory.ChannelsAsync(refresh: true, cancellationToken);
+        ChannelMap map = await _directory.ChannelsAsync(refresh: true, cancellationToken);
         facts.Add(string.Create(CultureInfo.InvariantCulture,
             $"Slack channels allowed and visible: {map.Allowed.Count(c => c.Info is not null)} of {Options.Channels.Count} in Slack:Channels ({string.Join(", ", map.Allowed.Select(c => c.Label))})."));
         return facts;
@@ -67,7 +67,7 @@ public sealed class SlackGateway
     internal async Task<SlackMessagePage> HistoryAsync(AllowedChannel channel, DateTimeOffset? oldest, DateTimeOffset? latest, int limit, string? cursor,
         CancellationToken cancellationToken)
     {
-        SlackMessages page = await api.GetAsync("conversations.history",
+        SlackMessages page = await _api.GetAsync("conversations.history",
             [
                 new("channel", channel.Id), new("limit", Number(limit)), new("cursor", cursor), new("inclusive", "true"),
                 new("oldest", oldest is { } o ? SlackTime.Ts(o) : null), new("latest", latest is { } l ? SlackTime.Ts(l) : null),
@@ -79,7 +79,7 @@ public sealed class SlackGateway
     /// <summary>conversations.replies: the thread's first message, then its replies oldest first.</summary>
     internal async Task<SlackMessagePage> RepliesAsync(AllowedChannel channel, string threadTs, int limit, string? cursor, CancellationToken cancellationToken)
     {
-        SlackMessages page = await api.GetAsync("conversations.replies",
+        SlackMessages page = await _api.GetAsync("conversations.replies",
             [new("channel", channel.Id), new("ts", threadTs), new("limit", Number(limit)), new("cursor", cursor)],
             SlackJsonContext.Default.SlackMessages, Options.ReadToken, cancellationToken);
         return new SlackMessagePage(await RenderAsync(page.Messages ?? [], _ => channel, cancellationToken), Next(page));
@@ -88,13 +88,13 @@ public sealed class SlackGateway
     /// <summary>search.messages (user token only), newest first; matches outside the allowed channels are left out and counted.</summary>
     internal async Task<(SlackMessagePage Page, int LeftOut, int Total)> SearchAsync(string query, int count, int page, CancellationToken cancellationToken)
     {
-        SlackSearchResponse result = await api.GetAsync("search.messages",
+        SlackSearchResponse result = await _api.GetAsync("search.messages",
             [new("query", query), new("count", Number(count)), new("page", Number(page)), new("sort", "timestamp"), new("sort_dir", "desc"), new("highlight", "false")],
             SlackJsonContext.Default.SlackSearchResponse, SlackTokenKind.User, cancellationToken);
-        Func<string?, bool> allowed = await directory.AllowedFilterAsync(cancellationToken);
+        Func<string?, bool> allowed = await _directory.AllowedFilterAsync(cancellationToken);
         List<SlackApiMessage> matches = result.Messages?.Matches ?? [];
         List<SlackApiMessage> kept = [.. matches.Where(m => allowed(m.Channel?.Id))];
-        IReadOnlyList<AllowedChannel> channels = (await directory.ChannelsAsync(refresh: false, cancellationToken)).Allowed;
+        IReadOnlyList<AllowedChannel> channels = (await _directory.ChannelsAsync(refresh: false, cancellationToken)).Allowed;
         IReadOnlyList<SlackMessage> messages = await RenderAsync(kept, m => channels.First(c => c.Id == m.Channel!.Id), cancellationToken);
         SlackPaging? paging = result.Messages?.Paging;
         string? next = paging is { } p && p.Page < p.Pages && p.Page < 100 ? Number(p.Page + 1) : null;
@@ -104,18 +104,18 @@ public sealed class SlackGateway
     /// <summary>chat.postMessage, then chat.getPermalink (a failure there leaves the post standing, without a link).</summary>
     internal async Task<(string Ts, string? Permalink)> PostAsync(AllowedChannel channel, string text, string? threadTs, CancellationToken cancellationToken)
     {
-        SlackPostResponse posted = await api.PostJsonAsync("chat.postMessage", new SlackPostRequest(channel.Id, text, threadTs),
+        SlackPostResponse posted = await _api.PostJsonAsync("chat.postMessage", new SlackPostRequest(channel.Id, text, threadTs),
             SlackJsonContext.Default.SlackPostRequest, SlackJsonContext.Default.SlackPostResponse, Options.ReadToken, cancellationToken);
         string ts = posted.Ts is { } t && SlackChannelName.IsTs(t) ? t : "";
         try
         {
-            SlackPermalinkResponse link = await api.GetAsync("chat.getPermalink", [new("channel", channel.Id), new("message_ts", ts)],
+            SlackPermalinkResponse link = await _api.GetAsync("chat.getPermalink", [new("channel", channel.Id), new("message_ts", ts)],
                 SlackJsonContext.Default.SlackPermalinkResponse, Options.ReadToken, cancellationToken);
             return (ts, link.Permalink is { } url && Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttps ? uri.AbsoluteUri : null);
         }
         catch (Exception e) when (e is BackendException or ToolInputException)
         {
-            Log.PermalinkFailed(logger, ts);
+            Log.PermalinkFailed(_logger, ts);
             return (ts, null);
         }
     }
@@ -123,14 +123,14 @@ public sealed class SlackGateway
     private async Task<IReadOnlyList<SlackMessage>> RenderAsync(IReadOnlyList<SlackApiMessage> messages, Func<SlackApiMessage, AllowedChannel> channelOf,
         CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, string> users = await directory.UserNamesAsync(
+        IReadOnlyDictionary<string, string> users = await _directory.UserNamesAsync(
             messages.SelectMany(m => SlackMrkdwn.MentionedUsers(m.Text).Prepend(m.User ?? "")), cancellationToken);
         return [.. messages.Select(m => Message(m, channelOf(m), users))];
     }
 
     private SlackMessage Message(SlackApiMessage m, AllowedChannel channel, IReadOnlyDictionary<string, string> users)
     {
-        string rendered = SlackMrkdwn.Render(m.Text, id => users.GetValueOrDefault(id), directory.ChannelName);
+        string rendered = SlackMrkdwn.Render(m.Text, id => users.GetValueOrDefault(id), _directory.ChannelName);
         string text = TextHygiene.Truncate(rendered.Length == 0 ? "(no text)" : rendered, Options.MaxMessageChars);
         string? userId = m.User is { } u && SlackChannelName.IsUserId(u) ? u : null;
         string author = userId is not null ? "@" + users.GetValueOrDefault(userId, userId)
