@@ -66,6 +66,6 @@ public static partial class CommunicationServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddGuards(configuration).AddEmail(configuration).AddSlack(configuration).AddCalendar(configuration);
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default));
+        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default, CalendarJsonContext.Default));
     }
 }
