@@ -11,6 +11,7 @@ namespace McpServers.Communication.Calendar;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SendInvitationTool.Output), TypeInfoPropertyName = "CalendarSendInvitationOutput")]
+[JsonSerializable(typeof(UpdateInvitationTool.Output), TypeInfoPropertyName = "CalendarUpdateInvitationOutput")]
 [JsonSerializable(typeof(CancelInvitationTool.Output), TypeInfoPropertyName = "CalendarCancelInvitationOutput")]
 [JsonSerializable(typeof(ListInvitationsTool.Output), TypeInfoPropertyName = "CalendarListInvitationsOutput")]
 internal sealed partial class CalendarJsonContext : JsonSerializerContext;

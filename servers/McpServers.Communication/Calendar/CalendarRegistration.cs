@@ -51,6 +51,7 @@ public static class CalendarRegistration
         ArgumentNullException.ThrowIfNull(catalog);
         return catalog
             .AddWhen<SendInvitationTool>(CanSend)
+            .AddWhen<UpdateInvitationTool>(CanSend)
             .AddWhen<CancelInvitationTool>(CanSend)
             .AddWhen<ListInvitationsTool>(CanSend);
     }

@@ -94,6 +94,37 @@ public sealed class CalendarToolTests
     }
 
     [Fact]
+    public async Task Update_MovesTheMeeting_WithTheSameUidAndNextSequence_KeepingItsLength_AndACancelAfterItIsTheSequenceAfterThat()
+    {
+        await using CalendarToolHost host = await StartAsync();
+        JsonElement sent = Structured(await host.CallAsync("calendar_send_invitation", Invite));
+        string uid = sent.GetProperty("uid").GetString()!;
+
+        CallToolResult updated = await host.CallAsync("calendar_update_invitation", $$"""{"invitation":"{{uid}}","start":"2026-12-04T14:00","title":"Budget review (moved)"}""");
+        CallToolResult listed = await host.CallAsync("calendar_list_invitations", "{}");
+        CallToolResult cancelled = await host.CallAsync("calendar_cancel_invitation", $$"""{"invitation":"{{uid}}"}""");
+
+        Assert.True(updated.IsError is null or false, Text(updated));
+        Assert.Contains("- title: Budget review (moved)\n- when: Friday 4 December 2026 14:00-15:30 (Europe/Berlin)",
+            host.Questions.ElementAt(1), StringComparison.Ordinal);
+        Assert.Contains("- until now: Budget review, Thursday 3 December 2026 10:00-11:30 (Europe/Berlin)", host.Questions.ElementAt(1), StringComparison.Ordinal);
+        MimeMessage[] messages = [.. host.Sender.Sent];
+        Assert.Equal(3, messages.Length);
+        Assert.StartsWith("Updated invitation: Budget review (moved)", messages[1].Subject, StringComparison.Ordinal);
+        Ical.Net.CalendarComponents.CalendarEvent moved = Assert.Single(IcalCalendar.Load(CalendarPart(messages[1]).Calendar)!.Events);
+        Assert.Equal(uid, moved.Uid);
+        Assert.Equal(1, moved.Sequence);
+        Assert.Equal(new DateTime(2026, 12, 4, 13, 0, 0, DateTimeKind.Utc), moved.DtStart!.AsUtc);
+        Assert.Equal(new DateTime(2026, 12, 4, 14, 30, 0, DateTimeKind.Utc), moved.DtEnd!.AsUtc);
+        Assert.Equal("Room 4, B", moved.Location);
+        Assert.Contains(" updated: Budget review (moved), 2026-12-04T14:00:00 to 2026-12-04T15:30:00", Text(listed), StringComparison.Ordinal);
+        Assert.True(cancelled.IsError is null or false, Text(cancelled));
+        Ical.Net.CalendarComponents.CalendarEvent cancel = Assert.Single(IcalCalendar.Load(CalendarPart(messages[2]).Calendar)!.Events);
+        Assert.Equal(2, cancel.Sequence);
+        Assert.Equal(new DateTime(2026, 12, 4, 13, 0, 0, DateTimeKind.Utc), cancel.DtStart!.AsUtc);
+    }
+
+    [Fact]
     public async Task CancelOfAnUnknownInvitation_IsRefusedBeforeAnyQuestion()
     {
         await using CalendarToolHost host = await StartAsync();

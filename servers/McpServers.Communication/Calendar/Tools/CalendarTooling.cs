@@ -43,6 +43,9 @@ internal sealed class CalendarTooling(CalendarOptions options, SendGuard guard, 
     public const int MaxLocation = 255;
     public const int MaxDescription = 8000;
 
+    /// <summary>How far ahead a meeting may start: further is almost surely a wrong year.</summary>
+    private const int MaxYearsAhead = 5;
+
     /// <summary>The longest meeting an invitation may describe.</summary>
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(14);
 
@@ -84,6 +87,11 @@ internal sealed class CalendarTooling(CalendarOptions options, SendGuard guard, 
         }
 
         DateTimeOffset now = time.GetUtcNow();
+        if (TimeZoneInfo.ConvertTimeToUtc(from, zone) > now.UtcDateTime.AddYears(MaxYearsAhead))
+        {
+            throw new ToolInputException($"`start` is more than {MaxYearsAhead} years ahead; check the date with the user.");
+        }
+
         if (TimeZoneInfo.ConvertTimeToUtc(from, zone) < now.UtcDateTime)
         {
             string local = TimeZoneInfo.ConvertTime(now, zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
@@ -378,6 +386,12 @@ internal sealed class CalendarTooling(CalendarOptions options, SendGuard guard, 
         else if (!DateTime.TryParseExact(text, localFormats, invariant, DateTimeStyles.None, out local))
         {
             throw new ToolInputException($"`{parameterName}` must be a real date-time like 2026-12-03T10:00 (local to time_zone) or 2026-12-03T10:00+01:00.");
+        }
+
+        // Also keeps the date arithmetic below far from DateTime's limits.
+        if (local.Year < 2000 || local.Year > 2200)
+        {
+            throw new ToolInputException($"`{parameterName}` must be a date between the years 2000 and 2200.");
         }
 
         Check(local, parameterName, zone, zoneId);
