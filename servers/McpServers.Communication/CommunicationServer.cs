@@ -66,6 +66,7 @@ public static partial class CommunicationServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddGuards(configuration).AddEmail(configuration).AddSlack(configuration).AddCalendar(configuration);
-        return services.AddMcpSuiteServer(configuration, Identity, Tools, new ServerJson(JsonContext.Default, EmailJsonContext.Default, SlackOutputJsonContext.Default));
+        return services.AddMcpSuiteServer(configuration, Identity, Tools,
+            new ServerJson(JsonContext.Default, EmailJsonContext.Default, SlackOutputJsonContext.Default, CalendarJsonContext.Default));
     }
 }
