@@ -102,7 +102,9 @@ public sealed class DocumentsConfluenceWriteTests
 
         CallToolResult result = await s.CallAsync("docs_create_page", new()
         {
-            ["container"] = "confluence:space:ENG", ["title"] = "Mileage", ["markdown"] = "# Mileage\nEUR 0.30 per km",
+            ["container"] = "confluence:space:ENG",
+            ["title"] = "Mileage",
+            ["markdown"] = "# Mileage\nEUR 0.30 per km",
         });
 
         Outcome(s, accept, result, "page \"Mileage\" in");
@@ -123,7 +125,10 @@ public sealed class DocumentsConfluenceWriteTests
 
         CallToolResult result = await s.CallAsync("docs_update_page", new()
         {
-            ["id"] = "confluence:100", ["base_version"] = "3", ["title"] = "Travel policy", ["markdown"] = "Per diem is **70 EUR**.",
+            ["id"] = "confluence:100",
+            ["base_version"] = "3",
+            ["title"] = "Travel policy",
+            ["markdown"] = "Per diem is **70 EUR**.",
         });
 
         Outcome(s, accept, result, "(now version 3), replacing its body");
@@ -150,7 +155,10 @@ public sealed class DocumentsConfluenceWriteTests
 
         CallToolResult result = await s.CallAsync("docs_update_page", new()
         {
-            ["id"] = "confluence:100", ["base_version"] = "2", ["title"] = "Travel policy", ["markdown"] = "Per diem is 70 EUR.",
+            ["id"] = "confluence:100",
+            ["base_version"] = "2",
+            ["title"] = "Travel policy",
+            ["markdown"] = "Per diem is 70 EUR.",
         });
 
         Assert.True(result.IsError);
@@ -168,7 +176,10 @@ public sealed class DocumentsConfluenceWriteTests
 
         CallToolResult result = await s.CallAsync("docs_update_page", new()
         {
-            ["id"] = "confluence:100", ["base_version"] = "3", ["title"] = "Travel policy", ["markdown"] = "Per diem is 70 EUR.",
+            ["id"] = "confluence:100",
+            ["base_version"] = "3",
+            ["title"] = "Travel policy",
+            ["markdown"] = "Per diem is 70 EUR.",
         });
 
         Assert.True(result.IsError);

@@ -96,7 +96,9 @@ public sealed partial class WriteToolTests
         await using var host = await ToolTestHost.StartAsync([Confluence()], [writer], AllowWrites);
         string args = JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            ["container"] = "confluence:space", ["title"] = "Long", ["markdown"] = new string('x', Documents.Tools.WriteTools.MaxBodyChars + 1),
+            ["container"] = "confluence:space",
+            ["title"] = "Long",
+            ["markdown"] = new string('x', Documents.Tools.WriteTools.MaxBodyChars + 1),
         });
 
         CallToolResult result = await host.CallAsync("docs_create_page", args);
