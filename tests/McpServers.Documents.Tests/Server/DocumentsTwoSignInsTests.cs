@@ -4,10 +4,8 @@ using McpServers.Documents.Backend.SharePoint;
 using McpServers.Documents.Tests.Confluence;
 using McpServers.Documents.Tests.SharePoint;
 using McpServers.Shared.Credentials;
-using McpServers.Shared.Hosting;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.OAuth;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace McpServers.Documents.Tests.Server;
@@ -70,18 +68,7 @@ public sealed class DocumentsTwoSignInsTests : IAsyncLifetime
         return settings;
     }
 
-    private ServiceProvider Build()
-    {
-        IConfigurationRoot configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SecretRedactor());
-        services.AddSingleton(DocumentsServer.Identity);
-        services.AddConfluence(configuration);
-        services.AddSharePoint(configuration);
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Build() => ConfluenceHarness.Build(Settings(), (services, configuration) => services.AddSharePoint(configuration));
 
     private static async Task FollowInBrowser(Uri url)
     {
