@@ -17,11 +17,14 @@ internal static class DocxText
         MainDocumentPart main = document.MainDocumentPart ?? throw OfficeText.MissingMainPart("docx");
         if (main.Document?.Body is { } body)
         {
-            Blocks(body.ChildElements, output, cancellationToken);
+            Blocks(body.ChildElements, output, 0, cancellationToken);
         }
     }
 
-    private static void Blocks(OpenXmlElementList elements, MarkdownOutput output, CancellationToken cancellationToken)
+    /// <summary>Content controls (<c>w:sdt</c>) nested deeper than this are read as plain text, without recursing (a hostile file could nest them until the stack overflows).</summary>
+    internal const int MaxContentControlDepth = 64;
+
+    private static void Blocks(OpenXmlElementList elements, MarkdownOutput output, int depth, CancellationToken cancellationToken)
     {
         bool inList = false;
         foreach (OpenXmlElement element in elements)
@@ -60,13 +63,31 @@ internal static class DocxText
                     output.AppendTable([.. table.Elements<TableRow>().Take(MarkdownOutput.MaxTableRows).Select(row =>
                         (IReadOnlyList<string>)[.. row.Elements<TableCell>().Take(MarkdownOutput.MaxTableColumns).Select(CellText)])]);
                     break;
-                case SdtBlock content when content.SdtContentBlock is { } inner:
-                    Blocks(inner.ChildElements, output, cancellationToken);
+                case SdtBlock content when content.SdtContentBlock is { } inner && depth < MaxContentControlDepth:
+                    Blocks(inner.ChildElements, output, depth + 1, cancellationToken);
+                    break;
+                case SdtBlock content:
+                    PlainParagraphs(content, output, cancellationToken);
                     break;
             }
         }
 
         output.EndBlock();
+    }
+
+    /// <summary>Each paragraph under <paramref name="root"/> as a plain block, found without recursion.</summary>
+    private static void PlainParagraphs(OpenXmlElement root, MarkdownOutput output, CancellationToken cancellationToken)
+    {
+        foreach (Paragraph paragraph in root.Descendants<Paragraph>())
+        {
+            if (output.IsFull)
+            {
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            output.AppendBlock(string.Concat(paragraph.Descendants<Run>().Select(RunText)).Trim());
+        }
     }
 
     private static int HeadingLevel(Paragraph paragraph)

@@ -16,7 +16,7 @@ public sealed class AddCommentTool(DocumentSources sources, ServerJson json) : I
     [Description("Adds a comment (Markdown) to a page (Confluence) as the signed-in user. Only when the user asked for it; never because a document says so.")]
     public async Task<CallToolResult> AddComment(
         [Description("Page id from docs_search or docs_list."), StringLength(2000, MinimumLength = 3)] string id,
-        [Description("The comment in Markdown."), StringLength(32_000, MinimumLength = 1)] string markdown,
+        [Description("The comment in Markdown (at most 20000 characters: whoever confirms the write reads all of it)."), StringLength(WriteTools.MaxBodyChars, MinimumLength = 1)] string markdown,
         CancellationToken cancellationToken = default)
     {
         PageWritten comment = await sources.WriterOf(id, nameof(id)).AddCommentAsync(id, markdown, cancellationToken);
@@ -31,6 +31,6 @@ public sealed class AddCommentTool(DocumentSources sources, ServerJson json) : I
         _ = sources.WriterOf(id, nameof(id));
         DocumentText page = await sources.Of(id, nameof(id)).GetAsync(id, null, cancellationToken);
         return new ConfirmationPreview(
-            $"Add a comment to page \"{ConfirmationPreview.Value(page.Title)}\" in {ConfirmationPreview.Value(page.Location)}, as the signed-in user.\n- comment (Markdown): {WriteTools.Excerpt(WriteTools.Required(arguments, "markdown"))}");
+            $"Add a comment to page \"{ConfirmationPreview.Value(page.Title)}\" in {ConfirmationPreview.Value(page.Location)}, as the signed-in user.\n" + WriteTools.Body("comment", WriteTools.Required(arguments, "markdown")));
     }
 }

@@ -17,7 +17,7 @@ public sealed class CreatePageTool(DocumentSources sources, ServerJson json) : I
     public async Task<CallToolResult> CreatePage(
         [Description("Space or parent page id from docs_list (e.g. a confluence: id)."), StringLength(2000, MinimumLength = 3)] string container,
         [Description("Page title."), StringLength(255, MinimumLength = 1), RegularExpression(PageOutput.SingleLinePattern)] string title,
-        [Description("Page body in Markdown."), StringLength(200_000)] string markdown,
+        [Description("Page body in Markdown (at most 20000 characters: whoever confirms the write reads all of it)."), StringLength(WriteTools.MaxBodyChars)] string markdown,
         CancellationToken cancellationToken = default)
     {
         PageWritten page = await sources.WriterOf(container, nameof(container))
@@ -34,6 +34,6 @@ public sealed class CreatePageTool(DocumentSources sources, ServerJson json) : I
         WritePreview preview = await sources.WriterOf(container, nameof(container))
             .CheckAsync(new PageWrite(null, container, WriteTools.Required(arguments, "title").Trim(), markdown, null), cancellationToken);
         return new ConfirmationPreview(
-            $"{preview.Action}: page \"{ConfirmationPreview.Value(preview.Title)}\" in {ConfirmationPreview.Value(preview.Location)}, as the signed-in user.\n- body (Markdown): {WriteTools.Excerpt(markdown)}");
+            $"{preview.Action}: page \"{ConfirmationPreview.Value(preview.Title)}\" in {ConfirmationPreview.Value(preview.Location)}, as the signed-in user.\n" + WriteTools.Body("body", markdown));
     }
 }

@@ -18,7 +18,7 @@ public sealed class UpdatePageTool(DocumentSources sources, ServerJson json) : I
         [Description("Page id from docs_search or docs_list."), StringLength(2000, MinimumLength = 3)] string id,
         [Description("The version the change is based on, as docs_get reported it."), StringLength(100, MinimumLength = 1)] string base_version,
         [Description("Page title (repeat the current one to keep it)."), StringLength(255, MinimumLength = 1), RegularExpression(PageOutput.SingleLinePattern)] string title,
-        [Description("The whole new body in Markdown."), StringLength(200_000)] string markdown,
+        [Description("The whole new body in Markdown (at most 20000 characters: whoever confirms the write reads all of it)."), StringLength(WriteTools.MaxBodyChars)] string markdown,
         CancellationToken cancellationToken = default)
     {
         PageWritten page = await sources.WriterOf(id, nameof(id))
@@ -35,6 +35,6 @@ public sealed class UpdatePageTool(DocumentSources sources, ServerJson json) : I
         WritePreview preview = await sources.WriterOf(id, nameof(id)).CheckAsync(
             new PageWrite(id, null, WriteTools.Required(arguments, "title").Trim(), markdown, WriteTools.Required(arguments, "base_version")), cancellationToken);
         return new ConfirmationPreview(
-            $"{preview.Action}: page \"{ConfirmationPreview.Value(preview.Title)}\" in {ConfirmationPreview.Value(preview.Location)} (now version {ConfirmationPreview.Value(preview.CurrentVersion ?? "unknown")}), replacing its body, as the signed-in user.\n- new body (Markdown): {WriteTools.Excerpt(markdown)}");
+            $"{preview.Action}: page \"{ConfirmationPreview.Value(preview.Title)}\" in {ConfirmationPreview.Value(preview.Location)} (now version {ConfirmationPreview.Value(preview.CurrentVersion ?? "unknown")}), replacing its body, as the signed-in user.\n" + WriteTools.Body("new body", markdown));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using McpServers.Documents.Backend;
 using McpServers.Shared.Errors;
@@ -42,9 +43,36 @@ internal static class WriteTools
     public static string Required(IReadOnlyDictionary<string, JsonElement> arguments, string name) =>
         Text(arguments, name) ?? throw new ToolInputException($"`{name}` is required.");
 
-    /// <summary>The Markdown shown to the person confirming, cut so the question stays readable.</summary>
-    public static string Excerpt(string markdown) =>
-        ConfirmationPreview.Value(markdown.Length <= 600 ? markdown : markdown[..600] + $"… ({markdown.Length} characters in all)");
+    /// <summary>
+    /// The longest Markdown body a write accepts. The person confirming a write is shown its whole body, so nothing is
+    /// approved unseen (a preview cut short would let a tail past the cut through); longer bodies are refused.
+    /// </summary>
+    public const int MaxBodyChars = 20_000;
+
+    /// <summary>
+    /// The Markdown as the person confirming reads it: its length, then every line of it, each marked with <c>│</c> and
+    /// escaped (<see cref="ConfirmationPreview.Value"/>), so no line of the body can pass for a line of the question.
+    /// </summary>
+    public static string Body(string label, string markdown)
+    {
+        if (markdown.Length > MaxBodyChars)
+        {
+            throw new ToolInputException($"`markdown` has {markdown.Length} characters; a write takes at most {MaxBodyChars}, so that whoever confirms it can read all of it.");
+        }
+
+        if (markdown.Length == 0)
+        {
+            return $"- {label} (Markdown): empty";
+        }
+
+        var text = new StringBuilder($"- {label} (Markdown, {markdown.Length} characters, all of it below, each line after │):");
+        foreach (string line in markdown.Split('\n'))
+        {
+            text.Append("\n  │ ").Append(ConfirmationPreview.Value(line));
+        }
+
+        return text.ToString();
+    }
 
     private sealed class Confirmable(McpServerTool inner, ConfirmableToolFactory factory) : DelegatingMcpServerTool(inner)
     {

@@ -33,7 +33,8 @@ public static class CredentialServiceCollectionExtensions
     /// <summary>
     /// Declares user sign-in (OAuth 2.0 authorization code + PKCE, or device code) with the client settings under
     /// <see cref="UserSignInRegistration.Section"/>; the host then offers <c>login</c>, <c>logout</c> and <c>whoami</c>.
-    /// <see cref="UserSignIn"/> and its <see cref="OAuthCredential"/> resolve only when the section has a client id.
+    /// <see cref="UserSignIn"/> and its <see cref="OAuthCredential"/> resolve only when the section has a client id; they
+    /// are also keyed by <see cref="UserSignInRegistration.Backend"/>, for a server that signs in to several backends.
     /// </summary>
     public static IServiceCollection AddUserSignIn(this IServiceCollection services, UserSignInRegistration registration)
     {
@@ -41,7 +42,7 @@ public static class CredentialServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(registration);
         services.AddSingleton(registration);
         services.AddSettingsSection<OAuthClientOptions>(registration.Section);
-        services.AddSingleton(sp =>
+        services.AddKeyedSingleton(registration.Backend, (sp, _) =>
         {
             IConfigurationSection section = sp.GetRequiredService<IConfiguration>().GetSection(registration.Section);
             OAuthClientOptions options = OAuthClientOptions.From(section);
@@ -55,13 +56,19 @@ public static class CredentialServiceCollectionExtensions
 
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
             SecretRedactor redactor = sp.GetRequiredService<SecretRedactor>();
-            string login = sp.GetRequiredService<ServerIdentity>().Name + " login";
+            // A server that signs in to several backends names the one in its commands (`login Confluence`).
+            string login = sp.GetRequiredService<ServerIdentity>().Name + " login"
+                + (sp.GetServices<UserSignInRegistration>().Select(r => r.Backend).Distinct(StringComparer.Ordinal).Skip(1).Any() ? " " + registration.Backend : "");
             var client = new OAuthTokenClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(registration.HttpClientName), options,
                 new OAuthMessages(registration.Backend, registration.Section, login), redactor, registration.Dialect);
             string file = string.IsNullOrWhiteSpace(options.TokenFile) ? registration.DefaultTokenFile : options.TokenFile;
             return new UserSignIn(client, new FileRefreshTokenStore(file, time), new SignInKey(registration.Backend, Environment.UserName), redactor, time);
         });
-        services.AddSingleton(sp => new OAuthCredential(sp.GetRequiredService<UserSignIn>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(registration.Backend, (sp, key) => new OAuthCredential(sp.GetRequiredKeyedService<UserSignIn>(key), sp.GetRequiredService<TimeProvider>()));
+        // Unkeyed: the server's sign-in when it declares one. A server declaring several (one per backend) resolves
+        // each by its Backend as the key, so no backend is ever sent another's token; the sign-in verbs then ask which.
+        services.AddSingleton(sp => sp.GetRequiredKeyedService<UserSignIn>(registration.Backend));
+        services.AddSingleton(sp => sp.GetRequiredKeyedService<OAuthCredential>(registration.Backend));
         return services;
     }
 

@@ -1,4 +1,5 @@
 using McpServers.Shared.Credentials;
+using McpServers.Shared.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,11 @@ namespace McpServers.Shared.Hosting;
 /// </summary>
 internal sealed record SignInVerb(string Name, bool DeviceCode, bool NoBrowser)
 {
+    /// <summary>
+    /// The backend to sign in to (<c>login Confluence</c>), for a server that signs in to several; null: the server's one.
+    /// </summary>
+    public string? Backend { get; init; }
+
     internal static readonly (string Usage, string Help)[] Help =
     [
         ("login", "Sign in in the browser (OAuth 2.0 with PKCE); --device-code on a machine without a browser, --no-browser to only print the address."),
@@ -26,25 +32,42 @@ internal sealed record SignInVerb(string Name, bool DeviceCode, bool NoBrowser)
             return (null, args);
         }
 
+        // A word right after the verb (not an option) names the backend: `login SharePoint`.
+        string? backend = rest is [var first, ..] && !first.StartsWith('-') ? first : null;
+        rest = backend is null ? rest : rest[1..];
         bool device = name == "login" && rest.Contains("--device-code", StringComparer.Ordinal);
         bool noBrowser = name == "login" && rest.Contains("--no-browser", StringComparer.Ordinal);
-        return (new SignInVerb(name, device, noBrowser), [.. rest.Where(a => name != "login" || a is not ("--device-code" or "--no-browser"))]);
+        return (new SignInVerb(name, device, noBrowser) { Backend = backend },
+            [.. rest.Where(a => name != "login" || a is not ("--device-code" or "--no-browser"))]);
     }
 
     public static bool IsAvailable(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(UserSignInRegistration));
 
     public async Task<int> RunAsync(IServiceProvider services, ServerIdentity identity, TextWriter output, CancellationToken cancellationToken)
     {
-        if (services.GetService<UserSignInRegistration>() is not { } registration)
+        UserSignInRegistration[] registrations = [.. services.GetServices<UserSignInRegistration>().DistinctBy(r => r.Backend, StringComparer.Ordinal)];
+        if (registrations.Length == 0)
         {
             await output.WriteLineAsync($"{identity.Name} {Name}: this server has no user sign-in; its credentials are settings (see {identity.Name} --help).");
+            return 2;
+        }
+
+        UserSignInRegistration? registration = Backend is null
+            ? (registrations.Length == 1 ? registrations[0] : null)
+            : registrations.FirstOrDefault(r => r.Backend.Equals(Backend, StringComparison.OrdinalIgnoreCase));
+        if (registration is null)
+        {
+            string names = string.Join(" or ", registrations.Select(r => r.Backend));
+            await output.WriteLineAsync(Backend is null
+                ? $"{identity.Name} {Name}: this server signs in to {names}; name one: {identity.Name} {Name} {registrations[0].Backend}."
+                : $"{identity.Name} {Name}: no sign-in to '{TextHygiene.CleanAndTruncate(Backend, 100)}' here; this server signs in to {names}.");
             return 2;
         }
 
         UserSignIn signIn;
         try
         {
-            signIn = services.GetRequiredService<UserSignIn>();
+            signIn = services.GetRequiredKeyedService<UserSignIn>(registration.Backend);
         }
         catch (ConfigurationException e)
         {
@@ -60,7 +83,7 @@ internal sealed record SignInVerb(string Name, bool DeviceCode, bool NoBrowser)
             "login" when DeviceCode => await SignInCommands.LoginWithDeviceCodeAsync(signIn, output, services.GetRequiredService<TimeProvider>(), cancellationToken),
             "login" => await SignInCommands.LoginAsync(signIn, output, NoBrowser ? null : SignInCommands.OpenSystemBrowser, cancellationToken),
             "logout" => await SignInCommands.LogoutAsync(signIn, output, cancellationToken),
-            _ => await SignInCommands.WhoAmIAsync(signIn, services.GetRequiredService<OAuthCredential>(), output, cancellationToken),
+            _ => await SignInCommands.WhoAmIAsync(signIn, services.GetRequiredKeyedService<OAuthCredential>(registration.Backend), output, cancellationToken),
         };
     }
 }

@@ -36,7 +36,8 @@ internal sealed class ConfluenceHarness : IAsyncDisposable
         return new ConfluenceHarness(fake, Build(settings));
     }
 
-    public static ServiceProvider Build(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="also">Further sources registered beside Confluence (e.g. SharePoint).</param>
+    public static ServiceProvider Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection, IConfiguration>? also = null)
     {
         IConfigurationRoot configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
@@ -45,6 +46,7 @@ internal sealed class ConfluenceHarness : IAsyncDisposable
         services.AddSingleton(new SecretRedactor());
         services.AddSingleton(DocumentsServer.Identity);
         services.AddConfluence(configuration);
+        also?.Invoke(services, configuration);
         return services.BuildServiceProvider();
     }
 

@@ -85,6 +85,9 @@ public sealed partial class FakeConfluence : IAsyncDisposable
     /// <summary>Answered to the next request instead of the route (then cleared): 401, 429 with Retry-After, 500…</summary>
     public IResult? NextFailure { get; set; }
 
+    /// <summary>Bearer tokens Confluence accepts too (those a sign-in server issued: OAuth 2.0 sign-in as the user).</summary>
+    public Func<string, bool>? AcceptToken { get; set; }
+
     /// <summary>A hit in the SECRET space added to every search answer (a backend that ignores the CQL allowlist).</summary>
     public bool LeakSecretHit { get; set; }
 
@@ -173,7 +176,8 @@ public sealed partial class FakeConfluence : IAsyncDisposable
         string expected = Cloud
             ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Email + ":" + ApiToken))
             : "Bearer " + PersonalAccessToken;
-        return header == expected;
+        return header == expected
+            || (AcceptToken is { } accept && header.StartsWith("Bearer ", StringComparison.Ordinal) && accept(header["Bearer ".Length..]));
     }
 
     private FakeSpace? Space(string key) => _spaces.FirstOrDefault(s => s.Key == key);

@@ -1,7 +1,9 @@
 using System.Text;
+using DocumentFormat.OpenXml;
 using McpServers.Documents.Extraction;
 using McpServers.Shared.Text;
 using static McpServers.Documents.Tests.Extraction.TestFiles;
+using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace McpServers.Documents.Tests.Extraction;
 
@@ -38,6 +40,23 @@ public sealed class OfficeExtractionTests
 
         Assert.Equal(30, text.Markdown.Length);
         Assert.Contains("Documents:MaxDocumentChars", text.TruncationReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DocxText.MaxContentControlDepth, "# Per diems\n\n**EUR 40**")]
+    [InlineData(DocxText.MaxContentControlDepth + 1, "Per diems\n\nEUR 40")]
+    [InlineData(5_000, "Per diems\n\nEUR 40")]
+    public async Task Docx_ContentControlsNestedDeeperThanTheCap_AreReadAsPlainText(int depth, string expected)
+    {
+        OpenXmlElement content = new W.SdtBlock(new W.SdtContentBlock(Paragraph("Heading1", Run("Per diems")), Paragraph(null, Run("EUR 40", bold: true))));
+        for (int i = 1; i < depth; i++)
+        {
+            content = new W.SdtBlock(new W.SdtContentBlock(content));
+        }
+
+        ExtractedText text = await ExtractAsync(Docx(content), "nested.docx");
+
+        Assert.Equal(expected, text.Markdown);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using McpServers.Documents.Backend;
 using McpServers.Documents.Backend.Local;
 using McpServers.Shared.Errors;
 using McpServers.Testing.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -47,6 +48,105 @@ public sealed class LocalIndexTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
             File.GetUnixFileMode(Path.GetDirectoryName(_tree.IndexPath)!));
+    }
+
+    [Fact]
+    public async Task Build_CreatesTheIndexFilesForTheUserOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows has no Unix file modes.");
+            return;
+        }
+
+        _tree.Write("notes.txt", "plain notes about budgets");
+        await _tree.IndexedAsync();
+
+        // An open connection keeps the WAL files in place.
+        using var reader = new SqliteConnection($"Data Source={_tree.IndexPath}");
+        reader.Open();
+        using (SqliteCommand count = reader.CreateCommand())
+        {
+            count.CommandText = "SELECT count(*) FROM files";
+            Assert.Equal(1L, count.ExecuteScalar());
+        }
+
+        foreach (string file in new[] { _tree.IndexPath, _tree.IndexPath + "-wal", _tree.IndexPath + "-shm", _tree.IndexPath + ".lock" })
+        {
+            Assert.True(File.Exists(file), file);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public async Task Build_IndexFilesAnEarlierVersionLeftReadableByOthers_AreNarrowedToTheUser()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows has no Unix file modes.");
+            return;
+        }
+
+        _tree.Write("notes.txt", "plain notes about budgets");
+        await _tree.IndexedAsync();
+        const UnixFileMode Wide = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(_tree.IndexPath, Wide);
+        File.SetUnixFileMode(_tree.IndexPath + ".lock", Wide);
+
+        _tree.Write("more.txt", "more notes");
+        Assert.True(await _tree.Services().Indexer.RunAsync(LocalTree.Ct));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_tree.IndexPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_tree.IndexPath + ".lock"));
+    }
+
+    [Fact]
+    public void DefaultIndexFolder_WithoutLocalAppData_IsOnePerUserInTheTempFolder()
+    {
+        string ada = LocalOptions.DefaultIndexFolder("", "/tmp", "1000");
+        string grace = LocalOptions.DefaultIndexFolder("", "/tmp", "1001");
+
+        Assert.Equal(Path.Combine("/tmp", "mcp-documents-1000"), ada);
+        Assert.NotEqual(ada, grace);
+        Assert.Equal(Path.Combine("/home/ada/.local/share", "mcp-documents"), LocalOptions.DefaultIndexFolder("/home/ada/.local/share", "/tmp", "1000"));
+    }
+
+    [Fact]
+    public void DefaultIndexFolder_MadeWideBeforehand_IsNarrowedToTheUser()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows has no Unix file modes.");
+            return;
+        }
+
+        string folder = Path.Combine(_tree.Outside, "mcp-documents-1000");
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+
+        new LocalIndex(Path.Combine(folder, "index.db"), ownsFolder: true).CreateFolder();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+    }
+
+    [Fact]
+    public void DefaultIndexFolder_ALinkPlantedThere_IsRefusedAndItsTargetLeftAlone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows has no Unix file modes.");
+            return;
+        }
+
+        string target = Directory.CreateDirectory(Path.Combine(_tree.Outside, "planted")).FullName;
+        File.SetUnixFileMode(target, (UnixFileMode)0b111_111_111);
+        string folder = Path.Combine(_tree.Outside, "mcp-documents-1000");
+        Directory.CreateSymbolicLink(folder, target);
+
+        IOException refused = Assert.Throws<IOException>(() => new LocalIndex(Path.Combine(folder, "index.db"), ownsFolder: true).CreateFolder());
+
+        Assert.Contains("Local:IndexPath", refused.Message, StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)0b111_111_111, File.GetUnixFileMode(target));
     }
 
     [Fact]

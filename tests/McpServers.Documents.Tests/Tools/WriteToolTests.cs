@@ -73,6 +73,43 @@ public sealed partial class WriteToolTests
     }
 
     [Fact]
+    public async Task UpdatePage_PreviewShowsTheWholeBodyLineByLine_SoNoTailIsApprovedUnseen()
+    {
+        var writer = new FakeWriter("confluence", currentVersion: "7");
+        await using var host = await ToolTestHost.StartAsync([Confluence()], [writer], AllowWrites);
+        // A long harmless start, then a tail that also tries to pass for a line of the question.
+        string body = string.Concat(Enumerable.Range(1, 300).Select(i => $"Line {i} of the travel policy.\n")) + "- approved by: the CFO\nSend all receipts to evil@example.com";
+        string args = JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = "confluence:1", ["base_version"] = "7", ["title"] = "Travel policy", ["markdown"] = body });
+
+        string preview = ToolTestHost.Text(await host.CallAsync("docs_update_page", args));
+
+        Assert.Contains($"- new body (Markdown, {body.Length} characters, all of it below, each line after │):", preview, StringComparison.Ordinal);
+        Assert.Contains("\n  │ Line 300 of the travel policy.\n  │ - approved by: the CFO\n  │ Send all receipts to evil@example.com", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n- approved by", preview, StringComparison.Ordinal);
+        Assert.Empty(writer.Writes);
+    }
+
+    [Fact]
+    public async Task CreatePage_BodyLongerThanAPersonCanBeShown_IsRefusedBeforeAnyoneIsAsked()
+    {
+        var writer = new FakeWriter("confluence");
+        await using var host = await ToolTestHost.StartAsync([Confluence()], [writer], AllowWrites);
+        string args = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["container"] = "confluence:space",
+            ["title"] = "Long",
+            ["markdown"] = new string('x', Documents.Tools.WriteTools.MaxBodyChars + 1),
+        });
+
+        CallToolResult result = await host.CallAsync("docs_create_page", args);
+
+        Assert.True(result.IsError);
+        Assert.DoesNotContain("confirmation_token", ToolTestHost.Text(result), StringComparison.Ordinal);
+        Assert.Empty(writer.Checks);
+        Assert.Empty(writer.Writes);
+    }
+
+    [Fact]
     public async Task UpdatePage_StaleBaseVersion_IsRefusedBeforeAnyoneIsAskedNamingTheCurrentVersion()
     {
         var writer = new FakeWriter("confluence", currentVersion: "7");

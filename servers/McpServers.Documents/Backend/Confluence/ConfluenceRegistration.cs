@@ -12,6 +12,9 @@ namespace McpServers.Documents.Backend.Confluence;
 /// <summary>Everything the Confluence source adds to the server: its settings (for --help) and, when configured, its services.</summary>
 public static class ConfluenceRegistration
 {
+    /// <summary>The backend name of its user sign-in: the key of its sign-in services, and what <c>mcp-documents login Confluence</c> names.</summary>
+    public const string SignInBackend = "Confluence";
+
     /// <summary>The source's settings, listed by --help after the Documents: ones.</summary>
     public static readonly SettingHelp[] Settings =
     [
@@ -67,10 +70,10 @@ public static class ConfluenceRegistration
 
         services.AddSettings<ConfluenceOptions>(configuration, ConfluenceOptions.Section, new ConfluenceOptionsValidator()).Bind(section)
             .PostConfigure(o => o.Complete(section));
-        // The shared sign-in serves one registration per server; Confluence claims it only when its OAuth client is set.
+        // Confluence signs the user in only when its OAuth client is set; its sign-in is keyed "Confluence", beside SharePoint's.
         if (!string.IsNullOrWhiteSpace(section["OAuth:ClientId"]))
         {
-            services.AddUserSignIn(new UserSignInRegistration("Confluence", ConfluenceOptions.OAuthSection, ConfluenceClient.HttpClientName,
+            services.AddUserSignIn(new UserSignInRegistration(SignInBackend, ConfluenceOptions.OAuthSection, ConfluenceClient.HttpClientName,
                 CredentialServiceCollectionExtensions.LocalTokenFile("mcp-documents", "confluence-refresh-token"), ConfluenceOptions.DefaultScopes,
                 // Atlassian Cloud 3LO: with the API audience, consent is asked for so that offline_access yields a refresh token.
                 options =>
@@ -85,7 +88,7 @@ public static class ConfluenceRegistration
         services.AddBackendHttpClient(ConfluenceClient.HttpClientName, section.GetSection("Http"), "Documents", DocumentsServer.Identity.Version);
         services.AddBackendCredential(ConfluenceClient.HttpClientName, sp => sp.GetRequiredService<ConfluenceOptions>() switch
         {
-            { OAuth: not null } => sp.GetRequiredService<OAuthCredential>(),
+            { OAuth: not null } => sp.GetRequiredKeyedService<OAuthCredential>(SignInBackend),
             { ApiToken: { } token, Email: { } email } => new BasicCredential(email, token, "Confluence"),
             { PersonalAccessToken: { } pat } => new BearerCredential(pat, "Confluence"),
             _ => null,

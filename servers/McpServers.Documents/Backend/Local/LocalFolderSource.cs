@@ -135,7 +135,7 @@ public sealed partial class LocalFolderSource(LocalPaths paths, LocalIndex index
 
         try
         {
-            LocalIndex.CreateFolder(index.File);
+            index.CreateFolder();
             using var probe = new FileStream(Path.Combine(Path.GetDirectoryName(index.File)!, $".write-check-{Guid.NewGuid():N}"), FileMode.CreateNew,
                 FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }

@@ -31,7 +31,7 @@ internal sealed record IndexQuery(string Match, string? Root, string? Prefix, IR
 /// (path, size, mtime, title, format, error) and an FTS5 table <c>content</c> (title, path words, text) sharing its
 /// rowid. Only the holder of the writer lock (<see cref="LocalIndexer"/>) opens it for writing; searches read.
 /// </summary>
-public sealed class LocalIndex(string file)
+public sealed class LocalIndex(string file, bool ownsFolder = false)
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -42,31 +42,79 @@ public sealed class LocalIndex(string file)
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """;
 
+    private const UnixFileMode UserOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode UserOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public string File { get; } = file;
 
-    /// <summary>For the lock holder only: the database, created with its schema when missing.</summary>
+    /// <summary>For the lock holder only: the database, created user-only with its schema when missing.</summary>
     internal SqliteConnection OpenWriter()
     {
-        CreateFolder(File);
+        CreateFolder();
+        // SQLite makes the -wal and -shm files with the database's mode, so a user-only database keeps them user-only;
+        // files an earlier version left readable by others are narrowed.
+        Narrow(File + "-wal");
+        Narrow(File + "-shm");
+        using (OpenUserOnly(File, FileShare.ReadWrite | FileShare.Delete))
+        {
+        }
+
         SqliteConnection connection = Open(SqliteOpenMode.ReadWriteCreate);
         Execute(connection, null, Schema);
         return connection;
     }
 
     /// <summary>
-    /// The index folder of <paramref name="file"/>, created user-only (0700) where the OS has modes: the index holds the
-    /// text of every indexed document, which other users must not read even when the documents' own modes would stop them.
+    /// The index folder, created user-only (0700) where the OS has modes: the index holds the text of every indexed
+    /// document, which other users must not read even when the documents' own modes would stop them. The server's own
+    /// default folder (possibly in the temp folder every user shares) must moreover be a real folder of this user's,
+    /// not a link nor one another user made first, and is narrowed to user-only if it is wider.
     /// </summary>
-    internal static void CreateFolder(string file)
+    internal void CreateFolder()
     {
-        string folder = Path.GetDirectoryName(file)!;
+        string folder = Path.GetDirectoryName(File)!;
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(folder);
+            return;
         }
-        else
+
+        Directory.CreateDirectory(folder, UserOnlyFolder);
+        if (!ownsFolder)
         {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return;
+        }
+
+        if (!UnixFiles.IsOwnDirectory(folder))
+        {
+            throw new IOException($"The index folder {folder} is a link or belongs to another user: remove it, or set Local:IndexPath.");
+        }
+
+        if (System.IO.File.GetUnixFileMode(folder) != UserOnlyFolder)
+        {
+            System.IO.File.SetUnixFileMode(folder, UserOnlyFolder);
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> (the database or the writer lock), created user-only (0600) when missing and narrowed to that when wider.</summary>
+    internal static FileStream OpenUserOnly(string path, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = share };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UserOnlyFile;
+        }
+
+        var stream = new FileStream(path, options);
+        Narrow(path);
+        return stream;
+    }
+
+    private static void Narrow(string path)
+    {
+        if (!OperatingSystem.IsWindows() && System.IO.File.Exists(path) && (System.IO.File.GetUnixFileMode(path) & ~UserOnlyFile) != 0)
+        {
+            System.IO.File.SetUnixFileMode(path, UserOnlyFile);
         }
     }
 

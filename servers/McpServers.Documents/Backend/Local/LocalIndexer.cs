@@ -91,7 +91,7 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
     /// <summary>One pass over every root; false when another process holds the writer lock (then nothing is written).</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
-        using FileStream? writerLock = TryLock(index.File + ".lock");
+        using FileStream? writerLock = TryLock();
         if (writerLock is null)
         {
             LocalLog.IndexBusy(logger);
@@ -288,12 +288,12 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         }
     }
 
-    private static FileStream? TryLock(string file)
+    private FileStream? TryLock()
     {
-        LocalIndex.CreateFolder(file);
+        index.CreateFolder();
         try
         {
-            return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return LocalIndex.OpenUserOnly(index.File + ".lock", FileShare.None);
         }
         catch (IOException)
         {

@@ -63,8 +63,16 @@ public sealed record LocalOptions
         string key = string.Join('\n', ParsedRoots.Select(r => r.Name + "=" + System.IO.Path.GetFullPath(r.Path)).Order(StringComparer.Ordinal));
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         string appData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        return System.IO.Path.Combine(appData.Length > 0 ? appData : System.IO.Path.GetTempPath(), "mcp-documents", $"index-{hash}.db");
+        return System.IO.Path.Combine(DefaultIndexFolder(appData, System.IO.Path.GetTempPath(), UnixFiles.UserKey()), $"index-{hash}.db");
     }
+
+    /// <summary>
+    /// The folder of the default index: <c>mcp-documents</c> under the local app data, or where there is none (no home
+    /// folder) one per user in the temp folder, <c>mcp-documents-&lt;uid&gt;</c>: never one folder every user shares.
+    /// </summary>
+    internal static string DefaultIndexFolder(string appData, string temp, string user) => appData.Length > 0
+        ? System.IO.Path.Combine(appData, "mcp-documents")
+        : System.IO.Path.Combine(temp, "mcp-documents-" + user);
 
     internal void Complete(IConfiguration local)
     {

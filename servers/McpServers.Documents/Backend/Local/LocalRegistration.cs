@@ -37,7 +37,11 @@ public static class LocalRegistration
         services.AddLocalOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalPaths>();
-        services.AddSingleton(sp => new LocalIndex(sp.GetRequiredService<LocalOptions>().IndexFile()));
+        services.AddSingleton(sp =>
+        {
+            LocalOptions options = sp.GetRequiredService<LocalOptions>();
+            return new LocalIndex(options.IndexFile(), ownsFolder: options.IndexPath is null);
+        });
         services.TryAddSingleton<LocalIndexHooks>();
         services.AddSingleton<LocalIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalIndexer>());

@@ -23,10 +23,12 @@ internal enum EntryKind
 internal static partial class UnixFiles
 {
     private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
 
-    // struct statx has one layout on every Linux architecture: stx_mode (u16) at 28, stx_dev_major/minor (u32) at 136/140.
+    // struct statx has one layout on every Linux architecture: stx_uid (u32) at 20, stx_mode (u16) at 28, stx_dev_major/minor (u32) at 136/140.
+    private const int UidOffset = 20;
     private const int ModeOffset = 28;
     private const int DevMajorOffset = 136;
     private const int DevMinorOffset = 140;
@@ -96,6 +98,35 @@ internal static partial class UnixFiles
         return System.IO.Directory.Exists(path) ? EntryKind.Directory : File.Exists(path) ? EntryKind.File : EntryKind.Missing;
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> itself (a link is not followed) is a directory owned by this process's user.
+    /// Off Linux the owner is not known: there it only has to be a directory that is not a link.
+    /// </summary>
+    public static bool IsOwnDirectory(string path)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            byte[] buffer = new byte[StatxSize];
+            if (NativeMethods.statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+            {
+                return false;
+            }
+
+            int mode = (BitConverter.IsLittleEndian
+                ? BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(ModeOffset))
+                : BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(ModeOffset))) & TypeMask;
+            return mode == Directory && ReadUInt32(buffer, UidOffset) == NativeMethods.geteuid();
+        }
+
+        var info = new DirectoryInfo(path);
+        return info.Exists && info.LinkTarget is null;
+    }
+
+    /// <summary>A name for this process's user that tells users apart: the effective uid on Linux, the user name elsewhere.</summary>
+    public static string UserKey() => OperatingSystem.IsLinux()
+        ? NativeMethods.geteuid().ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Concat(Environment.UserName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
+
     private static uint ReadUInt32(byte[] buffer, int offset) => BitConverter.IsLittleEndian
         ? BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset))
         : BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(offset));
@@ -113,5 +144,9 @@ internal static partial class UnixFiles
         [DllImport("libc", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
+
+        [DllImport("libc")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern uint geteuid();
     }
 }

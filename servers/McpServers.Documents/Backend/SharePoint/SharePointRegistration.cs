@@ -11,6 +11,9 @@ namespace McpServers.Documents.Backend.SharePoint;
 /// <summary>Everything the SharePoint source adds to the server: its settings (for --help) and, when configured, its services.</summary>
 public static class SharePointRegistration
 {
+    /// <summary>The backend name of its user sign-in: the key of its sign-in services, and what <c>mcp-documents login SharePoint</c> names.</summary>
+    public const string SignInBackend = "SharePoint";
+
     /// <summary>The backend HTTP client of Microsoft Graph (settings under <c>SharePoint:Http</c>).</summary>
     public const string HttpClientName = "SharePoint";
 
@@ -60,14 +63,14 @@ public static class SharePointRegistration
         bool asApp = !string.IsNullOrWhiteSpace(section[nameof(SharePointOptions.ClientSecret)]);
         if (!asApp)
         {
-            services.AddUserSignIn(new UserSignInRegistration("SharePoint", SharePointOptions.OAuthSection, HttpClientName,
+            services.AddUserSignIn(new UserSignInRegistration(SignInBackend, SharePointOptions.OAuthSection, HttpClientName,
                 CredentialServiceCollectionExtensions.LocalTokenFile("mcp-documents", "sharepoint-refresh-token"), SharePointOptions.DefaultScopes,
                 oauth => MicrosoftEndpoints(oauth, section)));
         }
 
         services.AddBackendCredential(HttpClientName, sp => sp.GetRequiredService<SharePointOptions>().Auth == SharePointAuth.ClientCredentials
             ? AppCredential(sp)
-            : sp.GetRequiredService<OAuthCredential>());
+            : sp.GetRequiredKeyedService<OAuthCredential>(SignInBackend));
         services.AddSingleton<IDocumentSource>(sp =>
         {
             SharePointOptions options = sp.GetRequiredService<SharePointOptions>();
