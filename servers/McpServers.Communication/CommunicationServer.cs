@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using McpServers.Communication.Calendar;
 using McpServers.Communication.Email;
+using McpServers.Communication.Email.Backend;
 using McpServers.Communication.Guards;
 using McpServers.Communication.Slack;
 using McpServers.Shared.Hosting;
@@ -16,6 +17,10 @@ public static partial class CommunicationServer
 {
     /// <summary>Settings from the environment: <c>MCP_COMMUNICATION__Section__Key</c>.</summary>
     public const string EnvironmentPrefix = "MCP_COMMUNICATION__";
+
+    /// <summary>What turns a backend on, for the messages that say none is configured.</summary>
+    public const string BackendSettings =
+        "Email:ImapHost (with Email:UserName and EMAIL_PASSWORD) for e-mail, or SLACK_BOT_TOKEN / SLACK_USER_TOKEN with Slack:Channels for Slack";
 
     public static readonly ServerIdentity Identity = new()
     {
@@ -66,6 +71,11 @@ public static partial class CommunicationServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddGuards(configuration).AddEmail(configuration).AddSlack(configuration).AddCalendar(configuration);
+        // Refuse to start with nothing to serve: a server without a backend would expose no tools at all.
+        services.AddSingleton(new StartupValidation(sp => sp.GetService<ImapMailbox>() is not null || sp.GetService<IMailSender>() is not null || sp.GetService<SlackGateway>() is not null
+            ? sp
+            : throw new ConfigurationException($"No backend is configured: set {BackendSettings}. Run mcp-communication --help for the settings.")));
+        services.AddSingleton<IServerCheck, CommunicationServerCheck>();
         return services.AddMcpSuiteServer(configuration, Identity, Tools,
             new ServerJson(JsonContext.Default, EmailJsonContext.Default, SlackOutputJsonContext.Default, CalendarJsonContext.Default));
     }

@@ -277,7 +277,13 @@ public sealed class CalendarToolTests
     [Fact]
     public async Task WithoutEmailSending_TheCalendarToolsDoNotExist()
     {
-        await using CalendarToolHost host = await StartAsync(withSender: false);
+        // Slack alone is configured (the server refuses to start with no backend at all); nothing reaches it.
+        await using CalendarToolHost host = await StartAsync(withSender: false, settings: new Dictionary<string, string?>
+        {
+            ["Slack:BaseUrl"] = "http://127.0.0.1:9/api/",
+            ["Slack:BotToken"] = Slack.FakeSlack.BotToken,
+            ["Slack:Channels"] = "#release",
+        });
 
         IList<McpClientTool> tools = await host.Client.ListToolsAsync(cancellationToken: Ct);
 

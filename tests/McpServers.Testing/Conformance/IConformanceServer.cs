@@ -38,6 +38,12 @@ public interface IConformanceServer
     /// <summary>Arguments that let the executable serve without outside systems (e.g. <c>--demo</c>).</summary>
     IReadOnlyList<string> StdioArguments { get; }
 
+    /// <summary>
+    /// Environment variables for the stdio tests, for settings that are refused on the command line (secrets such as a
+    /// token for a loopback fake); none by default.
+    /// </summary>
+    IReadOnlyDictionary<string, string?> StdioEnvironment => new Dictionary<string, string?>();
+
     /// <summary>Repository-relative path of the committed tool manifest (all tools, writes allowed).</summary>
     string ManifestSnapshotPath { get; }
 }

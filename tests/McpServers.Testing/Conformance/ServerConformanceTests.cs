@@ -166,7 +166,7 @@ public abstract partial class ServerConformanceTests<TServer> where TServer : IC
     {
         string audit = Directory.CreateTempSubdirectory("mcp-surrogate-audit-").FullName;
         await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve(Server.CommandName),
-            [.. Server.StdioArguments, "--allow-writes", "--audit-log", Path.Combine(audit, "audit-.jsonl")]);
+            [.. Server.StdioArguments, "--allow-writes", "--audit-log", Path.Combine(audit, "audit-.jsonl")], Server.StdioEnvironment);
         await process.InitializeAsync();
         JsonElement list = await process.RequestAsync("tools/list");
         var problems = new List<string>();
@@ -378,7 +378,7 @@ public abstract partial class ServerConformanceTests<TServer> where TServer : IC
     {
         string audit = Directory.CreateTempSubdirectory("mcp-stdio-audit-").FullName;
         await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve(Server.CommandName),
-            [.. Server.StdioArguments, "--audit-log", Path.Combine(audit, "audit-.jsonl")]);
+            [.. Server.StdioArguments, "--audit-log", Path.Combine(audit, "audit-.jsonl")], Server.StdioEnvironment);
 
         await process.SendAsync("this is not json");
         await process.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":");

@@ -54,6 +54,20 @@ public sealed class ImapMailbox(MailConnections connections, ILogger<ImapMailbox
                 $"`{parameterName}` '{MessageRendering.Line(wanted, 100)}' is not an allowed folder. Allowed: {string.Join(", ", Options.Folders)} (an administrator sets Email:Folders).");
     }
 
+    /// <summary>For <c>--check</c>: signs in and opens each allowed folder read-only; one line per folder (its message count, or missing).</summary>
+    public Task<IReadOnlyList<(string Folder, int? Count)>> CheckFoldersAsync(CancellationToken cancellationToken) =>
+        WithClientAsync<IReadOnlyList<(string Folder, int? Count)>>(async (client, ct) =>
+        {
+            var folders = new List<(string Folder, int? Count)>();
+            foreach (string name in Options.Folders)
+            {
+                IMailFolder? folder = await TryOpenAsync(client, name, ct);
+                folders.Add((name, folder?.Count));
+            }
+
+            return folders;
+        }, cancellationToken);
+
     public Task<MailPage> SearchAsync(string? folderName, MailFilter filter, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
         string name = AllowedFolder(folderName);

@@ -13,6 +13,15 @@ public sealed class SmtpMailSender(MailConnections connections, ImapMailbox mail
 {
     public MailboxAddress From { get; } = connections.Options.FromMailbox();
 
+    /// <summary>For <c>--check</c>: connects and signs in to the submission server, then says goodbye; sends nothing.</summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(connections.Options.Timeout * 3);
+        using SmtpClient client = await connections.SmtpAsync(bounded.Token);
+        await connections.Smtp(() => client.DisconnectAsync(quit: true, bounded.Token), cancellationToken);
+    }
+
     public async Task<SentMail> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
