@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 /// <summary>Offered only when an administrator sets <c>Jira:AllowRawJql</c>; the condition stays inside the allowlist.</summary>
 public sealed class SearchJqlTool(IJiraGateway gateway, ServerJson json)

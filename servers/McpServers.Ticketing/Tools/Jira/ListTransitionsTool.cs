@@ -5,7 +5,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 /// <summary>The gateway's <see cref="TransitionList"/> is the structured content.</summary>
 public sealed class ListTransitionsTool(IJiraGateway gateway, ServerJson json)

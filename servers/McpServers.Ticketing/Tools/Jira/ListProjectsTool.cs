@@ -4,7 +4,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 /// <summary>The gateway's <see cref="ProjectList"/> is the structured content.</summary>
 public sealed class ListProjectsTool(IJiraGateway gateway, ServerJson json)

@@ -8,7 +8,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 public sealed class TransitionIssueTool(IJiraGateway gateway, ServerJson json) : IConfirmableTool
 {

@@ -7,7 +7,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 /// <summary>The issue as the gateway reads it is the structured content: <see cref="IssueDetail"/>.</summary>
 public sealed class GetIssueTool(IJiraGateway gateway, ServerJson json)

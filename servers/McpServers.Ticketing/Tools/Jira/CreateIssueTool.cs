@@ -10,7 +10,7 @@ using McpServers.Ticketing.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 public sealed class CreateIssueTool(IJiraGateway gateway, JiraOptions options, ServerJson json) : IConfirmableTool
 {

@@ -10,7 +10,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 public sealed class SearchIssuesTool(IJiraGateway gateway, ServerJson json)
 {

@@ -5,7 +5,7 @@ using McpServers.Ticketing.Backend;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 public sealed class AssignIssueTool(IJiraGateway gateway, ServerJson json)
 {

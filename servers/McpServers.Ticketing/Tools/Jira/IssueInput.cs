@@ -5,7 +5,7 @@ using McpServers.Shared.Pipeline;
 using McpServers.Shared.Text;
 using McpServers.Ticketing.Backend;
 
-namespace McpServers.Ticketing.Tools;
+namespace McpServers.Ticketing.Tools.Jira;
 
 /// <summary>Checks shared by the write tools that the schema cannot express.</summary>
 internal static class IssueInput
