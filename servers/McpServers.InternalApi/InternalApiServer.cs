@@ -23,7 +23,7 @@ public static class InternalApiServer
     {
         Name = "mcp-internal-api",
         Title = "Internal API (OpenAPI operations as tools)",
-        Description = "Serves the operations of an internal REST service described by an OpenAPI 3.0/3.1 JSON document as " +
+        Description = "Serves the operations of an internal REST service described by an OpenAPI 3.0/3.1 document (JSON or YAML) as " +
             "validated MCP tools: GET operations by default, writes only when named and --allow-writes, every request " +
             "pinned to the configured base URL, API key / bearer / OAuth client-credentials auth, capped responses.",
         Instructions = "Each tool calls one operation of an internal REST service; its input schema lists the path, query " +
@@ -34,7 +34,7 @@ public static class InternalApiServer
         Version = ServerIdentity.VersionOf(typeof(InternalApiServer).Assembly),
         Settings =
         [
-            new SettingHelp("Document", "OpenAPI 3.0/3.1 JSON document: a file path, or a URL on the base URL's host.", null),
+            new SettingHelp("Document", "OpenAPI 3.0/3.1 document, JSON or YAML: a file path, or a URL on the base URL's host.", null),
             new SettingHelp("BaseUrl", "Base URL of the service; every request goes here (the model never chooses a host).", null),
             new SettingHelp("Include", "Comma-separated selectors to serve: operationId, tag:<tag>, '<METHOD> /path/*' (* one segment, ** any).", "every GET operation"),
             new SettingHelp("Exclude", "Comma-separated selectors never to serve (wins over Include).", ""),
@@ -65,11 +65,12 @@ public static class InternalApiServer
             new SettingHelp("Http:Timeout", "Per attempt.", "00:00:30"),
             new SettingHelp("Http:MaxRetries", "Retries of idempotent operations (GET/HEAD/PUT/DELETE), honouring Retry-After.", "3"),
             new SettingHelp("Operations:<operationId>:ReadOnly|Destructive|Idempotent", "Override an operation's annotations (Idempotent POSTs are also retried).", "from the method"),
+            new SettingHelp("Operations:<operationId>:MultiSegmentPathParameters", "Comma-separated path parameters of the operation whose value may hold '/' (e.g. path of /files/{path}); each segment is still encoded, and empty, . and .. segments are refused.", "none: '/' in a path argument is sent encoded"),
             new SettingHelp("RateLimits:Tools:<tool>", "Calls per minute for one operation's tool.", "RateLimits:ReadPerMinute / WritePerMinute"),
         ],
         Switches =
         [
-            new ServerSwitch("--openapi", "Document", "The OpenAPI document (JSON file or same-host URL).", "file|url"),
+            new ServerSwitch("--openapi", "Document", "The OpenAPI document (JSON or YAML file, or same-host URL).", "file|url"),
             new ServerSwitch("--base-url", "BaseUrl", "Base URL of the service.", "url"),
             new ServerSwitch("--include", "Include", "Operations to serve (selectors, comma-separated).", "selectors"),
             new ServerSwitch("--exclude", "Exclude", "Operations never to serve (selectors, comma-separated).", "selectors"),
@@ -157,6 +158,12 @@ public static class InternalApiServer
         try
         {
             document = await OpenApiDocumentLoader.LoadAsync(options.Document!, http, cancellationToken);
+        }
+        catch (ConfigurationException e)
+        {
+            // A designed message (the setting and what is wrong with the document): a stack trace would only hide it.
+            Log.DocumentRefused(logger, e.Message);
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The OpenAPI document (setting Document) could not be loaded; no tools are served")]
     public static partial void DocumentNotLoaded(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The OpenAPI document (setting Document) could not be loaded; no tools are served: {Reason}")]
+    public static partial void DocumentRefused(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Tool {Tool} got HTTP {Status} from the service (problem details: {HasProblem})")]
     public static partial void ServiceError(ILogger logger, string tool, int status, bool hasProblem);
 }

@@ -47,7 +47,14 @@ public enum ParameterIn
 }
 
 /// <summary>A declared path, query or header parameter and how it is serialised.</summary>
-public sealed record ApiParameter(string Name, ParameterIn In, bool Required, QueryStyle Style, bool Explode);
+public sealed record ApiParameter(string Name, ParameterIn In, bool Required, QueryStyle Style, bool Explode)
+{
+    /// <summary>
+    /// A path parameter whose value may span several segments (<c>a/b/c</c>), by an administrator's override
+    /// (<c>Operations:&lt;operationId&gt;:MultiSegmentPathParameters</c>); otherwise a path value is one segment.
+    /// </summary>
+    public bool MultiSegment { get; init; }
+}
 
 /// <summary>How an array query parameter is written (OpenAPI <c>style</c>).</summary>
 public enum QueryStyle

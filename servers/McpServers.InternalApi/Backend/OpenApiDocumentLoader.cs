@@ -6,29 +6,37 @@ using Microsoft.OpenApi.Reader;
 namespace McpServers.InternalApi.Backend;
 
 /// <summary>
-/// Reads the OpenAPI document (JSON; YAML needs Microsoft.OpenApi.YamlReader, which this build does not ship) and
-/// reports an unparseable one with the location of each problem.
+/// Reads the OpenAPI document, JSON or YAML, and reports an unparseable one with the location of each problem.
 /// </summary>
 public static class OpenApiDocumentLoader
 {
-    public static OpenApiDocument Parse(string text, string source)
+    // RFC 9512's application/yaml, the older spellings still served, and the OpenAPI Initiative's registered
+    // application/vnd.oai.openapi (YAML; its JSON form is application/vnd.oai.openapi+json).
+    private static readonly HashSet<string> YamlMediaTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/vnd.oai.openapi",
+    };
+
+    /// <param name="text">The document.</param>
+    /// <param name="source">Its file name or URL path, for messages; a <c>.yaml</c>/<c>.yml</c> name means YAML.</param>
+    /// <param name="mediaType">The media type a URL answered with, if any; a YAML type means YAML.</param>
+    public static OpenApiDocument Parse(string text, string source, string? mediaType = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string trimmed = text.TrimStart();
-        if (trimmed.Length > 0 && trimmed[0] != '{')
-        {
-            throw new ConfigurationException(
-                $"Document '{source}': only JSON OpenAPI documents are supported by this build (YAML is not); convert it to JSON.");
-        }
-
+        ArgumentNullException.ThrowIfNull(source);
+        string format = FormatOf(text, source, mediaType);
+        var settings = new OpenApiReaderSettings();
+        settings.AddYamlReader();
         ReadResult result;
         try
         {
-            result = OpenApiDocument.Parse(text, OpenApiConstants.Json, new OpenApiReaderSettings());
+            result = OpenApiDocument.Parse(text, format, settings);
         }
-        catch (Exception e) when (e is OpenApiException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new ConfigurationException($"Document '{source}' cannot be read: {e.Message}");
+            // A parser of untrusted text fails in many ways: whichever, the message names the setting and the
+            // reason, never a stack trace (the inner exception goes to the diagnostic log only).
+            throw new ConfigurationException($"Document '{source}' cannot be read as {format.ToUpperInvariant()}: {e.Message}", e);
         }
 
         if (result.Document is null || result.Diagnostic?.Errors.Count > 0)
@@ -38,6 +46,20 @@ public static class OpenApiDocumentLoader
         }
 
         return result.Document;
+    }
+
+    /// <summary>
+    /// YAML when the source says so (a YAML media type, or a <c>.yaml</c>/<c>.yml</c> name); otherwise by content:
+    /// JSON starts with <c>{</c>, anything else is read as YAML. (JSON is YAML too, but the JSON reader points at
+    /// problems more precisely.)
+    /// </summary>
+    public static string FormatOf(string text, string source, string? mediaType)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        bool declaredYaml = (mediaType is not null && (YamlMediaTypes.Contains(mediaType) || mediaType.EndsWith("+yaml", StringComparison.OrdinalIgnoreCase)))
+            || Path.GetExtension(source).ToLowerInvariant() is ".yaml" or ".yml";
+        return !declaredYaml && text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n').StartsWith('{') ? OpenApiConstants.Json : OpenApiConstants.Yaml;
     }
 
     /// <summary>
@@ -58,7 +80,7 @@ public static class OpenApiDocumentLoader
             using HttpResponseMessage response = await http.SendToBackendAsync(request, "The OpenAPI document server",
                 (failed, _) => Task.FromResult<Exception?>(new ConfigurationException($"Document: fetching {uri.AbsolutePath} answered HTTP {(int)failed.StatusCode}.")),
                 cancellationToken);
-            return Parse(await response.ReadTextAsync(cancellationToken), uri.AbsolutePath);
+            return Parse(await response.ReadTextAsync(cancellationToken), uri.AbsolutePath, response.Content.Headers.ContentType?.MediaType);
         }
 
         string path = Path.GetFullPath(location);

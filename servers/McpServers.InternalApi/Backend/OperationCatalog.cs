@@ -50,6 +50,7 @@ public sealed class OperationCatalog
         string? apiKeyHeader = options.Auth.Mode == AuthMode.ApiKey && options.Auth.ApiKeyIn == ApiKeyLocation.Header ? options.Auth.ApiKeyName : null;
         var operations = new List<ApiOperation>();
         var skipped = new List<string>();
+        var warnings = new List<string>();
         foreach (var (path, item) in document.Paths ?? [])
         {
             foreach (var (method, operation) in item.Operations ?? [])
@@ -65,7 +66,7 @@ public sealed class OperationCatalog
                     string name = naming.Next(operation.OperationId, method, path);
                     bool credentials = SendsCredentials(operation.Security ?? document.Security, options.Auth);
                     ApiOperation described = Describe(name, method, path, item, operation, translator, apiKeyHeader) with { SendCredentials = credentials };
-                    operations.Add(Override(described, options.Operations));
+                    operations.Add(Override(described, options.Operations, warnings));
                 }
                 catch (SchemaTranslationException e)
                 {
@@ -74,9 +75,9 @@ public sealed class OperationCatalog
             }
         }
 
-        string[] warnings = [.. options.Operations.Keys
+        warnings.AddRange(options.Operations.Keys
             .Where(key => !operations.Any(o => o.OperationId == key || o.ToolName == key))
-            .Select(key => $"Operations:{key}: no served operation has this operationId or tool name; the override has no effect.")];
+            .Select(key => $"Operations:{key}: no served operation has this operationId or tool name; the override has no effect."));
         return new OperationCatalog(operations, skipped, warnings);
     }
 
@@ -120,13 +121,23 @@ public sealed class OperationCatalog
         _ => false,
     };
 
-    /// <summary>The administrator's word on annotations; a read-only operation is never destructive.</summary>
-    private static ApiOperation Override(ApiOperation operation, Dictionary<string, OperationOverrides> overrides)
+    /// <summary>
+    /// The administrator's word on annotations (a read-only operation is never destructive) and on path parameters
+    /// that may span several segments.
+    /// </summary>
+    private static ApiOperation Override(ApiOperation operation, Dictionary<string, OperationOverrides> overrides, List<string> warnings)
     {
-        if (!(operation.OperationId is { } id && overrides.TryGetValue(id, out OperationOverrides? own))
-            && !overrides.TryGetValue(operation.ToolName, out own))
+        string? key = operation.OperationId is { } id && overrides.ContainsKey(id) ? id
+            : overrides.ContainsKey(operation.ToolName) ? operation.ToolName : null;
+        if (key is null)
         {
             return operation;
+        }
+
+        OperationOverrides own = overrides[key];
+        foreach (string name in own.MultiSegmentPathParameters.Where(n => !operation.Parameters.Any(p => p.In == ParameterIn.Path && p.Name == n)))
+        {
+            warnings.Add($"Operations:{key}:MultiSegmentPathParameters: '{name}' is not a path parameter of {operation.Display}; it has no effect.");
         }
 
         bool readOnly = own.ReadOnly ?? operation.ReadOnly;
@@ -135,6 +146,8 @@ public sealed class OperationCatalog
             ReadOnly = readOnly,
             Destructive = !readOnly && (own.Destructive ?? operation.Destructive),
             Idempotent = own.Idempotent ?? (readOnly || operation.Idempotent),
+            Parameters = [.. operation.Parameters.Select(p =>
+                p.In == ParameterIn.Path && own.MultiSegmentPathParameters.Contains(p.Name) ? p with { MultiSegment = true } : p)],
         };
     }
 
@@ -173,7 +186,7 @@ public sealed class OperationCatalog
         ApiBody? body = null;
         if (operation.RequestBody is { } requestBody)
         {
-            KeyValuePair<string, OpenApiMediaType>? json = requestBody.Content?.FirstOrDefault(c => IsJson(c.Key));
+            KeyValuePair<string, IOpenApiMediaType>? json = requestBody.Content?.FirstOrDefault(c => IsJson(c.Key));
             if (json is { Key: { } contentType, Value.Schema: { } bodySchema })
             {
                 JsonNode schema = Translated(translator, bodySchema, definitions, "the request body");

@@ -8,8 +8,8 @@ namespace McpServers.InternalApi.Backend;
 /// <summary>
 /// Builds the HTTP request for one call. The model can never choose the host: the URI is the configured base URL
 /// plus the operation's path template, each path argument percent-encoded as exactly one segment (so <c>../</c>,
-/// <c>//host</c>, encoded slashes and absolute URLs stay inside it), and the result is checked to still be under
-/// the base URL before anything is sent.
+/// <c>//host</c>, encoded slashes and absolute URLs stay inside it) unless an administrator lets it span several,
+/// and the result is checked to still be under the base URL before anything is sent.
 /// </summary>
 public sealed class RequestBuilder
 {
@@ -115,7 +115,8 @@ public sealed class RequestBuilder
                 throw new ToolInputException($"`{name}` is required: it is part of the path {operation.PathTemplate}.");
             }
 
-            sb.Append(EncodeSegment(name, Scalar(value)));
+            bool multiSegment = operation.Parameters.Any(p => p.In == ParameterIn.Path && p.Name == name && p.MultiSegment);
+            sb.Append(multiSegment ? EncodeSegments(name, Scalar(value)) : EncodeSegment(name, Scalar(value)));
             i = close + 1;
         }
 
@@ -136,6 +137,38 @@ public sealed class RequestBuilder
         }
 
         return Uri.EscapeDataString(value);
+    }
+
+    /// <summary>
+    /// Several path segments (an administrator's <c>MultiSegmentPathParameters</c>): the value is split at '/' and
+    /// each part encoded as one segment. Here a step up would be a real one, so every part must be a plain name:
+    /// empty, "." and ".." parts are refused, also when they only appear after percent-decoding (a proxy or the
+    /// service may decode more than once), and so are '' (some servers read it as '/') and encoded slashes.
+    /// </summary>
+    public static string EncodeSegments(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        string[] parts = value.Split('/');
+        if (parts.Select(Decoded).Any(p => p is "" or "." or ".." || p.Contains('/', StringComparison.Ordinal) || p.Contains('\\', StringComparison.Ordinal)))
+        {
+            throw new ToolInputException($"`{name}` is a path of segments separated by '/' (e.g. reports/2026/q1.pdf): no segment may be empty, \".\" or \"..\" (also percent-encoded), and backslashes and encoded slashes are not allowed.");
+        }
+
+        return string.Join('/', parts.Select(Uri.EscapeDataString));
+    }
+
+    /// <summary>The text percent-decoded until decoding changes nothing more.</summary>
+    private static string Decoded(string text)
+    {
+        string previous;
+        do
+        {
+            previous = text;
+            text = Uri.UnescapeDataString(text);
+        }
+        while (text != previous);
+
+        return text;
     }
 
     private static void AppendQuery(StringBuilder query, ApiParameter parameter, JsonElement value)

@@ -13,7 +13,7 @@ public sealed class InternalApiOptions
 {
     public const string EnvironmentPrefix = "MCP_INTERNAL_API__";
 
-    /// <summary>The OpenAPI 3.0/3.1 document (JSON): a file path, or an http(s) URL on the same host as <see cref="BaseUrl"/>.</summary>
+    /// <summary>The OpenAPI 3.0/3.1 document (JSON or YAML): a file path, or an http(s) URL on the same host as <see cref="BaseUrl"/>.</summary>
     public string? Document { get; set; }
 
     /// <summary>Every request goes here (scheme, host, port and path prefix); the model can never choose another.</summary>
@@ -43,8 +43,9 @@ public sealed class InternalApiOptions
     public AuthOptions Auth { get; set; } = new();
 
     /// <summary>
-    /// Per-operation annotation overrides, keyed by operationId or tool name: <c>Operations:searchItems:ReadOnly=true</c>
-    /// (a search sent as POST), <c>Operations:upsertItem:Idempotent=true</c> (then also retried).
+    /// Per-operation overrides, keyed by operationId or tool name: <c>Operations:searchItems:ReadOnly=true</c>
+    /// (a search sent as POST), <c>Operations:upsertItem:Idempotent=true</c> (then also retried),
+    /// <c>Operations:getFile:MultiSegmentPathParameters=path</c> (a path parameter that may hold <c>/</c>).
     /// </summary>
     public Dictionary<string, OperationOverrides> Operations { get; set; } = new(StringComparer.Ordinal);
 
@@ -66,6 +67,13 @@ public sealed class InternalApiOptions
     {
         Include = SettingList.Parse(configuration, nameof(Include)) ?? Include;
         Exclude = SettingList.Parse(configuration, nameof(Exclude)) ?? Exclude;
+        foreach (var (key, overrides) in Operations)
+        {
+            overrides.MultiSegmentPathParameters = SettingList.Parse(
+                configuration.GetSection(nameof(Operations)).GetSection(key), nameof(OperationOverrides.MultiSegmentPathParameters))
+                ?? overrides.MultiSegmentPathParameters;
+        }
+
         if (string.IsNullOrWhiteSpace(configuration["Auth:Mode"]) && Auth.CredentialModes() is [AuthMode only])
         {
             // One credential and no mode: that credential is what the administrator means. (Several stay None and
@@ -83,6 +91,13 @@ public sealed class OperationOverrides
     public bool? Destructive { get; set; }
 
     public bool? Idempotent { get; set; }
+
+    /// <summary>
+    /// Path parameters whose value may hold several segments separated by <c>/</c> (a list setting), e.g. <c>path</c>
+    /// of <c>/files/{path}</c>. OpenAPI has no way to say so (<c>allowReserved</c> is for query parameters only), so
+    /// by default a <c>/</c> in a path argument is data and sent percent-encoded.
+    /// </summary>
+    public IReadOnlyList<string> MultiSegmentPathParameters { get; set; } = [];
 }
 
 /// <summary>How requests authenticate (section <c>Auth</c>). Secrets only from the environment or a <c>_FILE</c>.</summary>

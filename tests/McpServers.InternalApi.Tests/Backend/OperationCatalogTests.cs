@@ -46,13 +46,28 @@ public sealed class OperationCatalogTests
     }
 
     [Fact]
-    public void YamlAndBrokenDocuments_AreRefusedWithTheLocation()
+    public void BrokenDocuments_AreRefusedWithTheLocation()
     {
-        var yaml = Assert.Throws<ConfigurationException>(() => OpenApiDocumentLoader.Parse("openapi: 3.0.0\n", "api.yaml"));
         var broken = Assert.Throws<ConfigurationException>(() => OpenApiDocumentLoader.Parse(
             """{ "openapi": "3.0.3", "info": { "title": "x", "version": "1" }, "paths": { "/a": { "get": { "responses": "oops" } } } }""", "api.json"));
 
-        Assert.Contains("JSON", yaml.Message, StringComparison.Ordinal);
         Assert.Contains("#/paths/~1a/get/responses", broken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MultiSegmentOverride_MarksThePathParameter_AndWarnsAboutAnyOtherName()
+    {
+        var options = new InternalApiOptions();
+        options.Operations["getThing"] = new OperationOverrides { MultiSegmentPathParameters = ["id", "q"] };
+        OperationCatalog catalog = OperationCatalog.Build(OpenApiDocumentLoader.Parse("""
+            { "openapi": "3.1.0", "info": { "title": "t", "version": "1" },
+              "paths": { "/things/{id}": { "get": { "operationId": "getThing", "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                { "name": "q", "in": "query", "schema": { "type": "string" } } ], "responses": { "200": { "description": "ok" } } } } } }
+            """, "t.json"), options);
+
+        ApiOperation operation = Assert.Single(catalog.Operations);
+        Assert.Equal([("id", true), ("q", false)], operation.Parameters.Select(p => (p.Name, p.MultiSegment)));
+        string warning = Assert.Single(catalog.Warnings);
+        Assert.Equal("Operations:getThing:MultiSegmentPathParameters: 'q' is not a path parameter of GET /things/{id}; it has no effect.", warning);
     }
 }

@@ -55,6 +55,42 @@ public sealed class RequestBuilderTests
         Assert.Contains("`id`", e.Message, StringComparison.Ordinal);
     }
 
+    private static readonly ApiParameter MultiSegmentId = Id with { MultiSegment = true };
+
+    [Theory]
+    [InlineData("a/b/c", "/api/v2/items/a/b/c/stock")]
+    [InlineData("docs/r\u00e9sum\u00e9 1.pdf", "/api/v2/items/docs/r%C3%A9sum%C3%A9%201.pdf/stock")]
+    [InlineData("a?b/c#d/%41", "/api/v2/items/a%3Fb/c%23d/%2541/stock")]
+    [InlineData("x:y/@z", "/api/v2/items/x%3Ay/%40z/stock")]
+    public void MultiSegmentPathParameter_IsSplitAtSlashes_EachSegmentEncoded(string id, string expectedPath)
+    {
+        using HttpRequestMessage request = Builder.Build(Operation("GET", "/items/{id}/stock", MultiSegmentId), Args(new { id }));
+
+        Assert.Equal("https://inventory.internal:8443" + expectedPath, request.RequestUri!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("..")]
+    [InlineData("a/../b")]
+    [InlineData("a/./b")]
+    [InlineData("a//b")]
+    [InlineData("/a")]
+    [InlineData("a/")]
+    [InlineData("%2e%2e/a")]
+    [InlineData("a/%2E%2e")]
+    [InlineData("a/%252e%252e/b")]
+    [InlineData("a%2Fb")]
+    [InlineData("a%252fb")]
+    [InlineData("a%5Cb")]
+    [InlineData("a\\b")]
+    [InlineData("..\\x")]
+    public void MultiSegmentPathParameter_ThatCouldStepOutOfThePath_IsRefused(string id)
+    {
+        var e = Assert.Throws<ToolInputException>(() => Builder.Build(Operation("GET", "/items/{id}", MultiSegmentId), Args(new { id })));
+        Assert.StartsWith("`id` is a path of segments", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PathTemplateThatWouldEscape_IsRefused()
     {

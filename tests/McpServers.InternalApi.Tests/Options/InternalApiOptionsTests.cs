@@ -21,6 +21,18 @@ public sealed class InternalApiOptionsTests
     }
 
     [Fact]
+    public void MultiSegmentPathParameters_AreListSettingsPerOperation()
+    {
+        InternalApiOptions options = InternalApiOptions.FromConfiguration(Configuration(
+            ("Operations:getFile:MultiSegmentPathParameters", "path, dir"), ("Operations:api_get_tree:MultiSegmentPathParameters:0", "root"),
+            ("Operations:createItem:Idempotent", "true")));
+
+        Assert.Equal(["path", "dir"], options.Operations["getFile"].MultiSegmentPathParameters);
+        Assert.Equal(["root"], options.Operations["api_get_tree"].MultiSegmentPathParameters);
+        Assert.Empty(options.Operations["createItem"].MultiSegmentPathParameters);
+    }
+
+    [Fact]
     public void AtStart_EveryProblemIsNamed_TheUnreadableValueFirst()
     {
         using ServiceProvider services = new ServiceCollection()
