@@ -9,6 +9,7 @@ public enum HostMode
     PrintTools,
     Check,
     DiffTools,
+    PrintConfig,
 }
 
 /// <summary>
@@ -28,6 +29,12 @@ public sealed class CommandLine
     /// <summary>The approved manifest <c>--diff-tools</c> compares with (mode <see cref="HostMode.DiffTools"/>).</summary>
     public string? DiffToolsFile { get; private init; }
 
+    /// <summary>The client <c>--print-config</c> prints an entry for (mode <see cref="HostMode.PrintConfig"/>).</summary>
+    public string? PrintConfigClient { get; private init; }
+
+    /// <summary>The arguments as given, without <c>--print-config</c> and its value: what a client entry starts the server with.</summary>
+    public IReadOnlyList<string> ServeArguments { get; private init; } = [];
+
     public HostMode Mode { get; }
 
     public string? ConfigFile { get; }
@@ -45,6 +52,7 @@ public sealed class CommandLine
         ("--print-tools", "Print the exact tools/list result as JSON (the reviewable tool manifest) and exit; needs no backend or credentials."),
         ("--approved-tools <file>", "Refuse to start (exit code 1, each difference on stderr) when the tools differ from this approved --print-tools manifest (Policy:ApprovedTools)."),
         ("--diff-tools <file>", "Print how the tools differ from an approved --print-tools manifest and exit: 0 when equal, 1 when different."),
+        ("--print-config <client>", "Print a ready-to-paste entry for claude-code, claude-desktop, vscode or managed: this executable's absolute path, these arguments and the settings set now (secrets as references, never values)."),
         ("--check", "Validate the configuration, reach the backend once, print a verdict; exit code 0 (ready) or 1 (any problem)."),
         ("--read-only", "Serve read-only tools only (the default). Write tools are hidden and refused."),
         ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation). Not with --read-only."),
@@ -60,7 +68,7 @@ public sealed class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(identity);
         var mode = HostMode.Serve;
-        string? configFile = null, diffToolsFile = null;
+        string? configFile = null, diffToolsFile = null, printConfigClient = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         bool readOnly = false, allowWrites = false;
 
@@ -103,6 +111,15 @@ public sealed class CommandLine
                     break;
                 case "--check":
                     mode = HostMode.Check;
+                    break;
+                case "--print-config":
+                    mode = HostMode.PrintConfig;
+                    printConfigClient = Value();
+                    if (!ClientConfig.Clients.Contains(printConfigClient))
+                    {
+                        throw new ConfigurationException($"--print-config takes one of: {string.Join(", ", ClientConfig.Clients)}.");
+                    }
+
                     break;
                 case "--diff-tools":
                     mode = HostMode.DiffTools;
@@ -159,7 +176,12 @@ public sealed class CommandLine
             throw new ConfigurationException("--read-only and --allow-writes contradict each other: give one of them (read-only is the default).");
         }
 
-        return new CommandLine(mode, configFile, settings) { DiffToolsFile = diffToolsFile };
+        return new CommandLine(mode, configFile, settings)
+        {
+            DiffToolsFile = diffToolsFile,
+            PrintConfigClient = printConfigClient,
+            ServeArguments = WithoutPrintConfig(args),
+        };
     }
 
     /// <summary>True when <paramref name="args"/> ask for <c>--check</c>, even if they cannot be parsed.</summary>
@@ -171,6 +193,24 @@ public sealed class CommandLine
     /// (<c>Jira:OAuth:TokenFile</c>, <c>Auth:ApiKeyName</c>, <c>Http:ClientCertificatePasswordVariable</c>,
     /// <c>Confirmation:TokenLifetime</c>, <c>Http:MaxTokenResponseBytes</c>).
     /// </summary>
+    private static List<string> WithoutPrintConfig(IReadOnlyList<string> args)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--print-config")
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith("--print-config=", StringComparison.Ordinal))
+            {
+                kept.Add(args[i]);
+            }
+        }
+
+        return kept;
+    }
+
     internal static bool IsSecretSetting(string key, ServerIdentity identity)
     {
         if (identity.Settings.Any(s => s.Secret && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))

@@ -114,6 +114,16 @@ public sealed class McpServerHostBuilder
                 return 0;
             case HostMode.Check:
                 return await CheckAsync(cancellationToken);
+            case HostMode.PrintConfig:
+                (string json, IReadOnlyList<string> notes) = ClientConfig.For(_commandLine!.PrintConfigClient!, _identity, ClientConfig.CurrentCommand(),
+                    _commandLine.ServeArguments, ClientConfig.ProcessEnvironment());
+                await _out.WriteLineAsync(json);
+                foreach (string note in notes)
+                {
+                    await _err.WriteLineAsync($"{_identity.Name}: {note}");
+                }
+
+                return 0;
             case HostMode.PrintTools or HostMode.DiffTools:
                 // The manifest is change control of the tool definitions: it must not need a reachable backend or
                 // credentials, so options validation (backend settings) is skipped; the tool set is still built.
