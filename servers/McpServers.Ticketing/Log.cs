@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "ServiceNow answered HTTP {Status} to {Method} {Path}")]
     public static partial void ServiceNowError(ILogger logger, int status, string method, string path);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Jira Cloud site {Site} is cloudId {CloudId} at the Atlassian API gateway")]
+    public static partial void CloudSite(ILogger logger, string site, string cloudId);
 }

@@ -80,6 +80,9 @@ internal sealed record JiraTransition(
 
 internal sealed record JiraServerInfo(string? DeploymentType, string? Version, string? BaseUrl);
 
+/// <summary>One site an Atlassian OAuth token may reach (<c>GET /oauth/token/accessible-resources</c>).</summary>
+internal sealed record AtlassianResource(string? Id, string? Url, string? Name);
+
 internal sealed record JiraCreated(string? Id, string? Key);
 
 /// <summary>Jira's error body: general messages plus messages per field.</summary>
@@ -92,6 +95,7 @@ internal sealed record JiraParsedQuery(string? Query, IReadOnlyList<string>? Err
 internal sealed record JiraSearchRequest(string Jql, int MaxResults, IReadOnlyList<string> Fields, string? NextPageToken, int? StartAt);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(List<AtlassianResource>))]
 [JsonSerializable(typeof(JiraIssue))]
 [JsonSerializable(typeof(JiraSearchResponse))]
 [JsonSerializable(typeof(JiraCommentPage))]

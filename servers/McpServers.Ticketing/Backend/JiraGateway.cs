@@ -20,7 +20,7 @@ namespace McpServers.Ticketing.Backend;
 /// to its old key). <paramref name="accountKnown"/> hears, once, the display name and user id of the account Jira
 /// says the server acts as (the registration puts them in the audit context).
 /// </summary>
-internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger) : IJiraGateway
+internal sealed partial class JiraGateway(HttpClient http, JiraOptions options, Action<string?, string?> accountKnown, ILogger<JiraGateway> logger) : IJiraGateway
 {
     public const string HttpClientName = "Jira";
 
@@ -44,6 +44,7 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
     private readonly Lock _gate = new();
     private Task<JiraDialect>? _dialect;
     private Task<JiraUser>? _myself;
+    private Task<string>? _cloudPrefix;
 
     public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) =>
         RunSearchAsync(Jql.Build(filter, options.Projects), maxResults, cursor, validate: false, cancellationToken);
@@ -406,6 +407,49 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
         }
     }
 
+    /// <summary>
+    /// <c>ex/jira/&lt;cloudId&gt;/</c> of the site in Jira:BaseUrl, from the sites the signed-in user's token may reach
+    /// (asked once per process; a failure is asked again next time). The site is the user's choice, made once in JIRA_URL.
+    /// </summary>
+    private Task<string> CloudPrefixAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_cloudPrefix is null || _cloudPrefix.IsFaulted || _cloudPrefix.IsCanceled)
+            {
+                _cloudPrefix = DiscoverCloudIdAsync(cancellationToken);
+            }
+
+            return _cloudPrefix;
+        }
+    }
+
+    private async Task<string> DiscoverCloudIdAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "oauth/token/accessible-resources");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.MarkIdempotent();
+        using HttpResponseMessage response = await http.SendToBackendAsync(request, System,
+            (r, ct) => JiraErrorAsync(request, r, "The list of Atlassian sites", ct), cancellationToken);
+        List<AtlassianResource> sites = await response.ReadJsonAsync(JiraJsonContext.Default.ListAtlassianResource, System, cancellationToken);
+        string wanted = options.BaseUrl.GetLeftPart(UriPartial.Authority);
+        AtlassianResource? site = sites.FirstOrDefault(s => Uri.TryCreate(s.Url, UriKind.Absolute, out Uri? url)
+            && string.Equals(url.GetLeftPart(UriPartial.Authority), wanted, StringComparison.OrdinalIgnoreCase));
+        if (site?.Id is { } id && CloudIdPattern().IsMatch(id))
+        {
+            Log.CloudSite(logger, wanted, id);
+            return "ex/jira/" + id + "/";
+        }
+
+        string reachable = string.Join(", ", sites.Take(10).Select(s => Line(s.Url, MaxNameChars)).Where(u => u.Length > 0));
+        throw new BackendException(BackendErrorKind.NotFound, reachable.Length == 0
+            ? $"The signed-in Atlassian account can reach no Jira site; sign in with an account that can (mcp-ticketing login), or ask an administrator for access to {wanted}."
+            : $"The signed-in Atlassian account cannot reach {wanted}. Sites it can reach: {reachable}. Set JIRA_URL (Jira:BaseUrl) to one of them.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex CloudIdPattern();
+
     private async Task<JiraDialect> DetectAsync(CancellationToken cancellationToken)
     {
         JiraServerInfo info = await GetJsonAsync("rest/api/2/serverInfo", JiraJsonContext.Default.JiraServerInfo, "Server information", cancellationToken);
@@ -508,8 +552,13 @@ internal sealed class JiraGateway(HttpClient http, JiraOptions options, Action<s
     /// </summary>
     private async Task<HttpResponseMessage> SendForResponseAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
-        // The credentials are added by the client's credential handler (see TicketingServer).
+        // The credentials are added by the client's credential handler (see JiraRegistration).
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (options.UsesCloudGateway && request.RequestUri is { IsAbsoluteUri: false } relative)
+        {
+            request.RequestUri = new Uri(await CloudPrefixAsync(cancellationToken) + relative.OriginalString, UriKind.Relative);
+        }
+
         return await http.SendToBackendAsync(request, System, (response, ct) => JiraErrorAsync(request, response, what, ct), cancellationToken);
     }
 

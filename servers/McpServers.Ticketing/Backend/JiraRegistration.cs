@@ -20,7 +20,8 @@ public static class JiraRegistration
     [
             new SettingHelp("Jira:BaseUrl", "Jira site URL, e.g. https://your-site.atlassian.net; also JIRA_URL."),
             new SettingHelp("Jira:Projects", "Comma-separated project keys the model may use (required); also JIRA_PROJECTS."),
-            new SettingHelp("Jira:SiteUrl", "Site for browse links when Jira:BaseUrl is an API gateway (OAuth on Cloud).", "Jira:BaseUrl"),
+        new SettingHelp("Jira:CloudApiUrl", "Atlassian's API gateway for OAuth on Jira Cloud; the site's cloudId is discovered there.", "https://api.atlassian.com/"),
+        new SettingHelp("Jira:SiteUrl", "Site for browse links when Jira:BaseUrl is an API gateway (OAuth on Cloud).", "Jira:BaseUrl"),
             new SettingHelp("Jira:Flavor", "Auto (ask serverInfo), Cloud (REST v3, ADF) or DataCenter (REST v2, wiki markup).", "Auto"),
             new SettingHelp("Jira:Email", "Cloud: Atlassian account e-mail for the API token; also JIRA_EMAIL."),
             new SettingHelp("Jira:ApiToken", "Cloud: API token (Basic auth with Jira:Email); also JIRA_API_TOKEN.", Secret: true),
@@ -90,7 +91,8 @@ public static class JiraRegistration
             audit.Downstream = options.BaseUrl.Host;
             audit.BackendIdentity ??= options.Email;
             HttpClient http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(JiraGateway.HttpClientName);
-            http.BaseAddress = options.BaseUrl;
+            // OAuth apps on Jira Cloud call Atlassian's API gateway; the gateway adds ex/jira/<cloudId>/ to each path.
+            http.BaseAddress = options.UsesCloudGateway ? options.CloudApiUrl : options.BaseUrl;
             return new JiraGateway(http, options, (name, id) => audit.BackendIdentity = name is null ? id : $"{name} ({id})",
                 sp.GetRequiredService<ILogger<JiraGateway>>());
         });

@@ -43,6 +43,19 @@ public sealed partial record JiraOptions
 
     public JiraFlavor Flavor { get; set; }
 
+    /// <summary>
+    /// Atlassian's API gateway, which OAuth (3LO) apps on Jira Cloud must call: <c>&lt;CloudApiUrl&gt;ex/jira/&lt;cloudId&gt;/</c>,
+    /// the cloudId found in <c>oauth/token/accessible-resources</c> for the site in <see cref="BaseUrl"/>.
+    /// </summary>
+    public Uri CloudApiUrl { get; set; } = new("https://api.atlassian.com/");
+
+    /// <summary>
+    /// True when the API is reached through <see cref="CloudApiUrl"/>: OAuth with Atlassian's audience and a site address
+    /// in <see cref="BaseUrl"/> (not already a gateway URL). The cloudId is then discovered, never hand-built.
+    /// </summary>
+    public bool UsesCloudGateway => OAuth is { Audience: "api.atlassian.com" } && BaseUrl is { IsAbsoluteUri: true } site
+        && !string.Equals(site.Host, CloudApiUrl.Host, StringComparison.OrdinalIgnoreCase) && site.Host != "api.atlassian.com";
+
     /// <summary>Cloud: the Atlassian account e-mail that goes with <see cref="ApiToken"/> (Basic auth).</summary>
     public string? Email { get; set; }
 
@@ -108,6 +121,7 @@ public sealed partial record JiraOptions
         Projects = SettingList.Parse(jira, nameof(Projects)) ?? [];
         BaseUrl = WithSlash(BaseUrl)!;
         SiteUrl = WithSlash(SiteUrl);
+        CloudApiUrl = WithSlash(CloudApiUrl)!;
         OAuth = OAuthClientOptions.From(jira.GetSection(nameof(OAuth))) is { IsConfigured: true } configured ? configured : null;
         if (string.IsNullOrWhiteSpace(jira[nameof(DefaultMaxResults)]))
         {

@@ -21,6 +21,11 @@ public sealed class JiraOptionsValidator : IValidateOptions<JiraOptions>
             problems.Add("Jira:BaseUrl must be an absolute http(s) URL without credentials or query, e.g. https://your-site.atlassian.net.");
         }
 
+        if (options.CloudApiUrl is null || !IsHttp(options.CloudApiUrl))
+        {
+            problems.Add("Jira:CloudApiUrl must be an absolute http(s) URL (default https://api.atlassian.com/).");
+        }
+
         if (options.SiteUrl is not null && !IsHttp(options.SiteUrl))
         {
             problems.Add("Jira:SiteUrl must be an absolute http(s) URL, e.g. https://your-site.atlassian.net.");

@@ -16,6 +16,11 @@ public sealed class FakeJira : IAsyncDisposable
 {
     public const int IssueCount = 7;
 
+    /// <summary>The site Atlassian's accessible-resources lists first; the fake also answers as its API gateway (ex/jira/&lt;id&gt;/…).</summary>
+    public const string CloudSite = "https://acme.atlassian.net";
+
+    public const string CloudId = "4e1a3b2c-0d5f-4a6b-9c7d-8e9f0a1b2c3d";
+
     private readonly LoopbackHttpServer _server = new();
     private int _rateLimited;
 
@@ -24,6 +29,20 @@ public sealed class FakeJira : IAsyncDisposable
         Cloud = cloud;
         string v = cloud ? "3" : "2";
         var routes = _server.Routes;
+        // Atlassian's API gateway: ex/jira/<cloudId>/rest/… is the site's REST API; the recorded path keeps the prefix.
+        _server.App.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/ex/jira/" + CloudId, out PathString rest))
+            {
+                context.Request.Path = rest;
+            }
+
+            return next(context);
+        });
+        _server.App.UseRouting();
+        routes.MapGet("/oauth/token/accessible-resources", () => Json(new JsonArray(
+            new JsonObject { ["id"] = CloudId, ["url"] = CloudSite, ["name"] = "acme", ["scopes"] = new JsonArray("read:jira-work", "write:jira-work") },
+            new JsonObject { ["id"] = "0b9e8d7c-6a5f-4e3d-2c1b-0a9f8e7d6c5b", ["url"] = "https://other.atlassian.net", ["name"] = "other", ["scopes"] = new JsonArray("read:jira-work") })));
         // Cloud answers serverInfo on v2 and v3; Data Center has no REST v3 (404). deploymentType is optional in
         // Cloud's schema and missing from Atlassian's example response (OmitDeploymentType).
         routes.MapGet("/rest/api/2/serverInfo", () => ServerInfoOverride?.Invoke() ?? Json(ServerInfo()));

@@ -95,6 +95,42 @@ public sealed class TicketingSignInServerProcessTests : IAsyncLifetime
         AssertNoToken(printed);
     }
 
+    /// <summary>
+    /// Jira Cloud with an OAuth (3LO) app: JIRA_URL is the site people know; the server finds the site's cloudId in
+    /// Atlassian's accessible-resources and calls the API gateway with it. Nobody builds the gateway URL by hand.
+    /// </summary>
+    [Fact]
+    public async Task Login_OnJiraCloud_DiscoversTheSitesCloudId_AndCallsTheApiGateway_WithBrowseLinksToTheSite()
+    {
+        Dictionary<string, string?> environment = Environment();
+        environment["JIRA_URL"] = FakeJira.CloudSite;
+        environment["MCP_TICKETING__Jira__OAuth__Audience"] = "api.atlassian.com";
+        environment["MCP_TICKETING__Jira__CloudApiUrl"] = _jira.BaseAddress.ToString();
+        await SignInProcess.LoginWithDeviceCodeAsync(Exe, ["login", "--device-code"], environment, _auth);
+
+        await using var server = StdioMcpProcess.Start(Exe, [], environment);
+        await server.InitializeAsync();
+        JsonElement issue = await server.CallToolAsync("jira_get_issue", new JsonObject { ["issue_key"] = "OPS-1" });
+        Assert.Equal(0, await server.CloseAndWaitAsync());
+        environment["JIRA_URL"] = "https://elsewhere.atlassian.net/";
+        await using var other = StdioMcpProcess.Start(Exe, [], environment);
+        await other.InitializeAsync();
+        JsonElement refused = await other.CallToolAsync("jira_get_issue", new JsonObject { ["issue_key"] = "OPS-1" });
+        Assert.Equal(0, await other.CloseAndWaitAsync());
+
+        JsonElement result = issue.GetProperty("result");
+        Assert.False(result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean(), issue.GetRawText());
+        Assert.Equal(FakeJira.CloudSite + "/browse/OPS-1", result.GetProperty("structuredContent").GetProperty("url").GetString());
+        Assert.Contains(_jira.Requests, r => r.Path == "/oauth/token/accessible-resources");
+        Assert.Contains(_jira.Requests, r => r.Path == $"/ex/jira/{FakeJira.CloudId}/rest/api/3/issue/OPS-1");
+        Assert.DoesNotContain(_jira.Requests, r => r.Path.StartsWith("/rest/", StringComparison.Ordinal));
+        string text = refused.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.Contains("cannot reach https://elsewhere.atlassian.net", text, StringComparison.Ordinal);
+        Assert.Contains("https://acme.atlassian.net, https://other.atlassian.net", text, StringComparison.Ordinal);
+        Assert.Contains("JIRA_URL", text, StringComparison.Ordinal);
+        AssertNoToken(issue.GetRawText() + refused.GetRawText() + server.Stderr + other.Stderr);
+    }
+
     [Fact]
     public async Task Help_ListsTheSignInVerbs()
     {
