@@ -17,6 +17,9 @@ public sealed record ForeignKeyDescription(string Relation, IReadOnlyList<string
 
 public sealed record IndexDescription(string Name, IReadOnlyList<string> Columns, bool Unique);
 
+/// <summary>A one-to-many link seen from its "one" side: <paramref name="Table"/>'s <paramref name="Columns"/> point at this table's <paramref name="ReferencedColumns"/>.</summary>
+public sealed record ReferenceDescription(string Table, IReadOnlyList<string> Columns, IReadOnlyList<string> ReferencedColumns);
+
 public sealed record TableDescription(
     string Schema,
     string Name,
@@ -26,7 +29,8 @@ public sealed record TableDescription(
     IReadOnlyList<ColumnDescription> Columns,
     IReadOnlyList<string> PrimaryKey,
     IReadOnlyList<ForeignKeyDescription> ForeignKeys,
-    IReadOnlyList<IndexDescription> Indexes);
+    IReadOnlyList<IndexDescription> Indexes,
+    IReadOnlyList<ReferenceDescription> ReferencedBy);
 
 /// <summary>A result column: its output name and database type name.</summary>
 public sealed record ResultColumn(string Name, string Type);

@@ -72,8 +72,27 @@ public abstract class SqlGateway : IDatabaseGateway
             t.Columns.Select(c => new ColumnDescription(c.Name, c.DataType, c.Nullable, Clean(c.Default), Clean(c.Comment), t.PrimaryKey.Contains(c.Name))).ToList(),
             t.PrimaryKey,
             t.ForeignKeys.Select(f => new ForeignKeyDescription(f.Relation, f.Columns, $"{f.TargetSchema}.{f.TargetTable}", f.TargetColumns)).ToList(),
-            t.Indexes.Select(i => new IndexDescription(i.Name, i.Columns, i.Unique)).ToList());
+            t.Indexes.Select(i => new IndexDescription(i.Name, i.Columns, i.Unique)).ToList(),
+            ReferencedBy(catalog, t));
     }
+
+    /// <summary>
+    /// The visible tables whose foreign keys point at <paramref name="target"/> ("referenced by"), from the catalog the
+    /// model may see: a hidden table, or a key over a column the model may not see, is never named.
+    /// </summary>
+    private static List<ReferenceDescription> ReferencedBy(Catalog catalog, CatalogTable target) =>
+        [.. catalog.Tables
+            .SelectMany(source => source.ForeignKeys
+                // A key without target columns (SQLite's REFERENCES t) points at the target's primary key.
+                .Select(f => (Key: f, To: f.TargetColumns.Count > 0 ? f.TargetColumns : target.PrimaryKey))
+                .Where(k => k.Key.TargetSchema == target.Schema && k.Key.TargetTable == target.Name && k.To.Count > 0
+                    && k.Key.Columns.All(c => source.Columns.Any(sc => sc.Name == c))
+                    && k.To.All(c => target.Columns.Any(tc => tc.Name == c)))
+                .Select(k => new ReferenceDescription($"{source.Schema}.{source.Name}", k.Key.Columns, k.To)))
+            .OrderBy(r => r.Table, StringComparer.Ordinal)
+            .Take(MaxReferencedBy)];
+
+    private const int MaxReferencedBy = 100;
 
     public async Task<QueryResult> QueryAsync(QuerySpec spec, CancellationToken cancellationToken = default)
     {

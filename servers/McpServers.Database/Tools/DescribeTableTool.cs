@@ -13,13 +13,13 @@ public sealed class DescribeTableTool(IDatabaseGateway gateway, ServerJson json)
 {
     [McpServerTool(Name = "db_describe_table", Title = "Describe a table", ReadOnly = true, Destructive = false, Idempotent = true,
         OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(TableDescriptionOutput))]
-    [Description("Describes one table or view: columns (type, nullable, default, comment), primary key, many-to-one foreign keys (whose columns db_query and db_aggregate can reach as relation.column) and indexes.")]
+    [Description("Describes one table or view: columns (type, nullable, default, comment), primary key, many-to-one foreign keys (whose columns db_query and db_aggregate can reach as relation.column), the tables that reference it (one-to-many: query those tables and filter on their key columns) and indexes.")]
     public async Task<CallToolResult> Describe(
         [Description("Table name, or schema.table."), StringLength(127, MinimumLength = 1)] string table,
         CancellationToken cancellationToken = default)
     {
         TableDescription d = await gateway.DescribeTableAsync(table, cancellationToken);
-        var output = new TableDescriptionOutput(d.Schema, d.Name, d.Kind, d.RowEstimate, d.Comment, d.Columns, d.PrimaryKey, d.ForeignKeys, d.Indexes);
+        var output = new TableDescriptionOutput(d.Schema, d.Name, d.Kind, d.RowEstimate, d.Comment, d.Columns, d.PrimaryKey, d.ForeignKeys, d.Indexes, d.ReferencedBy);
         return ToolResult.Create(output, Text(d), json);
     }
 
@@ -60,6 +60,12 @@ public sealed class DescribeTableTool(IDatabaseGateway gateway, ServerJson json)
                 $"relation {fk.Relation}: ({string.Join(", ", fk.Columns)}) -> {fk.ReferencedTable}({string.Join(", ", fk.ReferencedColumns)}); use {fk.Relation}.<column>\n");
         }
 
+        foreach (ReferenceDescription r in d.ReferencedBy)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"referenced by {r.Table}({string.Join(", ", r.Columns)}) -> ({string.Join(", ", r.ReferencedColumns)})\n");
+        }
+
         foreach (IndexDescription i in d.Indexes)
         {
             text.Append(CultureInfo.InvariantCulture, $"index {i.Name}{(i.Unique ? " unique" : string.Empty)} ({string.Join(", ", i.Columns)})\n");
@@ -79,4 +85,5 @@ public sealed record TableDescriptionOutput(
     IReadOnlyList<ColumnDescription> Columns,
     IReadOnlyList<string> PrimaryKey,
     IReadOnlyList<ForeignKeyDescription> ForeignKeys,
-    IReadOnlyList<IndexDescription> Indexes);
+    IReadOnlyList<IndexDescription> Indexes,
+    IReadOnlyList<ReferenceDescription> ReferencedBy);

@@ -99,6 +99,23 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
     }
 
     [Fact]
+    public async Task DescribeTable_ListsTheTablesThatReferenceIt()
+    {
+        TableDescription customers = await Gateway.DescribeTableAsync("customers", Ct);
+        TableDescription products = await Gateway.DescribeTableAsync("products", Ct);
+        TableDescription lines = await Gateway.DescribeTableAsync("invoice_lines", Ct);
+
+        ReferenceDescription invoices = Assert.Single(customers.ReferencedBy);
+        Assert.Equal($"{Schema}.invoices", invoices.Table);
+        Assert.Equal(["customer_id"], invoices.Columns);
+        Assert.Equal(["id"], invoices.ReferencedColumns);
+        ReferenceDescription line = Assert.Single(products.ReferencedBy);
+        Assert.Equal($"{Schema}.invoice_lines", line.Table);
+        Assert.Equal(["product_id"], line.Columns);
+        Assert.Empty(lines.ReferencedBy);
+    }
+
+    [Fact]
     public async Task DescribeTable_HidesDeniedColumns()
     {
         TableDescription customers = await Gateway.DescribeTableAsync("customers", Ct);
