@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Jira answered HTTP {Status} to {Method} {Path}")]
     public static partial void JiraError(ILogger logger, int status, string method, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Zendesk answered HTTP {Status} to {Method} {Path}")]
+    public static partial void ZendeskError(ILogger logger, int status, string method, string path);
 }
