@@ -453,7 +453,8 @@ public sealed class TicketingToolTests
         Assert.DoesNotContain(await plain.ListToolsAsync(cancellationToken: Ct), t => t.Name == "jira_search_jql");
     }
 
-    private static string TokenFrom(CallToolResult preview)
+    /// <summary>The confirmation token a preview offers.</summary>
+    internal static string TokenFrom(CallToolResult preview)
     {
         string text = Text(preview);
         const string marker = "\"confirmation_token\": \"";

@@ -50,10 +50,15 @@ public sealed class ZendeskServerProcessTests
     }
 
     [Fact]
-    public async Task Check_ReachesZendeskOnceAndNamesTheAccount()
+    public async Task Check_WithTheTokenFromAFile_ReachesZendeskAndNamesTheAccount()
     {
         await using FakeZendesk zendesk = await FakeZendesk.StartAsync(Ct);
-        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-ticketing"), ["--check"], Environment(zendesk));
+        string tokenFile = Path.Combine(Directory.CreateTempSubdirectory("mcp-ticketing-secret-").FullName, "zendesk_token");
+        await File.WriteAllTextAsync(tokenFile, TicketingToolTests.Token + "\n", Ct);
+        Dictionary<string, string?> environment = Environment(zendesk);
+        environment.Remove("ZENDESK_API_TOKEN");
+        environment["ZENDESK_API_TOKEN_FILE"] = tokenFile;
+        await using var process = StdioMcpProcess.Start(ServerExecutable.Resolve("mcp-ticketing"), ["--check"], environment);
 
         int exit = await process.CloseAndWaitAsync();
         string output = string.Join('\n', process.StdoutLines) + process.Stderr;

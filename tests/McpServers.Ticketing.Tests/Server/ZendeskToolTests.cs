@@ -250,7 +250,7 @@ public sealed class ZendeskToolTests
         Assert.Contains("- subject: Refund request", Text(preview), StringComparison.Ordinal);
         Assert.DoesNotContain(z.Zendesk.Requests, r => r.Method == "POST");
         CallToolResult created = await z.Client.CallToolAsync("zendesk_create_ticket",
-            new Dictionary<string, object?>(args) { ["confirmation_token"] = JsonSerializer.SerializeToElement(TokenFrom(preview)) }, cancellationToken: Ct);
+            new Dictionary<string, object?>(args) { ["confirmation_token"] = JsonSerializer.SerializeToElement(TicketingToolTests.TokenFrom(preview)) }, cancellationToken: Ct);
 
         Assert.NotEqual(true, created.IsError);
         Assert.Equal(42, created.StructuredContent!.Value.GetProperty("ticket_id").GetInt32());
@@ -339,7 +339,7 @@ public sealed class ZendeskToolTests
         Assert.Contains("- tags: billing, vip → refund", text, StringComparison.Ordinal);
         Assert.DoesNotContain(z.Zendesk.Requests, r => r.Method == "PUT");
         CallToolResult updated = await z.Client.CallToolAsync("zendesk_update_ticket",
-            new Dictionary<string, object?>(args) { ["confirmation_token"] = JsonSerializer.SerializeToElement(TokenFrom(preview)) }, cancellationToken: Ct);
+            new Dictionary<string, object?>(args) { ["confirmation_token"] = JsonSerializer.SerializeToElement(TicketingToolTests.TokenFrom(preview)) }, cancellationToken: Ct);
 
         Assert.NotEqual(true, updated.IsError);
         JsonObject ticket = JsonNode.Parse(Assert.Single(z.Zendesk.Requests, r => r.Method == "PUT").Body)!["ticket"]!.AsObject();
@@ -391,14 +391,4 @@ public sealed class ZendeskToolTests
             },
         },
     };
-
-    private static string TokenFrom(CallToolResult preview)
-    {
-        string text = Text(preview);
-        const string marker = "\"confirmation_token\": \"";
-        int start = text.IndexOf(marker, StringComparison.Ordinal);
-        Assert.True(start >= 0, text);
-        start += marker.Length;
-        return text[start..text.IndexOf('"', start)];
-    }
 }
