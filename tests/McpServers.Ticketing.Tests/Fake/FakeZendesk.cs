@@ -90,6 +90,9 @@ public sealed class FakeZendesk : IAsyncDisposable
     /// <summary>The id the create endpoint answers with.</summary>
     public long CreatedId { get; set; } = 42;
 
+    /// <summary>Every ticket update (PUT) answers 503, as Zendesk does during an incident.</summary>
+    public bool UpdatesUnavailable { get; set; }
+
     /// <summary>Every request answers 401 (a wrong or revoked API token).</summary>
     public bool RejectCredentials { get; set; }
 
@@ -122,6 +125,12 @@ public sealed class FakeZendesk : IAsyncDisposable
             if (fake.RejectCredentials)
             {
                 await Results.Content("""{"error":"Couldn't authenticate you"}""", "application/json", statusCode: 401).ExecuteAsync(context);
+                return;
+            }
+
+            if (fake.UpdatesUnavailable && HttpMethods.IsPut(context.Request.Method))
+            {
+                await Results.StatusCode(503).ExecuteAsync(context);
                 return;
             }
 

@@ -314,6 +314,17 @@ public sealed class ZendeskToolTests
     }
 
     [Fact]
+    public async Task AddComment_ZendeskUnavailable_IsNeverSentTwice()
+    {
+        await using Setup z = await StartAsync(arrange: f => f.UpdatesUnavailable = true);
+
+        CallToolResult result = await z.CallAsync("zendesk_add_comment", """{"ticket_id":1,"body":"Refund approved.","visibility":"internal"}""");
+
+        Assert.True(result.IsError);
+        Assert.Single(z.Zendesk.Requests, r => r.Method == "PUT");
+    }
+
+    [Fact]
     public async Task AddComment_MissingTicket_IsRefusedBeforeAnyoneIsAsked()
     {
         var asked = new List<string>();
