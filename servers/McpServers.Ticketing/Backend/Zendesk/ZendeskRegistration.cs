@@ -26,19 +26,17 @@ public static class ZendeskRegistration
         new SettingHelp("Zendesk:OAuth:ClientSecret", "OAuth client secret (confidential clients).", Secret: true),
         new SettingHelp("Zendesk:OAuth:AuthorizationEndpoint", "Sign-in address.", "<site>/oauth/authorizations/new"),
         new SettingHelp("Zendesk:OAuth:TokenEndpoint", "Token address.", "<site>/oauth/tokens"),
-        new SettingHelp("Zendesk:OAuth:DeviceAuthorizationEndpoint", "RFC 8628 device authorization endpoint, if the authorization server has one.", null),
-        new SettingHelp("Zendesk:OAuth:RevocationEndpoint", "RFC 7009 revocation endpoint: `mcp-ticketing logout` revokes the sign-in there.", null),
         new SettingHelp("Zendesk:OAuth:Scopes", "Space-separated scopes.", ZendeskOptions.DefaultScopes),
         new SettingHelp("Zendesk:OAuth:Audience", "Audience parameter, if the authorization server needs one.", null),
-        new SettingHelp("Zendesk:OAuth:AuthorizeParameters:<name>", "Another parameter the authorization server needs on the sign-in address.", null),
-        new SettingHelp("Zendesk:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
-        new SettingHelp("Zendesk:OAuth:TokenFile", "Where login stores the refresh token (user-only permissions).", "<local app data>/mcp-ticketing/zendesk-refresh-token"),
+        .. SignInSettingHelp.Common(ZendeskOptions.OAuthSection, ZendeskTokenFile),
         new SettingHelp("Zendesk:DefaultMaxResults", "Tickets per search page when the model does not ask.", "25"),
         new SettingHelp("Zendesk:MaxResults", "Tickets per search page the model can never exceed (at most 100).", "100"),
         new SettingHelp("Zendesk:MaxComments", "Newest comments zendesk_get_ticket returns at most.", "20"),
         new SettingHelp("Zendesk:MaxTextChars", "Descriptions and comments are cut above this length.", "20000"),
         new SettingHelp("Zendesk:Http:Proxy", "HTTP proxy URL (also Zendesk:Http:ExtraCaBundle, Zendesk:Http:ClientCertificate, Zendesk:Http:MaxRetries).", null),
     ];
+
+    private const string ZendeskTokenFile = "zendesk-refresh-token";
 
     public static IReadOnlyList<EnvironmentAlias> Aliases { get; } =
     [
@@ -66,7 +64,7 @@ public static class ZendeskRegistration
         services.AddZendeskOptions(configuration);
         Uri? site = ZendeskOptions.SiteOf(configuration.GetSection(ZendeskOptions.Section));
         services.AddUserSignIn(new UserSignInRegistration("Zendesk", ZendeskOptions.OAuthSection, ZendeskGateway.HttpClientName,
-            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", "zendesk-refresh-token"), ZendeskOptions.DefaultScopes,
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", ZendeskTokenFile), ZendeskOptions.DefaultScopes,
             options =>
             {
                 if (site is not null)
