@@ -21,7 +21,7 @@ public static class ZendeskRegistration
         new SettingHelp("Zendesk:Subdomain", "Zendesk account subdomain (acme for https://acme.zendesk.com); also ZENDESK_SUBDOMAIN."),
         new SettingHelp("Zendesk:BaseUrl", "Zendesk account URL instead of Zendesk:Subdomain, e.g. https://acme.zendesk.com."),
         new SettingHelp("Zendesk:Email", "The agent's e-mail for the API token; also ZENDESK_EMAIL."),
-        new SettingHelp("Zendesk:ApiToken", "API token (Basic auth as {email}/token); only ZENDESK_API_TOKEN or ZENDESK_API_TOKEN_FILE.", Secret: true),
+        new SettingHelp("Zendesk:ApiToken", "API token (Basic auth as {email}/token with Zendesk:Email); also ZENDESK_API_TOKEN.", Secret: true),
         new SettingHelp("Zendesk:OAuth:ClientId", "OAuth client id (Admin Center > Apps and integrations > APIs > OAuth Clients): act as the user who ran `mcp-ticketing login`.", null),
         new SettingHelp("Zendesk:OAuth:ClientSecret", "OAuth client secret (confidential clients).", Secret: true),
         new SettingHelp("Zendesk:OAuth:AuthorizationEndpoint", "Sign-in address.", "<site>/oauth/authorizations/new"),
