@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Jira Cloud site {Site} is cloudId {CloudId} at the Atlassian API gateway")]
     public static partial void CloudSite(ILogger logger, string site, string cloudId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Zendesk answered HTTP {Status} to {Method} {Path}")]
+    public static partial void ZendeskError(ILogger logger, int status, string method, string path);
 }

@@ -30,13 +30,9 @@ public static class JiraRegistration
             new SettingHelp("Jira:OAuth:ClientSecret", "OAuth client secret (Atlassian 3LO apps have one).", Secret: true),
             new SettingHelp("Jira:OAuth:AuthorizationEndpoint", "e.g. https://auth.atlassian.com/authorize or <jira>/rest/oauth2/latest/authorize.", null),
             new SettingHelp("Jira:OAuth:TokenEndpoint", "e.g. https://auth.atlassian.com/oauth/token or <jira>/rest/oauth2/latest/token.", null),
-            new SettingHelp("Jira:OAuth:DeviceAuthorizationEndpoint", "RFC 8628 device authorization endpoint, for `mcp-ticketing login --device-code`.", null),
-            new SettingHelp("Jira:OAuth:RevocationEndpoint", "RFC 7009 revocation endpoint: `mcp-ticketing logout` revokes the sign-in there.", null),
             new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", JiraOptions.DefaultScopes),
             new SettingHelp("Jira:OAuth:Audience", "Atlassian Cloud: api.atlassian.com.", null),
-            new SettingHelp("Jira:OAuth:AuthorizeParameters:<name>", "Another parameter the authorization server needs on the sign-in address.", null),
-            new SettingHelp("Jira:OAuth:RedirectPort", "Loopback port of http://127.0.0.1:<port>/callback (0: any free port).", "0"),
-            new SettingHelp("Jira:OAuth:TokenFile", "Where login stores the refresh token (user-only permissions).", "<local app data>/mcp-ticketing/jira-refresh-token"),
+            .. SignInSettingHelp.Common(JiraOptions.OAuthSection, JiraTokenFile),
             new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
             new SettingHelp("Jira:AllowRawJql", "Offer jira_search_jql (a JQL condition, still ANDed with Jira:Projects, validated first).", "false"),
             new SettingHelp("Jira:DefaultMaxResults", "Issues per search page when the model does not ask.", "25"),
@@ -45,6 +41,8 @@ public static class JiraRegistration
             new SettingHelp("Jira:MaxTextChars", "Descriptions and comments are cut above this length.", "20000"),
             new SettingHelp("Jira:Http:Proxy", "HTTP proxy URL (also Jira:Http:ExtraCaBundle, Jira:Http:ClientCertificate, Jira:Http:MaxRetries).", null),
     ];
+
+    private const string JiraTokenFile = "jira-refresh-token";
 
     public static IReadOnlyList<EnvironmentAlias> Aliases { get; } =
     [
@@ -73,7 +71,7 @@ public static class JiraRegistration
 
         services.AddJiraOptions(configuration);
         services.AddUserSignIn(new UserSignInRegistration("Jira", JiraOptions.OAuthSection, JiraGateway.HttpClientName,
-            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", "jira-refresh-token"), JiraOptions.DefaultScopes,
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-ticketing", JiraTokenFile), JiraOptions.DefaultScopes,
             // Atlassian Cloud 3LO: with the API audience, consent is asked for so that offline_access yields a refresh token.
             options =>
             {

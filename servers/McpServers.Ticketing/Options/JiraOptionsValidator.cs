@@ -49,10 +49,10 @@ public sealed class JiraOptionsValidator : IValidateOptions<JiraOptions>
             problems.Add($"Jira:Projects: '{key}' is not a project key (upper-case letters, digits, underscore, starting with a letter).");
         }
 
-        Range(options.MaxResults, nameof(options.MaxResults), 1, 1000, problems);
-        Range(options.DefaultMaxResults, nameof(options.DefaultMaxResults), 1, Math.Clamp(options.MaxResults, 1, 1000), problems);
-        Range(options.MaxComments, nameof(options.MaxComments), 0, 100, problems);
-        Range(options.MaxTextChars, nameof(options.MaxTextChars), 200, 1_000_000, problems);
+        OptionRanges.Check("Jira", nameof(options.MaxResults), options.MaxResults, 1, 1000, problems);
+        OptionRanges.Check("Jira", nameof(options.DefaultMaxResults), options.DefaultMaxResults, 1, Math.Clamp(options.MaxResults, 1, 1000), problems);
+        OptionRanges.Check("Jira", nameof(options.MaxComments), options.MaxComments, 0, 100, problems);
+        OptionRanges.Check("Jira", nameof(options.MaxTextChars), options.MaxTextChars, 200, 1_000_000, problems);
         if (problems.Count > 0)
         {
             problems.Add("Run mcp-ticketing --help for the settings.");
@@ -85,14 +85,6 @@ public sealed class JiraOptionsValidator : IValidateOptions<JiraOptions>
     }
 
     private static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "https" or "http";
-
-    private static void Range(int value, string key, int min, int max, List<string> problems)
-    {
-        if (value < min || value > max)
-        {
-            problems.Add($"Jira:{key} must be a whole number from {min} to {max}.");
-        }
-    }
 }
 
 public static class JiraOptionsServiceCollectionExtensions

@@ -35,6 +35,17 @@ public static class BackendHttp
         return request;
     }
 
+    /// <summary>
+    /// Marks <paramref name="request"/> as never to be sent twice although its method is idempotent by RFC 9110 (a PUT
+    /// that adds a comment and e-mails it); returns it for chaining.
+    /// </summary>
+    public static HttpRequestMessage MarkNotIdempotent(this HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(Idempotent, false);
+        return request;
+    }
+
     /// <summary>Marks <paramref name="request"/> as a token request (smaller response cap); returns it for chaining.</summary>
     public static HttpRequestMessage MarkTokenRequest(this HttpRequestMessage request)
     {
@@ -61,10 +72,15 @@ public static class BackendHttp
         return request;
     }
 
-    /// <summary>Whether a request may be sent again: RFC 9110 idempotent methods, or an explicit opt-in.</summary>
+    /// <summary>Whether a request may be sent again: an explicit mark, else RFC 9110 idempotent methods.</summary>
     public static bool IsIdempotent(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Options.TryGetValue(Idempotent, out bool marked))
+        {
+            return marked;
+        }
+
         HttpMethod method = request.Method;
         if (method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
             || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace)
@@ -72,7 +88,7 @@ public static class BackendHttp
             return true;
         }
 
-        return request.Options.TryGetValue(Idempotent, out bool optedIn) && optedIn;
+        return false;
     }
 
     /// <summary>

@@ -59,6 +59,21 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Put_MarkedNotIdempotent_IsNotRetried_On503()
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Routes.MapPut("/tickets/1", () => Results.StatusCode(503));
+        await server.StartAsync(Ct);
+        using var harness = new BackendHttpHarness(server.BaseAddress);
+        using var request = new HttpRequestMessage(HttpMethod.Put, "tickets/1") { Content = new StringContent("{\"comment\":{}}") };
+
+        using HttpResponseMessage response = await harness.Client.SendAsync(request.MarkNotIdempotent(), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task Get_IsNotRetried_OnClientError()
     {
         await using var server = new LoopbackHttpServer();

@@ -200,8 +200,9 @@ public abstract partial class TypeScriptClientStdioTests : IAsyncLifetime
         return session;
     }
 
-    // Base64url, as the confirmation store issues it; found in the text or anywhere else in the result.
-    [GeneratedRegex("confirmation_token\\W{1,8}([A-Za-z0-9_-]{16,})")]
+    // Base64url, as the confirmation store issues it; found in the text or anywhere else in the result. The separator is
+    // matched lazily: a token may start with '-', which is also a non-word character.
+    [GeneratedRegex("confirmation_token\\W{1,8}?([A-Za-z0-9_-]{16,})")]
     private static partial Regex ConfirmationToken();
 
     /// <summary>A connected client whose failures carry the server's stderr.</summary>

@@ -453,6 +453,7 @@ public sealed class TicketingToolTests
         Assert.DoesNotContain(await plain.ListToolsAsync(cancellationToken: Ct), t => t.Name == "jira_search_jql");
     }
 
+    /// <summary>The confirmation token a preview offers.</summary>
     internal static string TokenFrom(CallToolResult preview)
     {
         string text = Text(preview);

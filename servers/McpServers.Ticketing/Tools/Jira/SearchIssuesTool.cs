@@ -90,7 +90,7 @@ public sealed class SearchIssuesTool(IJiraGateway gateway, ServerJson json)
         return ToolResult.Create(new Output(page.Jql, page.Issues, count, notice is not null, page.Total, page.NextCursor, notice), text.ToString(), json);
     }
 
-    private static DateOnly? Date(string? text, string parameterName) =>
+    internal static DateOnly? Date(string? text, string parameterName) =>
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date) ? date
         : throw new ToolInputException($"`{parameterName}` must be a real calendar date like 2026-07-01.");
