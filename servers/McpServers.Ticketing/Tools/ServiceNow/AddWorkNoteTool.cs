@@ -18,7 +18,7 @@ public sealed class AddWorkNoteTool(ServiceNowGateway gateway, ServerJson json) 
         [Description(SnowTooling.TableDescription), StringLength(80)] string table,
         [Description("Record number, e.g. INC0010001, or its 32-character sys_id."), StringLength(32, MinimumLength = 1)] string id,
         [Description("The note's text (plain text)."), StringLength(SnowTooling.MaxWriteChars, MinimumLength = 1)] string text,
-        [Description("work_note (internal, default) or comment (visible to the caller).")] [AllowedValues("work_note", "comment")] string? visibility = null,
+        [Description("work_note (internal, default) or comment (visible to the caller).")][AllowedValues("work_note", "comment")] string? visibility = null,
         CancellationToken cancellationToken = default)
     {
         string name = gateway.Table(table, forWrite: true);
