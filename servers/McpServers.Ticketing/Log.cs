@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Zendesk answered HTTP {Status} to {Method} {Path}")]
     public static partial void ZendeskError(ILogger logger, int status, string method, string path);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "ServiceNow's data dictionary is not readable for table {Table}: its fields are the allowlist alone")]
+    public static partial void ServiceNowNoDictionary(ILogger logger, string table);
 }

@@ -18,28 +18,28 @@ public static class JiraRegistration
 {
     public static IReadOnlyList<SettingHelp> Settings { get; } =
     [
-            new SettingHelp("Jira:BaseUrl", "Jira site URL, e.g. https://your-site.atlassian.net; also JIRA_URL."),
-            new SettingHelp("Jira:Projects", "Comma-separated project keys the model may use (required); also JIRA_PROJECTS."),
+        new SettingHelp("Jira:BaseUrl", "Jira site URL, e.g. https://your-site.atlassian.net; also JIRA_URL."),
+        new SettingHelp("Jira:Projects", "Comma-separated project keys the model may use (required); also JIRA_PROJECTS."),
         new SettingHelp("Jira:CloudApiUrl", "Atlassian's API gateway for OAuth on Jira Cloud; the site's cloudId is discovered there.", "https://api.atlassian.com/"),
         new SettingHelp("Jira:SiteUrl", "Site for browse links when Jira:BaseUrl is an API gateway (OAuth on Cloud).", "Jira:BaseUrl"),
-            new SettingHelp("Jira:Flavor", "Auto (ask serverInfo), Cloud (REST v3, ADF) or DataCenter (REST v2, wiki markup).", "Auto"),
-            new SettingHelp("Jira:Email", "Cloud: Atlassian account e-mail for the API token; also JIRA_EMAIL."),
-            new SettingHelp("Jira:ApiToken", "Cloud: API token (Basic auth with Jira:Email); also JIRA_API_TOKEN.", Secret: true),
-            new SettingHelp("Jira:PersonalAccessToken", "Data Center: personal access token (Bearer); also JIRA_PAT.", Secret: true),
-            new SettingHelp("Jira:OAuth:ClientId", "OAuth 2.0 (PKCE) client id: act as the user who ran `mcp-ticketing login`.", null),
-            new SettingHelp("Jira:OAuth:ClientSecret", "OAuth client secret (Atlassian 3LO apps have one).", Secret: true),
-            new SettingHelp("Jira:OAuth:AuthorizationEndpoint", "e.g. https://auth.atlassian.com/authorize or <jira>/rest/oauth2/latest/authorize.", null),
-            new SettingHelp("Jira:OAuth:TokenEndpoint", "e.g. https://auth.atlassian.com/oauth/token or <jira>/rest/oauth2/latest/token.", null),
-            new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", JiraOptions.DefaultScopes),
-            new SettingHelp("Jira:OAuth:Audience", "Atlassian Cloud: api.atlassian.com.", null),
-            .. SignInSettingHelp.Common(JiraOptions.OAuthSection, JiraTokenFile),
-            new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
-            new SettingHelp("Jira:AllowRawJql", "Offer jira_search_jql (a JQL condition, still ANDed with Jira:Projects, validated first).", "false"),
-            new SettingHelp("Jira:DefaultMaxResults", "Issues per search page when the model does not ask.", "25"),
-            new SettingHelp("Jira:MaxResults", "Issues per search page the model can never exceed.", "100"),
-            new SettingHelp("Jira:MaxComments", "Newest comments jira_get_issue returns at most.", "20"),
-            new SettingHelp("Jira:MaxTextChars", "Descriptions and comments are cut above this length.", "20000"),
-            new SettingHelp("Jira:Http:Proxy", "HTTP proxy URL (also Jira:Http:ExtraCaBundle, Jira:Http:ClientCertificate, Jira:Http:MaxRetries).", null),
+        new SettingHelp("Jira:Flavor", "Auto (ask serverInfo), Cloud (REST v3, ADF) or DataCenter (REST v2, wiki markup).", "Auto"),
+        new SettingHelp("Jira:Email", "Cloud: Atlassian account e-mail for the API token; also JIRA_EMAIL."),
+        new SettingHelp("Jira:ApiToken", "Cloud: API token (Basic auth with Jira:Email); also JIRA_API_TOKEN.", Secret: true),
+        new SettingHelp("Jira:PersonalAccessToken", "Data Center: personal access token (Bearer); also JIRA_PAT.", Secret: true),
+        new SettingHelp("Jira:OAuth:ClientId", "OAuth 2.0 (PKCE) client id: act as the user who ran `mcp-ticketing login`.", null),
+        new SettingHelp("Jira:OAuth:ClientSecret", "OAuth client secret (Atlassian 3LO apps have one).", Secret: true),
+        new SettingHelp("Jira:OAuth:AuthorizationEndpoint", "e.g. https://auth.atlassian.com/authorize or <jira>/rest/oauth2/latest/authorize.", null),
+        new SettingHelp("Jira:OAuth:TokenEndpoint", "e.g. https://auth.atlassian.com/oauth/token or <jira>/rest/oauth2/latest/token.", null),
+        new SettingHelp("Jira:OAuth:Scopes", "Space-separated scopes; keep offline_access.", JiraOptions.DefaultScopes),
+        new SettingHelp("Jira:OAuth:Audience", "Atlassian Cloud: api.atlassian.com.", null),
+        .. SignInSettingHelp.Common(JiraOptions.OAuthSection, JiraTokenFile),
+        new SettingHelp("Jira:Anonymous", "Serve without credentials (a Jira that allows anonymous browsing).", "false"),
+        new SettingHelp("Jira:AllowRawJql", "Offer jira_search_jql (a JQL condition, still ANDed with Jira:Projects, validated first).", "false"),
+        new SettingHelp("Jira:DefaultMaxResults", "Issues per search page when the model does not ask.", "25"),
+        new SettingHelp("Jira:MaxResults", "Issues per search page the model can never exceed.", "100"),
+        new SettingHelp("Jira:MaxComments", "Newest comments jira_get_issue returns at most.", "20"),
+        new SettingHelp("Jira:MaxTextChars", "Descriptions and comments are cut above this length.", "20000"),
+        new SettingHelp("Jira:Http:Proxy", "HTTP proxy URL (also Jira:Http:ExtraCaBundle, Jira:Http:ClientCertificate, Jira:Http:MaxRetries).", null),
     ];
 
     private const string JiraTokenFile = "jira-refresh-token";
@@ -63,10 +63,7 @@ public static class JiraRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         if (!chosen)
         {
-            services.AddSettingsSection<JiraOptions>(JiraOptions.Section);
-            services.AddSettingsSection<OAuthClientOptions>(JiraOptions.OAuthSection);
-            services.AddSettingsSection<BackendHttpOptions>("Jira:Http");
-            return services;
+            return services.AddProviderSections<JiraOptions>(JiraOptions.Section);
         }
 
         services.AddJiraOptions(configuration);

@@ -51,6 +51,15 @@ public sealed class FakeServiceNow : IAsyncDisposable
         Add("sc_req_item", "d1000000000000000000000000000001", "RITM0010001", ("short_description", "New laptop"), ("state", "Open"));
         Add("kb_knowledge", "e1000000000000000000000000000001", "KB0010001", ("short_description", "How to reset a VPN token"), ("workflow_state", "published"));
         Add("sys_user", "f1000000000000000000000000000001", "", ("user_name", UserName), ("name", "MCP Integration"));
+        // The schema: incident, problem, change_request and sc_req_item extend task, where most of their fields live.
+        foreach ((string table, string? parent) in new[] { ("task", (string?)null), ("incident", "task"), ("problem", "task"), ("change_request", "task"), ("sc_req_item", "task"), ("kb_knowledge", null) })
+        {
+            Add("sys_db_object", Guid.NewGuid().ToString("N"), "", ("name", table), ("super_class.name", parent ?? ""));
+        }
+
+        Dictionary(("task", "number,short_description,description,state,priority,urgency,impact,assignment_group,assigned_to,opened_at,active,sys_updated_on,work_notes,comments"),
+            ("incident", "category,caller_id,resolved_at,close_code,close_notes"), ("change_request", "type,risk,start_date,end_date"),
+            ("sc_req_item", "stage,cat_item,requested_for"), ("kb_knowledge", "number,short_description,text,workflow_state,kb_knowledge_base,kb_category,author,sys_updated_on"));
         Journal(Vpn, "work_notes", "admin", "2026-11-30 09:10:00", "Escalated to the network team.");
         Journal(Vpn, "comments", "jane.doe", "2026-11-30 09:20:00", "Any update? <script>alert(1)</script>");
         _server.Routes.Map("/api/now/table/{table}", context => HandleAsync(context, (string)context.Request.RouteValues["table"]!, null));
@@ -130,6 +139,17 @@ public sealed class FakeServiceNow : IAsyncDisposable
         }
 
         rows.Add(row);
+    }
+
+    private void Dictionary(params (string Table, string Fields)[] tables)
+    {
+        foreach ((string table, string fields) in tables)
+        {
+            foreach (string field in fields.Split(','))
+            {
+                Add("sys_dictionary", Guid.NewGuid().ToString("N"), "", ("name", table), ("element", field));
+            }
+        }
     }
 
     private void Journal(string elementId, string element, string by, string on, string value) =>

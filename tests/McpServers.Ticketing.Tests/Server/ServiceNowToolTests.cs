@@ -71,7 +71,7 @@ public sealed class ServiceNowToolTests
         Assert.Equal(3, output.GetProperty("total").GetInt32());
         Assert.Equal("VPN down in Berlin", output.GetProperty("records")[0].GetProperty("fields").GetProperty("short_description").GetString());
         Assert.DoesNotContain("INC0000099", Text(result), StringComparison.Ordinal);
-        Testing.Http.RecordedRequest request = Assert.Single(snow.Requests);
+        Testing.Http.RecordedRequest request = Assert.Single(snow.Requests, r => r.Path == "/api/now/table/incident");
         Assert.Contains("sysparm_query=priority%3D1%5Eactive%3Dtrue%5EORDERBYDESCsys_updated_on", request.RawQuery, StringComparison.Ordinal);
         Assert.Contains("sysparm_fields=sys_id%2Cnumber%2Cshort_description", request.RawQuery, StringComparison.Ordinal);
         Assert.Contains("sysparm_display_value=true", request.RawQuery, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class ServiceNowToolTests
         Assert.Contains("'^'", Text(caret), StringComparison.Ordinal);
         Assert.True(script.IsError);
         Assert.Contains("javascript:", Text(script), StringComparison.Ordinal);
-        Assert.Empty(snow.Requests);
+        Assert.DoesNotContain(snow.Requests, r => r.Path is "/api/now/table/incident" or "/api/now/stats/incident");
         Assert.Equal(0, snow.ScriptsRun);
     }
 
@@ -211,7 +211,7 @@ public sealed class ServiceNowToolTests
         JsonElement first = output.GetProperty("groups")[0];
         Assert.Equal("Network", first.GetProperty("value").GetString());
         Assert.Equal(2, first.GetProperty("count").GetInt64());
-        Testing.Http.RecordedRequest request = Assert.Single(snow.Requests);
+        Testing.Http.RecordedRequest request = Assert.Single(snow.Requests, r => r.Path.StartsWith("/api/now/stats/", StringComparison.Ordinal));
         Assert.Equal("/api/now/stats/incident", request.Path);
         Assert.Contains("sysparm_group_by=assignment_group", request.RawQuery, StringComparison.Ordinal);
     }
@@ -300,6 +300,40 @@ public sealed class ServiceNowToolTests
         McpClient second = await confirming.ConnectAsync(cancellationToken: Ct);
         CallToolResult preview = await second.CallToolAsync("snow_add_work_note", Args("""{"table":"incident","id":"INC0010001","text":"x","visibility":"comment"}"""), cancellationToken: Ct);
         Assert.Contains("visible to the caller (who may be e-mailed)", Text(preview), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fields_AreTheAllowlistIntersectedWithTheTablesDictionary_IncludingItsParents()
+    {
+        var (snow, host, client) = await StartAsync(new() { ["ServiceNow:Fields:incident"] = "short_description,category,u_not_a_field" });
+        await using var _ = snow;
+        await using var __ = host;
+
+        CallToolResult search = await client.CallToolAsync("snow_search_records", Args("""{"table":"incident","max_results":1}"""), cancellationToken: Ct);
+        CallToolResult unknown = await client.CallToolAsync("snow_search_records",
+            Args("""{"table":"incident","filters":[{"field":"u_not_a_field","operator":"is_empty"}]}"""), cancellationToken: Ct);
+
+        Assert.NotEqual(true, search.IsError);
+        string asked = Assert.Single(snow.Requests, r => r.Path == "/api/now/table/incident").RawQuery;
+        Assert.Contains("sysparm_fields=sys_id%2Cnumber%2Cshort_description%2Ccategory&", asked, StringComparison.Ordinal);
+        Assert.True(unknown.IsError);
+        Assert.Contains("sys_id, number, short_description, category.", Text(unknown), StringComparison.Ordinal);
+        Assert.Contains(snow.Requests, r => r.Path == "/api/now/table/sys_dictionary" && r.RawQuery.Contains("nameIN" + "incident%2Ctask", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutReadAccessToTheDictionary_TheAllowlistAloneApplies()
+    {
+        var (snow, host, client) = await StartAsync(new() { ["ServiceNow:Fields:incident"] = "short_description,u_not_a_field" });
+        await using var _ = snow;
+        await using var __ = host;
+        snow.ForbiddenTables.Add("sys_dictionary");
+        snow.ForbiddenTables.Add("sys_db_object");
+
+        CallToolResult search = await client.CallToolAsync("snow_search_records", Args("""{"table":"incident","max_results":1}"""), cancellationToken: Ct);
+
+        Assert.NotEqual(true, search.IsError);
+        Assert.Contains("sysparm_fields=sys_id%2Cnumber%2Cshort_description%2Cu_not_a_field&", Assert.Single(snow.Requests, r => r.Path == "/api/now/table/incident").RawQuery, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed record SnowWritten(string SysId, string? Number, string Url);
 /// ServiceNow over its documented Table and Aggregate APIs, as the configured user (basic auth for an integration user,
 /// or the signed-in user by OAuth), so ServiceNow's ACLs decide what is visible. Tables are checked against the
 /// allowlist before every call, and only the allowlisted fields are ever asked for (<c>sysparm_fields</c> is always set).
-/// The gateway itself reads <c>sys_journal_field</c> (work notes and comments of a record it may read) and <c>sys_user</c>
+/// The gateway itself reads <c>sys_journal_field</c> (work notes and comments of a record it may read), <c>sys_dictionary</c> and <c>sys_db_object</c> (the fields a table has), and <c>sys_user</c>
 /// (for --check); no tool can name a system table.
 /// </summary>
 public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions options, ILogger<ServiceNowGateway> logger)
@@ -45,7 +45,74 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
     private const int MaxFieldChars = 4000;
     private const int MaxGroups = 200;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlySet<string>?>>> _schema = new(StringComparer.Ordinal);
+
     public ServiceNowOptions Options => options;
+
+    /// <summary>
+    /// The fields the tools read and filter on in <paramref name="table"/>: the administrator's allowlist intersected with
+    /// the fields the table really has (its sys_dictionary entries and those of the tables it extends, e.g. incident's
+    /// short_description lives on task). When the dictionary cannot be read (no role for it), the allowlist alone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FieldsAsync(string table, CancellationToken cancellationToken)
+    {
+        IReadOnlySet<string>? known = await SchemaAsync(table, cancellationToken);
+        return [.. options.ReadableFields(table).Where(f => f == "sys_id" || known is null || known.Contains(f))];
+    }
+
+    /// <summary>The fields the write tools may set in <paramref name="table"/>: the write allowlist intersected with the table's fields, as <see cref="FieldsAsync"/>.</summary>
+    public async Task<IReadOnlyList<string>> WritableFieldsAsync(string table, CancellationToken cancellationToken)
+    {
+        IReadOnlySet<string>? known = await SchemaAsync(table, cancellationToken);
+        return [.. options.Writable(table).Where(f => known is null || known.Contains(f))];
+    }
+
+    /// <summary>The table's field names from sys_dictionary, with its parents' (sys_db_object.super_class); null when not readable. Asked once per table.</summary>
+    private Task<IReadOnlySet<string>?> SchemaAsync(string table, CancellationToken cancellationToken)
+    {
+        Lazy<Task<IReadOnlySet<string>?>> entry = _schema.GetOrAdd(table, t => new Lazy<Task<IReadOnlySet<string>?>>(() => LoadSchemaAsync(t, cancellationToken)));
+        Task<IReadOnlySet<string>?> load = entry.Value;
+        if (load.IsFaulted || load.IsCanceled)
+        {
+            _schema.TryRemove(new KeyValuePair<string, Lazy<Task<IReadOnlySet<string>?>>>(table, entry));
+        }
+
+        return load;
+    }
+
+    private async Task<IReadOnlySet<string>?> LoadSchemaAsync(string table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hierarchy = new List<string> { table };
+            for (string current = table; hierarchy.Count < 10;)
+            {
+                using HttpResponseMessage parent = await SendAsync(HttpMethod.Get,
+                    TablePath("sys_db_object", null, EncodedQuery.Equal("name", current), ["name", "super_class.name"], 1, 0, displayValues: false), null, "The table definition", cancellationToken);
+                SnowRecordList rows = await parent.ReadJsonAsync(ServiceNowJsonContext.Default.SnowRecordList, System, cancellationToken);
+                string? super = rows.Result is [var row, ..] && row.TryGetValue("super_class.name", out JsonElement s) ? Scalar(s) : null;
+                if (string.IsNullOrEmpty(super) || !ServiceNowOptions.NamePattern().IsMatch(super) || hierarchy.Contains(super))
+                {
+                    break;
+                }
+
+                hierarchy.Add(super);
+                current = super;
+            }
+
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Get,
+                TablePath("sys_dictionary", null, "nameIN" + string.Join(',', hierarchy) + "^elementISNOTEMPTY", ["element"], 5000, 0, displayValues: false),
+                null, "The data dictionary", cancellationToken);
+            SnowRecordList fields = await response.ReadJsonAsync(ServiceNowJsonContext.Default.SnowRecordList, System, cancellationToken);
+            HashSet<string> known = [.. (fields.Result ?? []).Select(r => r.TryGetValue("element", out JsonElement e) ? Scalar(e) : "").Where(f => f.Length > 0)];
+            return known.Count == 0 ? null : known;
+        }
+        catch (BackendException e) when (e.Kind is BackendErrorKind.Forbidden or BackendErrorKind.NotFound or BackendErrorKind.Invalid)
+        {
+            Log.ServiceNowNoDictionary(logger, table);
+            return null;
+        }
+    }
 
     /// <summary>The allowlisted table named by <paramref name="table"/>, or an input error listing the allowed ones.</summary>
     public string Table(string? table, bool forWrite = false)
@@ -66,7 +133,7 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
 
     public async Task<SnowPage> SearchAsync(string table, string query, int limit, int offset, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> fields = options.ReadableFields(table);
+        IReadOnlyList<string> fields = await FieldsAsync(table, cancellationToken);
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, TablePath(table, null, query, fields, limit, offset), null, "That table", cancellationToken);
         SnowRecordList list = await response.ReadJsonAsync(ServiceNowJsonContext.Default.SnowRecordList, System, cancellationToken);
         return new SnowPage([.. (list.Result ?? []).Select(r => Record(table, r, fields)).OfType<SnowRecord>()], TotalCount(response));
@@ -75,7 +142,7 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
     /// <summary>One record by number (e.g. INC0010001) or sys_id.</summary>
     public async Task<SnowRecord> GetAsync(string table, string id, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> fields = options.ReadableFields(table);
+        IReadOnlyList<string> fields = await FieldsAsync(table, cancellationToken);
         if (IsSysId(id))
         {
             using HttpResponseMessage one = await SendAsync(HttpMethod.Get, TablePath(table, id, null, fields, null, null), null, Named(table, id), cancellationToken);
@@ -253,7 +320,7 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
 
     private static string? Line(string? text) => string.IsNullOrEmpty(text) ? null : TextHygiene.CleanAndTruncate(text, 200).ReplaceLineEndings(" ");
 
-    private static string TablePath(string table, string? sysId, string? query, IReadOnlyList<string> fields, int? limit, int? offset)
+    private static string TablePath(string table, string? sysId, string? query, IReadOnlyList<string> fields, int? limit, int? offset, bool displayValues = true)
     {
         var path = new StringBuilder("api/now/table/").Append(table);
         if (sysId is not null)
@@ -261,7 +328,7 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
             path.Append('/').Append(sysId);
         }
 
-        path.Append("?sysparm_display_value=true&sysparm_exclude_reference_link=true");
+        path.Append(displayValues ? "?sysparm_display_value=true" : "?sysparm_display_value=false").Append("&sysparm_exclude_reference_link=true");
         Parameter(path, "sysparm_fields", string.Join(',', fields));
         Parameter(path, "sysparm_query", query);
         Parameter(path, "sysparm_limit", limit?.ToString(CultureInfo.InvariantCulture));

@@ -52,10 +52,7 @@ public static class ServiceNowRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         if (!chosen)
         {
-            services.AddSettingsSection<ServiceNowOptions>(ServiceNowOptions.Section);
-            services.AddSettingsSection<OAuthClientOptions>(ServiceNowOptions.OAuthSection);
-            services.AddSettingsSection<BackendHttpOptions>("ServiceNow:Http");
-            return services;
+            return services.AddProviderSections<ServiceNowOptions>(ServiceNowOptions.Section);
         }
 
         services.AddServiceNowOptions(configuration);

@@ -55,10 +55,7 @@ public static class ZendeskRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         if (!chosen)
         {
-            services.AddSettingsSection<ZendeskOptions>(ZendeskOptions.Section);
-            services.AddSettingsSection<OAuthClientOptions>(ZendeskOptions.OAuthSection);
-            services.AddSettingsSection<BackendHttpOptions>("Zendesk:Http");
-            return services;
+            return services.AddProviderSections<ZendeskOptions>(ZendeskOptions.Section);
         }
 
         services.AddZendeskOptions(configuration);

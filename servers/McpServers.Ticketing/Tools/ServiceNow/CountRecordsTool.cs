@@ -25,7 +25,7 @@ public sealed class CountRecordsTool(ServiceNowGateway gateway, ServerJson json)
         CancellationToken cancellationToken = default)
     {
         string name = gateway.Table(table);
-        IReadOnlyList<string> fields = gateway.Options.ReadableFields(name);
+        IReadOnlyList<string> fields = await gateway.FieldsAsync(name, cancellationToken);
         if (group_by is not null && !fields.Contains(group_by, StringComparer.Ordinal))
         {
             throw new ToolInputException($"`group_by` must be one of this table's fields: {string.Join(", ", fields)}.");

@@ -21,21 +21,22 @@ public sealed class CreateRecordTool(ServiceNowGateway gateway, ServerJson json)
         [Description("Field → value, e.g. {\"short_description\": \"VPN down in Berlin\", \"urgency\": \"2\"}.")] Dictionary<string, JsonElement> fields,
         CancellationToken cancellationToken = default)
     {
-        (string name, IReadOnlyDictionary<string, string> values) = Check(table, fields);
+        (string name, IReadOnlyDictionary<string, string> values) = await CheckAsync(table, fields, cancellationToken);
         SnowWritten written = await gateway.CreateAsync(name, values, cancellationToken);
         string message = $"Created {written.Number ?? written.SysId} in {name}.";
         return ToolResult.Create(new Output(name, written.SysId, written.Number, written.Url, message), $"{message} {written.Url}", json);
     }
 
-    public ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
+    public async ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
     {
-        (string name, IReadOnlyDictionary<string, string> values) = Check(SnowTooling.Text(arguments, "table"), SnowTooling.FieldsArgument(arguments));
+        (string name, IReadOnlyDictionary<string, string> values) = await CheckAsync(SnowTooling.Text(arguments, "table"), SnowTooling.FieldsArgument(arguments), cancellationToken);
         var text = new StringBuilder($"Create a record in ServiceNow table {name}, setting:");
         SnowTooling.AppendFields(text, values);
-        return ValueTask.FromResult(new ConfirmationPreview(text.ToString()));
+        return new ConfirmationPreview(text.ToString());
     }
 
-    private (string Table, IReadOnlyDictionary<string, string> Values) Check(string? table, IReadOnlyDictionary<string, JsonElement>? fields)
+    private async Task<(string Table, IReadOnlyDictionary<string, string> Values)> CheckAsync(string? table, IReadOnlyDictionary<string, JsonElement>? fields,
+        CancellationToken cancellationToken)
     {
         string name = gateway.Table(table, forWrite: true);
         if (!gateway.Options.CreateTables.Contains(name, StringComparer.Ordinal))
@@ -43,7 +44,7 @@ public sealed class CreateRecordTool(ServiceNowGateway gateway, ServerJson json)
             throw new ToolInputException($"Records cannot be created in '{name}' here; allowed: {string.Join(", ", gateway.Options.CreateTables)} (ServiceNow:CreateTables).");
         }
 
-        return (name, SnowTooling.WriteFields(gateway, name, fields));
+        return (name, await SnowTooling.WriteFieldsAsync(gateway, name, fields, cancellationToken));
     }
 
     /// <summary>The record created: table, sys_id, number, link, and what was done.</summary>

@@ -28,7 +28,7 @@ public sealed class SearchRecordsTool(ServiceNowGateway gateway, ServerJson json
         CancellationToken cancellationToken = default)
     {
         string name = gateway.Table(table);
-        IReadOnlyList<string> fields = gateway.Options.ReadableFields(name);
+        IReadOnlyList<string> fields = await gateway.FieldsAsync(name, cancellationToken);
         string? order = order_by ?? (fields.Contains("sys_updated_on") ? "sys_updated_on" : null);
         string query = EncodedQuery.Build(SnowTooling.Filters(filters), text, fields, order, descending: ascending != true);
         string scope = "snow_search_records\n" + name + "\n" + query;

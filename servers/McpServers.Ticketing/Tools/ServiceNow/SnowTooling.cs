@@ -29,9 +29,10 @@ internal static class SnowTooling
         Math.Min(requested ?? gateway.Options.DefaultMaxResults, gateway.Options.MaxResults);
 
     /// <summary>The checked write fields: allowlisted for the table, scalar values as text, no script, within the size caps.</summary>
-    public static IReadOnlyDictionary<string, string> WriteFields(ServiceNowGateway gateway, string table, IReadOnlyDictionary<string, JsonElement>? fields)
+    public static async Task<IReadOnlyDictionary<string, string>> WriteFieldsAsync(ServiceNowGateway gateway, string table, IReadOnlyDictionary<string, JsonElement>? fields,
+        CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> writable = gateway.Options.Writable(table);
+        IReadOnlyList<string> writable = await gateway.WritableFieldsAsync(table, cancellationToken);
         if (fields is null || fields.Count == 0)
         {
             throw new ToolInputException($"`fields` must set at least one field; writable in {table}: {string.Join(", ", writable)}.");

@@ -22,7 +22,7 @@ public sealed class UpdateRecordTool(ServiceNowGateway gateway, ServerJson json)
         CancellationToken cancellationToken = default)
     {
         string name = gateway.Table(table, forWrite: true);
-        IReadOnlyDictionary<string, string> values = SnowTooling.WriteFields(gateway, name, fields);
+        IReadOnlyDictionary<string, string> values = await SnowTooling.WriteFieldsAsync(gateway, name, fields, cancellationToken);
         SnowRecord record = await gateway.GetAsync(name, id.Trim(), cancellationToken);
         SnowWritten written = await gateway.UpdateAsync(name, record.SysId, values, cancellationToken);
         string message = $"Updated {string.Join(", ", values.Keys)} of {written.Number ?? written.SysId} in {name}.";
@@ -33,7 +33,7 @@ public sealed class UpdateRecordTool(ServiceNowGateway gateway, ServerJson json)
     public async ValueTask<ConfirmationPreview> PrepareConfirmationAsync(IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
     {
         string name = gateway.Table(SnowTooling.Text(arguments, "table"), forWrite: true);
-        IReadOnlyDictionary<string, string> values = SnowTooling.WriteFields(gateway, name, SnowTooling.FieldsArgument(arguments));
+        IReadOnlyDictionary<string, string> values = await SnowTooling.WriteFieldsAsync(gateway, name, SnowTooling.FieldsArgument(arguments), cancellationToken);
         SnowRecord record = await gateway.GetAsync(name, SnowTooling.Text(arguments, "id")?.Trim() ?? "", cancellationToken);
         var text = new StringBuilder($"Update ServiceNow {name} {record.Number ?? record.SysId}");
         if (record.Fields.TryGetValue("short_description", out string? title))
