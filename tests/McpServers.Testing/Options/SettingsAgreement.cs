@@ -120,6 +120,12 @@ public sealed class SettingsAgreement
     private IEnumerable<string> ServerJsonProblems(string path, string[] optionKeys)
     {
         JsonNode document = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException(path);
+        // The MCP registry's server.schema.json: description 1 to 100 characters.
+        if ((string?)document["description"] is not { Length: > 0 and <= 100 })
+        {
+            yield return $".mcp/server.json's description must be 1 to 100 characters (the MCP registry's limit); it is {((string?)document["description"])?.Length ?? 0}.";
+        }
+
         foreach (JsonNode? variable in document["packages"]!.AsArray().SelectMany(p => p!["environmentVariables"]?.AsArray() ?? []))
         {
             string name = (string)variable!["name"]!;
