@@ -120,8 +120,7 @@ public static class JiraRegistration
             .AddSource(services => IsJira(services) ? SearchJqlTool.WhenEnabled(services) : []);
     }
 
-    private static bool IsJira(IServiceProvider services) =>
-        TicketingOptions.Of(services.GetRequiredService<IConfiguration>()) == TicketingProvider.Jira;
+    private static readonly Func<IServiceProvider, bool> IsJira = TicketingOptions.Is(TicketingProvider.Jira);
 }
 
 /// <summary>Output and parameter types of the <c>jira_*</c> tools.</summary>

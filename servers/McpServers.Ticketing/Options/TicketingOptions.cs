@@ -34,6 +34,10 @@ public sealed record TicketingOptions
         return Enum.TryParse(configuration[$"{Section}:{nameof(Provider)}"]?.Trim(), ignoreCase: true, out TicketingProvider provider)
             && Enum.IsDefined(provider) ? provider : TicketingProvider.Jira;
     }
+
+    /// <summary>A tool-catalog condition: <paramref name="provider"/> is the one the configuration names (see <see cref="Of"/>).</summary>
+    public static Func<IServiceProvider, bool> Is(TicketingProvider provider) =>
+        services => Of(services.GetRequiredService<IConfiguration>()) == provider;
 }
 
 /// <summary>Start-up check of <see cref="TicketingOptions"/>: only a named provider (a number is not one).</summary>

@@ -359,9 +359,13 @@ public sealed class ServiceNowToolTests
         snow.RateLimitNext(30);
 
         CallToolResult result = await client.CallToolAsync("snow_search_records", Args("""{"table":"incident"}"""), cancellationToken: Ct);
+        // The refused call was the first look at the table's fields: it is not remembered, the next call asks again.
+        CallToolResult again = await client.CallToolAsync("snow_search_records", Args("""{"table":"incident"}"""), cancellationToken: Ct);
 
         Assert.True(result.IsError);
         Assert.Contains("rate-limiting", Text(result), StringComparison.Ordinal);
+        Assert.NotEqual(true, again.IsError);
+        Assert.Equal(2, snow.Requests.Count(r => r.Path == "/api/now/table/sys_db_object" && r.RawQuery.Contains("name%3Dincident", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
     private const int MaxFieldChars = 4000;
     private const int MaxGroups = 200;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlySet<string>?>>> _schema = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlySet<string>?>> _schema = new(StringComparer.Ordinal);
 
     public ServiceNowOptions Options => options;
 
@@ -67,17 +67,23 @@ public sealed partial class ServiceNowGateway(HttpClient http, ServiceNowOptions
         return [.. options.Writable(table).Where(f => known is null || known.Contains(f))];
     }
 
-    /// <summary>The table's field names from sys_dictionary, with its parents' (sys_db_object.super_class); null when not readable. Asked once per table.</summary>
-    private Task<IReadOnlySet<string>?> SchemaAsync(string table, CancellationToken cancellationToken)
+    /// <summary>
+    /// The table's field names from sys_dictionary, with its parents' (sys_db_object.super_class); null when not readable.
+    /// Asked once per table, bounded by the HTTP client's time limits rather than one caller's cancellation; a failure
+    /// is forgotten, so the next call asks again.
+    /// </summary>
+    private async Task<IReadOnlySet<string>?> SchemaAsync(string table, CancellationToken cancellationToken)
     {
-        Lazy<Task<IReadOnlySet<string>?>> entry = _schema.GetOrAdd(table, t => new Lazy<Task<IReadOnlySet<string>?>>(() => LoadSchemaAsync(t, cancellationToken)));
-        Task<IReadOnlySet<string>?> load = entry.Value;
-        if (load.IsFaulted || load.IsCanceled)
+        Task<IReadOnlySet<string>?> load = _schema.GetOrAdd(table, t => LoadSchemaAsync(t, CancellationToken.None));
+        try
         {
-            _schema.TryRemove(new KeyValuePair<string, Lazy<Task<IReadOnlySet<string>?>>>(table, entry));
+            return await load.WaitAsync(cancellationToken);
         }
-
-        return load;
+        catch (Exception) when (load.IsFaulted || load.IsCanceled)
+        {
+            _schema.TryRemove(new KeyValuePair<string, Task<IReadOnlySet<string>?>>(table, load));
+            throw;
+        }
     }
 
     private async Task<IReadOnlySet<string>?> LoadSchemaAsync(string table, CancellationToken cancellationToken)

@@ -94,8 +94,7 @@ public static class ServiceNowRegistration
             .AddWhen<AddWorkNoteTool>(IsServiceNow);
     }
 
-    private static bool IsServiceNow(IServiceProvider services) =>
-        TicketingOptions.Of(services.GetRequiredService<IConfiguration>()) == TicketingProvider.ServiceNow;
+    private static readonly Func<IServiceProvider, bool> IsServiceNow = TicketingOptions.Is(TicketingProvider.ServiceNow);
 }
 
 /// <summary>Output and parameter types of the <c>snow_*</c> tools.</summary>

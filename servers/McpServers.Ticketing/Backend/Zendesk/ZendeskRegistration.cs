@@ -103,8 +103,7 @@ public static class ZendeskRegistration
             .AddWhen<UpdateTicketTool>(IsZendesk);
     }
 
-    private static bool IsZendesk(IServiceProvider services) =>
-        TicketingOptions.Of(services.GetRequiredService<IConfiguration>()) == TicketingProvider.Zendesk;
+    private static readonly Func<IServiceProvider, bool> IsZendesk = TicketingOptions.Is(TicketingProvider.Zendesk);
 }
 
 /// <summary>Output and parameter types of the <c>zendesk_*</c> tools.</summary>
