@@ -137,6 +137,25 @@ public static class ClientConfig
         string process = Environment.ProcessPath ?? "";
         string? entry = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
         bool underDotnet = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        return underDotnet && entry is not null ? (process, [Path.Combine(AppContext.BaseDirectory, entry + ".dll")]) : (process, []);
+        return underDotnet && entry is not null ? (process, [Path.Combine(AppContext.BaseDirectory, entry + ".dll")]) : (InstalledCommand(process), []);
+    }
+
+    /// <summary>
+    /// An installed dotnet tool runs from its versioned store (<c>&lt;tools&gt;/.store/&lt;id&gt;/&lt;version&gt;/…/mcp-x</c>), a path the
+    /// next <c>dotnet tool update</c> removes: the command the tool path offers for it (<c>&lt;tools&gt;/mcp-x</c>) is used when it
+    /// exists. Any other executable is its own path.
+    /// </summary>
+    public static string InstalledCommand(string process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        string separator = Path.DirectorySeparatorChar + ".store" + Path.DirectorySeparatorChar;
+        int store = process.IndexOf(separator, StringComparison.Ordinal);
+        if (store < 0)
+        {
+            return process;
+        }
+
+        string command = Path.Combine(process[..store], Path.GetFileName(process));
+        return File.Exists(command) ? command : process;
     }
 }

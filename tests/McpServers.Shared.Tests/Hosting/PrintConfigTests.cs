@@ -71,3 +71,25 @@ public sealed class PrintConfigStdioTests
         Assert.Empty(stdout);
     }
 }
+
+/// <summary>The command an entry names survives a tool update: the tool path's command, not the versioned store behind it.</summary>
+public sealed class ClientConfigCommandTests
+{
+    [Fact]
+    public void AnInstalledTool_IsNamedByItsToolPathCommand_NotItsVersionedStore()
+    {
+        string tools = Directory.CreateTempSubdirectory("mcp-tools-").FullName;
+        string native = Path.Combine(tools, ".store", "mcpservers.database", "0.1.0", "mcpservers.database.linux-x64", "0.1.0", "tools", "any", "linux-x64", "mcp-database");
+        Directory.CreateDirectory(Path.GetDirectoryName(native)!);
+        File.WriteAllText(native, "");
+        string command = Path.Combine(tools, "mcp-database");
+
+        string before = McpServers.Shared.Hosting.ClientConfig.InstalledCommand(native);
+        File.WriteAllText(command, "");
+        string after = McpServers.Shared.Hosting.ClientConfig.InstalledCommand(native);
+
+        Assert.Equal(native, before);
+        Assert.Equal(command, after);
+        Assert.Equal("/usr/local/bin/mcp-database", McpServers.Shared.Hosting.ClientConfig.InstalledCommand("/usr/local/bin/mcp-database"));
+    }
+}
