@@ -339,6 +339,8 @@ public sealed partial class MailServer : IAsyncLifetime
         }
     }
 
+    private DateTime _usersStamp = DateTime.UtcNow;
+
     private async Task<MailUser> AddUserAsync(string address)
     {
         var user = new MailUser(address, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
@@ -347,6 +349,11 @@ public sealed partial class MailServer : IAsyncLifetime
         {
             // passwd-file: user:password:uid:gid:gecos:home:shell:extra — uid, gid and home come from default_fields.
             await File.AppendAllTextAsync(Layout.UsersFile, $"{user.Address}:{{PLAIN}}{user.Password}::::::\n");
+            // Dovecot rereads the file when its modification time changes, in whole seconds: two users added within one
+            // second could leave the second unknown (seen once in CI: a submission sign-in refused). Each addition
+            // moves the time on by at least a second.
+            _usersStamp = _usersStamp.AddSeconds(1) > DateTime.UtcNow ? _usersStamp.AddSeconds(1) : DateTime.UtcNow.AddSeconds(1);
+            File.SetLastWriteTimeUtc(Layout.UsersFile, _usersStamp);
         }
         finally
         {
