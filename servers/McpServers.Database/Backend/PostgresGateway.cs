@@ -173,26 +173,79 @@ public sealed class PostgresGateway : SqlGateway
         return await RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
     }
 
+    /// <summary>
+    /// Two round trips per call, one for a key lookup: (1) BEGIN READ ONLY, the transaction's settings and the EXPLAIN
+    /// of the exact statement for the cost gate, in one batch; (2) the statement and the ROLLBACK, in one batch whose
+    /// rows stream into <paramref name="read"/>. A statement whose plan is bounded by its key
+    /// (<see cref="BuiltStatement.BoundedPlan"/>) needs no estimate, and everything goes in one batch.
+    /// </summary>
     private protected override async Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await EnsureRoleAllowedAsync(cancellationToken);
-        return await RunGuardedAsync(async (connection, ct) =>
+        double limit = statement.CheapOnly ? Options.MaxQueryCost / 10 : Options.MaxQueryCost;
+        return await GuardAsync(async ct =>
         {
-            await using (NpgsqlCommand explain = CreateCommand(connection, statement with { Sql = "EXPLAIN (FORMAT JSON) " + statement.Sql }))
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(ct);
+            try
             {
-                string plan = (string)(await explain.ExecuteScalarAsync(ct))!;
-                double cost = TotalCost(plan);
-                if (cost > Options.MaxQueryCost)
+                // Backstop only: statement_timeout fires first and is the one reported.
+                await using var batch = new NpgsqlBatch(connection) { Timeout = (int)Math.Ceiling(Options.StatementTimeout.TotalSeconds) + 5 };
+                AddTransactionStart(batch);
+                if (!statement.BoundedPlan)
                 {
-                    Log.TooExpensive(Logger, cost, Options.MaxQueryCost);
-                    throw TooExpensive(string.Create(CultureInfo.InvariantCulture, $"estimated cost {cost:0} exceeds the limit {Options.MaxQueryCost:0}"));
-                }
-            }
+                    batch.BatchCommands.Add(BatchCommand(statement with { Sql = "EXPLAIN (FORMAT JSON) " + statement.Sql }));
+                    string plan;
+                    await using (NpgsqlDataReader explained = await batch.ExecuteReaderAsync(ct))
+                    {
+                        await explained.NextResultAsync(ct); // past the settings row
+                        await explained.ReadAsync(ct);
+                        plan = explained.GetString(0);
+                    }
 
-            await using NpgsqlCommand cmd = CreateCommand(connection, statement);
-            await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
-            return await read(reader, ct);
+                    double cost = TotalCost(plan);
+                    if (cost > limit)
+                    {
+                        Log.TooExpensive(Logger, cost, limit);
+                        throw TooExpensive(string.Create(CultureInfo.InvariantCulture, $"estimated cost {cost:0} exceeds the limit {limit:0}"));
+                    }
+
+                    batch.BatchCommands.Clear();
+                }
+
+                batch.BatchCommands.Add(BatchCommand(statement));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
+                await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(ct);
+                if (statement.BoundedPlan)
+                {
+                    await reader.NextResultAsync(ct); // past the settings row
+                }
+
+                // Disposing the reader reads the rest of the batch: the ROLLBACK that ends the transaction.
+                return await read(reader, ct);
+            }
+            catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+            {
+                await RollbackQuietlyAsync(connection);
+                throw;
+            }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a failure the transaction may still be open (a refusal between the batches) or failed (an error inside
+    /// one): end it before the connection goes back to the pool. A warning when none is open is harmless.
+    /// </summary>
+    private static async Task RollbackQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is discarded by the pool; nothing is left to end.
+        }
     }
 
     /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
@@ -226,6 +279,17 @@ public sealed class PostgresGateway : SqlGateway
         return cmd;
     }
 
+    private static NpgsqlBatchCommand BatchCommand(BuiltStatement statement)
+    {
+        var command = new NpgsqlBatchCommand(statement.Sql);
+        foreach (SqlParameterValue p in statement.Parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = p.Value ?? DBNull.Value, NpgsqlDbType = DbType(p.Kind) });
+        }
+
+        return command;
+    }
+
     private static NpgsqlDbType DbType(ColumnKind kind) => kind switch
     {
         ColumnKind.Integer => NpgsqlDbType.Bigint,
@@ -240,34 +304,54 @@ public sealed class PostgresGateway : SqlGateway
     };
 
     /// <summary>Opens a connection, starts the guarded transaction, runs <paramref name="work"/>, and maps failures to safe errors.</summary>
-    private async Task<T> RunGuardedAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
+    private Task<T> RunGuardedAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        GuardAsync(async ct =>
         {
-            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(ct);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(ct);
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-                var settings = new NpgsqlBatchCommand(
-                    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true), " +
-                    "set_config('search_path', $3, true), set_config('TimeZone', 'UTC', true), " +
-                    "set_config('idle_in_transaction_session_timeout', $1, true), " +
-
-                    // The generated LIKE … ESCAPE '\' relies on standard strings; a server default of off would break it.
-                    "set_config('standard_conforming_strings', 'on', true)");
-                settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.StatementTimeout), NpgsqlDbType = NpgsqlDbType.Text });
-                settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.LockTimeout), NpgsqlDbType = NpgsqlDbType.Text });
-                settings.Parameters.Add(new NpgsqlParameter { Value = SearchPath(), NpgsqlDbType = NpgsqlDbType.Text });
-                batch.BatchCommands.Add(settings);
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                batch.BatchCommands.Add(Settings());
+                await batch.ExecuteNonQueryAsync(ct);
             }
 
-            T result = await work(connection, cancellationToken);
+            T result = await work(connection, ct);
 
             // Nothing to keep: rolling back ends the read-only transaction without a commit round trip meaning anything.
-            await transaction.RollbackAsync(cancellationToken);
+            await transaction.RollbackAsync(ct);
             return result;
+        }, cancellationToken);
+
+    /// <summary>BEGIN READ ONLY and the transaction's settings, as the first commands of a batch (their results come first).</summary>
+    private void AddTransactionStart(NpgsqlBatch batch)
+    {
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN TRANSACTION READ ONLY"));
+        batch.BatchCommands.Add(Settings());
+    }
+
+    /// <summary>Timeouts, search_path and time zone, set LOCAL to the transaction (one row of set_config results).</summary>
+    private NpgsqlBatchCommand Settings()
+    {
+        var settings = new NpgsqlBatchCommand(
+            "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true), " +
+            "set_config('search_path', $3, true), set_config('TimeZone', 'UTC', true), " +
+            "set_config('idle_in_transaction_session_timeout', $1, true), " +
+
+            // The generated LIKE … ESCAPE '\' relies on standard strings; a server default of off would break it.
+            "set_config('standard_conforming_strings', 'on', true)");
+        settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.StatementTimeout), NpgsqlDbType = NpgsqlDbType.Text });
+        settings.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(Options.LockTimeout), NpgsqlDbType = NpgsqlDbType.Text });
+        settings.Parameters.Add(new NpgsqlParameter { Value = SearchPath(), NpgsqlDbType = NpgsqlDbType.Text });
+        return settings;
+    }
+
+    /// <summary>Maps driver failures to safe errors and a cancelled call to <see cref="OperationCanceledException"/>.</summary>
+    private async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken);
         }
         catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -9,23 +9,55 @@ using McpServers.Shared.Text;
 namespace McpServers.Database.Backend;
 
 /// <summary>
-/// A statement built from a spec, without its LIMIT/OFFSET. <see cref="Scope"/> hashes the SQL and the bound
-/// values, so a cursor issued for one query is refused for any other.
+/// A statement built from a spec, without its LIMIT/OFFSET: <see cref="Head"/> (SELECT … FROM … WHERE …) and
+/// <see cref="Tail"/> (GROUP BY, HAVING, ORDER BY). <see cref="Scope"/> hashes the SQL and the bound values, so a
+/// cursor issued for one query is refused for any other.
 /// </summary>
 internal sealed record BuiltQuery(
-    string Sql,
+    string Head,
+    string Tail,
     IReadOnlyList<SqlParameterValue> Parameters,
     IReadOnlyList<ResultColumn> Columns,
     IReadOnlyList<ValueHint> Hints,
     int Limit,
     string LimitReason,
-    string Scope);
+    string Scope)
+{
+    /// <summary>The whole statement of the first page, without LIMIT/OFFSET.</summary>
+    public string Sql => Head + Tail;
+
+    /// <summary>
+    /// Seek paging: the ORDER BY keys, ending with the primary key, when every one compares exactly with a bound
+    /// value; null when the order has no key (views, tables without a primary key) and paging falls back to offsets.
+    /// </summary>
+    public IReadOnlyList<SeekKey>? SeekKeys { get; init; }
+
+    /// <summary><see cref="Head"/> with the seek keys appended to the SELECT list (k0, k1 …), read back for the next cursor.</summary>
+    public string? SeekHead { get; init; }
+
+    /// <summary>Whether <see cref="Head"/> has a WHERE clause (a seek condition is then ANDed to it).</summary>
+    public bool HasWhere { get; init; }
+
+    /// <summary>
+    /// Equality on every primary-key column of a table, compared exactly: at most one root row, each join a lookup
+    /// by a unique key, so the plan is bounded whatever the values and a gateway may skip the cost estimate.
+    /// </summary>
+    public bool KeyLookup { get; init; }
+
+    /// <summary>SELECT count(*) of the rows (or groups) every page is cut from, with the same <see cref="Parameters"/>.</summary>
+    public string? CountSql { get; init; }
+}
+
+/// <summary>One ORDER BY key of a seek page: its expression, how a bound value compares with it, and its direction.</summary>
+internal sealed record SeekKey(string Expression, ColumnKind Kind, bool Descending, bool Nullable);
 
 /// <summary>
 /// Turns query and aggregate specs into parameterised SQL for either dialect. Identifiers come only from the
 /// catalog (and are always quoted); values only become parameters typed from the column they meet.
-/// Paging is offset-based over a total order: the requested order, then the primary key (or ctid/rowid, or every
-/// column for views) as tiebreaker, so consecutive pages return every row exactly once while the data is unchanged.
+/// Paging runs over a total order: the requested order, then the primary key (or ctid/rowid, or every column for
+/// views) as tiebreaker. Over a table with a primary key it seeks (the next page starts after the last row's key
+/// values, so every row comes exactly once even while rows are inserted or deleted); otherwise it uses offsets, which
+/// are exact only while the data is unchanged, and the result says so.
 /// </summary>
 internal sealed partial class QueryBuilder
 {
@@ -77,6 +109,8 @@ internal sealed partial class QueryBuilder
 
         string where = BuildWhere(ctx, spec.Filters);
         var order = new List<string>();
+        var keys = new List<SeekKey>();
+        bool seekable = ctx.Root.PrimaryKey.Count > 0;
         var ordered = new HashSet<string>(StringComparer.Ordinal);
         foreach ((OrderSpec o, int i) in (spec.OrderBy ?? []).Select((o, i) => (o, i)))
         {
@@ -86,8 +120,14 @@ internal sealed partial class QueryBuilder
                 throw new ToolInputException($"`order_by[{i}]`: binary column `{r.Path}` cannot be used for ordering.");
             }
 
-            order.Add(Direction(_dialect.Orderable(r.Expression, r.Column.Kind), o.Descending));
-            ordered.Add(r.Expression);
+            if (ordered.Add(r.Expression))
+            {
+                order.Add(Direction(_dialect.Orderable(r.Expression, r.Column.Kind), o.Descending));
+                seekable &= _dialect.ComparesExactly(r.Column);
+
+                // A joined column is null when the row has no related row, whatever its own nullability.
+                keys.Add(new SeekKey(r.Expression, r.Column.Kind, o.Descending, r.Column.Nullable || !r.Expression.StartsWith("t.", StringComparison.Ordinal)));
+            }
         }
 
         foreach (string tiebreak in Tiebreakers(ctx.Root).Where(ordered.Add))
@@ -95,11 +135,37 @@ internal sealed partial class QueryBuilder
             order.Add(Direction(tiebreak, descending: false));
         }
 
-        var sql = new StringBuilder();
-        sql.Append("SELECT ").AppendJoin(", ", select).Append('\n').Append(ctx.FromClause()).Append(where);
-        sql.Append("\nORDER BY ").AppendJoin(", ", order);
-        return Finish(sql.ToString(), ctx, columns, hints, spec.Limit, "query");
+        foreach (CatalogColumn key in ctx.Root.PrimaryKey.Select(name => ctx.Root.FindColumn(name)!))
+        {
+            string expression = $"t.{_dialect.Quote(key.Name)}";
+            seekable &= key is not null && _dialect.ComparesExactly(key);
+            if (!keys.Any(k => k.Expression == expression))
+            {
+                keys.Add(new SeekKey(expression, key!.Kind, Descending: false, Nullable: false));
+            }
+        }
+
+        string head = $"SELECT {string.Join(", ", select)}\n{ctx.FromClause()}{where}";
+        string tail = "\nORDER BY " + string.Join(", ", order);
+        BuiltQuery query = Finish(head, tail, ctx, columns, hints, spec.Limit, "query");
+        return query with
+        {
+            HasWhere = where.Length > 0,
+            SeekKeys = seekable ? keys : null,
+            SeekHead = seekable
+                ? $"SELECT {string.Join(", ", select.Concat(keys.Select((k, i) => $"{k.Expression} AS k{i.ToString(CultureInfo.InvariantCulture)}")))}\n{ctx.FromClause()}{where}"
+                : null,
+            KeyLookup = IsKeyLookup(ctx.Root, spec.Filters),
+            CountSql = $"SELECT count(*)\n{ctx.FromClause()}{where}",
+        };
     }
+
+    /// <summary>Every primary-key column of a table filtered with eq on a value it compares with exactly (filters are ANDed).</summary>
+    private bool IsKeyLookup(CatalogTable root, IReadOnlyList<FilterSpec>? filters) =>
+        root.Kind == "table" && root.PrimaryKey.Count > 0 && root.PrimaryKey.All(key =>
+            root.FindColumn(key) is { } column && _dialect.ComparesExactly(column)
+            && (filters ?? []).Any(f => f is { Op: FilterOp.Eq, Value.ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.Array) }
+                && string.Equals(root.FindColumn(f.Column ?? string.Empty)?.Name, column.Name, StringComparison.Ordinal)));
 
     public BuiltQuery BuildAggregate(AggregateSpec spec, ResolvedPeriod? period = null)
     {
@@ -219,24 +285,25 @@ internal sealed partial class QueryBuilder
             order.Add(Direction(expression, descending: false));
         }
 
-        var sql = new StringBuilder();
-        sql.Append("SELECT ").AppendJoin(", ", select).Append('\n').Append(ctx.FromClause()).Append(where);
+        var groups = new StringBuilder();
         if (groupExpressions.Count > 0)
         {
-            sql.Append("\nGROUP BY ").AppendJoin(", ", groupExpressions);
+            groups.Append("\nGROUP BY ").AppendJoin(", ", groupExpressions);
         }
 
         if (having.Count > 0)
         {
-            sql.Append("\nHAVING ").AppendJoin(" AND ", having);
+            groups.Append("\nHAVING ").AppendJoin(" AND ", having);
         }
 
-        if (order.Count > 0)
+        string head = $"SELECT {string.Join(", ", select)}\n{ctx.FromClause()}{where}";
+        string tail = groups + (order.Count > 0 ? "\nORDER BY " + string.Join(", ", order) : string.Empty);
+        return Finish(head, tail, ctx, columns, hints, spec.Limit, "aggregate") with
         {
-            sql.Append("\nORDER BY ").AppendJoin(", ", order);
-        }
-
-        return Finish(sql.ToString(), ctx, columns, hints, spec.Limit, "aggregate");
+            HasWhere = where.Length > 0,
+            // Without groups the result is one row, never cut.
+            CountSql = groupExpressions.Count > 0 ? $"SELECT count(*) FROM (SELECT 1 AS one\n{ctx.FromClause()}{where}{groups}) AS groups" : null,
+        };
     }
 
     private (string Expression, string Name, ValueHint Hint, string Type) BuildMetric(Context ctx, MetricSpec m, int i)
@@ -478,7 +545,7 @@ internal sealed partial class QueryBuilder
     private static string Direction(string expression, bool descending) =>
         descending ? $"{expression} DESC NULLS LAST" : $"{expression} ASC NULLS LAST";
 
-    private BuiltQuery Finish(string sql, Context ctx, List<ResultColumn> columns, List<ValueHint> hints, int? requestedLimit, string operation)
+    private BuiltQuery Finish(string head, string tail, Context ctx, List<ResultColumn> columns, List<ValueHint> hints, int? requestedLimit, string operation)
     {
         if (requestedLimit is < 1)
         {
@@ -489,7 +556,7 @@ internal sealed partial class QueryBuilder
         string reason = requestedLimit > _maxLimit
             ? $"row limit {_maxLimit}, the administrator's maximum"
             : $"row limit {limit}";
-        return new BuiltQuery(sql, ctx.Parameters, columns, hints, limit, reason, ScopeOf(operation, sql, ctx.Parameters));
+        return new BuiltQuery(head, tail, ctx.Parameters, columns, hints, limit, reason, ScopeOf(operation, head + tail, ctx.Parameters));
     }
 
     private static string ScopeOf(string operation, string sql, IReadOnlyList<SqlParameterValue> parameters)

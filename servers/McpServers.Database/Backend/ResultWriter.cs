@@ -7,7 +7,8 @@ using McpServers.Shared.Text;
 namespace McpServers.Database.Backend;
 
 /// <summary>What was read: rows as JSON cells, and whether a cap cut the result.</summary>
-internal sealed record ReadRows(IReadOnlyList<IReadOnlyList<JsonElement>> Rows, IReadOnlyList<ResultColumn> Columns, string? CutReason);
+/// <param name="LastKey">Seek pages: the last row's ORDER BY key values as a JSON array (null when a value has no exact JSON form).</param>
+internal sealed record ReadRows(IReadOnlyList<IReadOnlyList<JsonElement>> Rows, IReadOnlyList<ResultColumn> Columns, string? CutReason, string? LastKey = null);
 
 /// <summary>
 /// Streams a reader into JSON cells under the caps: at most <c>maxRows</c> rows (one more is read only to learn
@@ -31,10 +32,12 @@ internal sealed class ResultWriter
         _rowLimitReason = rowLimitReason;
     }
 
-    public async Task<ReadRows> ReadAsync(DbDataReader reader, IReadOnlyList<ValueHint>? hints, CancellationToken cancellationToken)
+    /// <param name="keyKinds">Seek pages: the last <c>keyKinds.Count</c> fields are ORDER BY keys, not shown but kept exactly for the cursor.</param>
+    public async Task<ReadRows> ReadAsync(DbDataReader reader, IReadOnlyList<ValueHint>? hints, CancellationToken cancellationToken, IReadOnlyList<ColumnKind>? keyKinds = null)
     {
-        var columns = new List<ResultColumn>(reader.FieldCount);
-        for (int i = 0; i < reader.FieldCount; i++)
+        int shown = reader.FieldCount - (keyKinds?.Count ?? 0);
+        var columns = new List<ResultColumn>(shown);
+        for (int i = 0; i < shown; i++)
         {
             columns.Add(new ResultColumn(TextHygiene.CleanAndTruncate(reader.GetName(i), 128), SafeTypeName(reader, i)));
         }
@@ -43,6 +46,8 @@ internal sealed class ResultWriter
         long total = 2;
         string? cut = null;
         var buffer = new ArrayBufferWriter<byte>(256);
+        var keyBuffer = keyKinds is null ? null : new ArrayBufferWriter<byte>(64);
+        bool keyExact = true;
         while (await reader.ReadAsync(cancellationToken))
         {
             if (rowBuffers.Count == _maxRows)
@@ -55,7 +60,7 @@ internal sealed class ResultWriter
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartArray();
-                for (int i = 0; i < reader.FieldCount; i++)
+                for (int i = 0; i < shown; i++)
                 {
                     WriteCell(writer, reader, i, hints is not null && i < hints.Count ? hints[i] : ValueHint.None);
                 }
@@ -71,9 +76,60 @@ internal sealed class ResultWriter
 
             total += buffer.WrittenCount + 1;
             rowBuffers.Add(buffer.WrittenSpan.ToArray());
+            if (keyBuffer is not null)
+            {
+                keyBuffer.ResetWrittenCount();
+                using var keys = new Utf8JsonWriter(keyBuffer);
+                keys.WriteStartArray();
+                keyExact = true;
+                for (int k = 0; k < keyKinds!.Count && keyExact; k++)
+                {
+                    keyExact = WriteKey(keys, reader, shown + k, keyKinds[k]);
+                }
+
+                keys.WriteEndArray();
+            }
         }
 
-        return new ReadRows(Parse(rowBuffers), columns, cut);
+        string? lastKey = keyBuffer is { WrittenCount: > 0 } && keyExact ? System.Text.Encoding.UTF8.GetString(keyBuffer.WrittenSpan) : null;
+        return new ReadRows(Parse(rowBuffers), columns, cut, lastKey);
+    }
+
+    /// <summary>A key value in the exact JSON form <see cref="ValueConverter"/> reads back for its kind; false for any other value.</summary>
+    private static bool WriteKey(Utf8JsonWriter writer, DbDataReader reader, int i, ColumnKind kind)
+    {
+        if (reader.IsDBNull(i))
+        {
+            writer.WriteNullValue();
+            return true;
+        }
+
+        switch (reader.GetValue(i))
+        {
+            case long or int or short or byte or sbyte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture));
+                return true;
+            case string text:
+                writer.WriteStringValue(text);
+                return true;
+            case Guid guid:
+                writer.WriteStringValue(guid.ToString("D"));
+                return true;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                return true;
+            case DateOnly date:
+                writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                return true;
+            case DateTime time when kind == ColumnKind.Date:
+                writer.WriteStringValue(time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                return true;
+            case DateTime time when kind is ColumnKind.Timestamp or ColumnKind.TimestampTz:
+                writer.WriteStringValue(time.ToString(kind == ColumnKind.TimestampTz ? "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture));
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static List<IReadOnlyList<JsonElement>> Parse(List<byte[]> rowBuffers)

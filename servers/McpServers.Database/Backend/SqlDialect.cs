@@ -12,7 +12,14 @@ internal sealed record ValueHint(ColumnKind Kind, int? Scale = null)
 }
 
 /// <summary>Generated SQL: identifiers from the catalog, values as parameters, never text from the model.</summary>
-internal sealed record BuiltStatement(string Sql, IReadOnlyList<SqlParameterValue> Parameters);
+internal sealed record BuiltStatement(string Sql, IReadOnlyList<SqlParameterValue> Parameters)
+{
+    /// <summary>The plan is bounded by a key lookup (<see cref="BuiltQuery.KeyLookup"/>): no cost estimate is needed.</summary>
+    public bool BoundedPlan { get; init; }
+
+    /// <summary>Run only if cheap (a tenth of the cost budget): a row count that is a courtesy, never worth a heavy scan.</summary>
+    public bool CheapOnly { get; init; }
+}
 
 /// <summary>The differences between PostgreSQL and SQLite that the query builder needs to know about.</summary>
 internal interface ISqlDialect
@@ -44,6 +51,12 @@ internal interface ISqlDialect
     string? RowIdentity(CatalogTable table, string alias);
 
     string Page(int limit, int offset);
+
+    /// <summary>
+    /// Whether a value bound for this column compares exactly as the column orders and is indexed: seek paging and the
+    /// key-lookup shortcut rely on it. Only types whose parameters have the column's own comparison qualify.
+    /// </summary>
+    bool ComparesExactly(CatalogColumn column) => column.Kind == ColumnKind.Integer;
 }
 
 internal sealed class PostgresDialect : ISqlDialect
@@ -76,6 +89,15 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string? RowIdentity(CatalogTable table, string alias) =>
         table.Kind is "table" or "materialized view" ? $"{alias}.ctid" : null;
+
+    // char(n) (blank-padded), citext, name and domains compare with a text parameter through a cast, not their own
+    // operator and index; numeric and float keys are left out (text transport, NaN ordering).
+    public bool ComparesExactly(CatalogColumn column) => column.Kind switch
+    {
+        ColumnKind.Integer or ColumnKind.Uuid or ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz or ColumnKind.Boolean => true,
+        ColumnKind.Text => column.DataType == "text" || column.DataType.StartsWith("character varying", StringComparison.Ordinal),
+        _ => false,
+    };
 
     public string Page(int limit, int offset) =>
         string.Create(CultureInfo.InvariantCulture, $"\nLIMIT {limit} OFFSET {offset}");
@@ -114,6 +136,9 @@ internal sealed class SqliteDialect : ISqlDialect
     public string AsText(string expression) => expression;
 
     public string? RowIdentity(CatalogTable table, string alias) => table.Kind == "table" ? $"{alias}.rowid" : null;
+
+    // Dates and times are text in SQLite, in whatever format the rows were written; only integers and text seek exactly.
+    public bool ComparesExactly(CatalogColumn column) => column.Kind is ColumnKind.Integer or ColumnKind.Text;
 
     public string Page(int limit, int offset) =>
         string.Create(CultureInfo.InvariantCulture, $"\nLIMIT {limit} OFFSET {offset}");

@@ -229,26 +229,74 @@ public abstract class SqlGateway : IDatabaseGateway
 
     private async Task<QueryResult> RunPagedAsync(BuiltQuery query, string? cursor, CancellationToken cancellationToken)
     {
-        int offset = 0;
-        if (!string.IsNullOrEmpty(cursor))
+        PageCursor page = PageCursor.Decode(query.Scope, cursor);
+        string sql;
+        IReadOnlyList<SqlParameterValue> parameters = query.Parameters;
+        IReadOnlyList<ColumnKind>? keyKinds = null;
+        if (query is { SeekKeys: { } keys, SeekHead: { } seekHead })
         {
-            string payload = OpaqueCursor.Decode(query.Scope, cursor);
-            if (!int.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            keyKinds = keys.Select(k => k.Kind).ToList();
+            string seek = string.Empty;
+            if (page.Keys is { } last)
             {
-                throw new ToolInputException("`cursor` is not valid; repeat the call without it.");
+                var extended = new List<SqlParameterValue>(query.Parameters);
+                using JsonDocument values = JsonDocument.Parse(last);
+                seek = (query.HasWhere ? "\n  AND (" : "\nWHERE (") + SeekPaging.Condition(keys, values.RootElement, extended, Dialect) + ")";
+                parameters = extended;
             }
+
+            // A page after one whose keys had no exact form continues by offset.
+            sql = seekHead + seek + query.Tail + Dialect.Page(query.Limit + 1, page.Keys is null ? page.Offset : 0);
+        }
+        else
+        {
+            sql = query.Sql + Dialect.Page(query.Limit + 1, page.Offset);
         }
 
-        string sql = query.Sql + Dialect.Page(query.Limit + 1, offset);
         var writer = new ResultWriter(query.Limit, Options.MaxCellChars, Options.MaxResponseBytes, query.LimitReason);
         long started = Time.GetTimestamp();
-        ReadRows rows = await ExecuteAsync(new BuiltStatement(sql, query.Parameters), (reader, ct) => writer.ReadAsync(reader, query.Hints, ct), cancellationToken);
+        ReadRows rows = await ExecuteAsync(
+            new BuiltStatement(sql, parameters) { BoundedPlan = query.KeyLookup },
+            (reader, ct) => writer.ReadAsync(reader, query.Hints, ct, keyKinds),
+            cancellationToken);
         long elapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
         Log.StatementRan(Logger, elapsedMs, rows.Rows.Count);
-        Truncation truncation = rows.CutReason is null
-            ? Truncation.None(rows.Rows.Count)
-            : Truncation.Cut(rows.Rows.Count, null, OpaqueCursor.Encode(query.Scope, (offset + rows.Rows.Count).ToString(CultureInfo.InvariantCulture)), rows.CutReason);
-        return new QueryResult(query.Columns, rows.Rows, truncation);
+        if (rows.CutReason is null)
+        {
+            return new QueryResult(query.Columns, rows.Rows, Truncation.None(rows.Rows.Count));
+        }
+
+        long? total = page.Total ?? await CountIfCheapAsync(query, cancellationToken);
+        string? nextKeys = keyKinds is not null && rows.LastKey is { Length: <= PageCursor.MaxKeyBytes } ? rows.LastKey : null;
+        string next = new PageCursor(page.Offset + rows.Rows.Count, total, nextKeys).Encode(query.Scope);
+        string reason = nextKeys is null
+            ? rows.CutReason + "; pages are positional, so rows inserted or deleted between calls can shift them"
+            : rows.CutReason;
+        return new QueryResult(query.Columns, rows.Rows, Truncation.Cut(rows.Rows.Count, total, next, reason));
+    }
+
+    /// <summary>
+    /// The number of rows (or groups) a cut result was cut from, when counting is cheap (a tenth of the cost budget);
+    /// null, "unknown", when it is not. Asked once, on the first cut page; the cursor carries it on.
+    /// </summary>
+    private async Task<long?> CountIfCheapAsync(BuiltQuery query, CancellationToken cancellationToken)
+    {
+        if (query.CountSql is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ExecuteAsync(
+                new BuiltStatement(query.CountSql, query.Parameters) { CheapOnly = true, BoundedPlan = query.KeyLookup },
+                async (reader, ct) => await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) : (long?)null,
+                cancellationToken);
+        }
+        catch (BackendException ex) when (ex.Kind is BackendErrorKind.TooExpensive or BackendErrorKind.TimedOut)
+        {
+            return null;
+        }
     }
 
     private string? Clean(string? text) => text is null ? null : TextHygiene.CleanAndTruncate(text, Options.MaxCellChars);

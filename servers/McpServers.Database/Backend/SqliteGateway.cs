@@ -127,7 +127,7 @@ public sealed class SqliteGateway : SqlGateway
 
             await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
             return await read(reader, ct);
-        }, cancellationToken);
+        }, cancellationToken, statement.CheapOnly ? Options.MaxSqliteSteps / 10 : Options.MaxSqliteSteps);
 
     /// <summary>
     /// Microsoft.Data.Sqlite runs every statement in a command's text, so a second statement must never get that far;
@@ -196,7 +196,7 @@ public sealed class SqliteGateway : SqlGateway
         }
     }
 
-    private async Task<T> RunGuardedAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> RunGuardedAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken, long? maxSteps = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         string file = await MainFileAsync(cancellationToken);
@@ -205,7 +205,7 @@ public sealed class SqliteGateway : SqlGateway
             throw new BackendException(BackendErrorKind.Unavailable, "The SQLite database file does not exist. An administrator must check `SqlitePath`.");
         }
 
-        var guard = new StepGuard(Options.MaxSqliteSteps, Time.GetUtcNow() + Options.StatementTimeout, Time, cancellationToken);
+        var guard = new StepGuard(maxSteps ?? Options.MaxSqliteSteps, Time.GetUtcNow() + Options.StatementTimeout, Time, cancellationToken);
         try
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -250,8 +250,8 @@ public sealed class SqliteGateway : SqlGateway
                 case StopReason.Cancelled:
                     return new OperationCanceledException("The database call was cancelled.", ex, guard.CancellationToken);
                 case StopReason.Budget:
-                    Log.TooExpensive(Logger, guard.Steps, Options.MaxSqliteSteps);
-                    return TooExpensive(string.Create(CultureInfo.InvariantCulture, $"it needed more than {Options.MaxSqliteSteps} steps"));
+                    Log.TooExpensive(Logger, guard.Steps, guard.MaxSteps);
+                    return TooExpensive(string.Create(CultureInfo.InvariantCulture, $"it needed more than {guard.MaxSteps} steps"));
                 case StopReason.Deadline:
                     return Timeout();
             }
@@ -285,6 +285,8 @@ public sealed class SqliteGateway : SqlGateway
         public StopReason Reason { get; private set; }
 
         public long Steps { get; private set; }
+
+        public long MaxSteps => maxSteps;
 
         public CancellationToken CancellationToken => cancellationToken;
 

@@ -20,7 +20,7 @@ public sealed record Truncation(bool Truncated, int Shown, long? Total, string? 
             return string.Empty;
         }
 
-        string of = Total is { } t ? $" of {t}" : string.Empty;
+        string of = Total is { } t ? $" of {t}" : " of an unknown total";
         string next = NextCursor is null
             ? " Narrow the request (filters, fewer columns) to see the rest."
             : " Call again with the same arguments and `cursor` set to the returned next_cursor for the next page.";

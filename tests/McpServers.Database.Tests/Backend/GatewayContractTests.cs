@@ -36,6 +36,23 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
     protected static List<string?> Strings(QueryResult result, string column) =>
         result.Rows.Select(r => r[Column(result, column)]).Select(e => e.ValueKind == JsonValueKind.Null ? null : e.ToString()).ToList();
 
+    /// <summary>Follows next_cursor to the end (at most 100 pages): the first column of every row, and how many pages.</summary>
+    protected async Task<(List<long> Ids, int Pages)> PageThroughAsync(QuerySpec spec)
+    {
+        var ids = new List<long>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            QueryResult page = await Gateway.QueryAsync(spec with { Cursor = cursor }, Ct);
+            ids.AddRange(page.Rows.Select(r => r[0].GetInt64()));
+            cursor = page.Truncation.NextCursor;
+            pages++;
+        }
+        while (cursor is not null && pages < 100);
+        return (ids, pages);
+    }
+
     protected async Task<long> CountAsync(string sql) => Convert.ToInt64(await Backend.ScalarAsync(sql), CultureInfo.InvariantCulture);
 
     // ---- list and describe ----
@@ -337,22 +354,63 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
         // issued_on has many ties: the primary key tiebreaker must keep pages disjoint.
         var spec = new QuerySpec("invoices", Columns: ["id", "issued_on"], Filters: [new FilterSpec("status", FilterOp.In, J("[\"void\", \"overdue\"]"))],
             OrderBy: [new OrderSpec("issued_on", Descending: true)], Limit: 37);
-        var ids = new List<long>();
-        string? cursor = null;
-        int pages = 0;
-        do
-        {
-            QueryResult page = await Gateway.QueryAsync(spec with { Cursor = cursor }, Ct);
-            ids.AddRange(page.Rows.Select(r => r[0].GetInt64()));
-            cursor = page.Truncation.NextCursor;
-            pages++;
-        }
-        while (cursor is not null && pages < 100);
+        (List<long> ids, int pages) = await PageThroughAsync(spec);
 
         long expected = await CountAsync("SELECT count(*) FROM invoices WHERE status IN ('void', 'overdue')");
         Assert.Equal(expected, ids.Count);
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.True(pages > 5);
+    }
+
+    [Fact]
+    public async Task Query_CutResult_GivesTheTotalWhenCheap_AndKeepsItOnLaterPages()
+    {
+        var spec = new QuerySpec("invoices", Columns: ["id"], Filters: [new FilterSpec("status", FilterOp.Eq, J("\"paid\""))], Limit: 25);
+
+        QueryResult first = await Gateway.QueryAsync(spec, Ct);
+        QueryResult second = await Gateway.QueryAsync(spec with { Cursor = first.Truncation.NextCursor }, Ct);
+
+        long expected = await CountAsync("SELECT count(*) FROM invoices WHERE status = 'paid'");
+        Assert.Equal(expected, first.Truncation.Total);
+        Assert.Equal(expected, second.Truncation.Total);
+        Assert.Contains($"showing 25 of {expected}", first.Truncation.Notice(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_CountOverTheCheapBudget_SaysTheTotalIsUnknown()
+    {
+        // The page reads a few rows; counting scans every invoice, over a tenth of this small budget.
+        IDatabaseGateway gateway = Create(new DatabaseOptions { MaxQueryCost = 50, MaxSqliteSteps = 20_000 });
+
+        QueryResult cut = await gateway.QueryAsync(new QuerySpec("invoices", Columns: ["id"], Filters: [new FilterSpec("invoice_number", FilterOp.Contains, J("\"0\""))], Limit: 3), Ct);
+
+        Assert.True(cut.Truncation.Truncated);
+        Assert.Null(cut.Truncation.Total);
+        Assert.Contains("of an unknown total", cut.Truncation.Notice(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_PagingAView_SaysPagesArePositional()
+    {
+        QueryResult page = await Gateway.QueryAsync(new QuerySpec("invoice_summary", Limit: 2), Ct);
+
+        Assert.True(page.Truncation.Truncated);
+        Assert.Contains("positional", page.Truncation.Reason, StringComparison.Ordinal);
+        QueryResult table = await Gateway.QueryAsync(new QuerySpec("invoices", Columns: ["id"], Limit: 2), Ct);
+        Assert.DoesNotContain("positional", table.Truncation.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_SeekPagingOverANullableColumn_ReturnsEveryRowOnceInOrder()
+    {
+        var spec = new QuerySpec("invoices", Columns: ["id", "notes"], OrderBy: [new OrderSpec("notes", Descending: true)], Limit: 400);
+        (List<long> ids, _) = await PageThroughAsync(spec);
+
+        Assert.Equal(await CountAsync("SELECT count(*) FROM invoices"), ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        long withNotes = await CountAsync("SELECT count(*) FROM invoices WHERE notes IS NOT NULL");
+        long firstNull = await CountAsync("SELECT min(id) FROM invoices WHERE notes IS NULL");
+        Assert.Equal(firstNull, ids[(int)withNotes]);
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class PostgresSafetyBackend(PostgresServer server) : PostgresDemoB
            'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
           (2, NULL, 42, -0.5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'sad', NULL);
         CREATE TABLE write_probe (id integer);
+        CREATE TABLE paging_probe (id integer PRIMARY KEY, grp integer NOT NULL);
+        INSERT INTO paging_probe SELECT n * 10, n % 3 FROM generate_series(1, 200) AS n;
         CREATE SEQUENCE probe_seq;
         CREATE FUNCTION sneaky_write() RETURNS integer LANGUAGE sql AS 'INSERT INTO write_probe VALUES (1) RETURNING id';
         """;
@@ -309,5 +311,47 @@ public sealed class PostgresSafetyTests(PostgresSafetyBackend backend) : IClassF
         backend.RequireAvailable();
         var builder = new NpgsqlConnectionStringBuilder(backend.ReaderConnectionString);
         Assert.True(builder.Host is "127.0.0.1" or "localhost" || Environment.GetEnvironmentVariable(PostgresServer.EnvironmentVariable) is not null);
+    }
+
+    [Fact]
+    public async Task Query_SeekPaging_ReturnsEveryRowOnce_WhileRowsAreInsertedAndDeletedBetweenPages()
+    {
+        var spec = new QuerySpec("paging_probe", Columns: ["id"], OrderBy: [new OrderSpec("grp")], Limit: 30);
+        var seen = new List<long>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            QueryResult page = await Gateway().QueryAsync(spec with { Cursor = cursor }, Ct);
+            seen.AddRange(page.Rows.Select(r => r[0].GetInt64()));
+            cursor = page.Truncation.NextCursor;
+            if (pages++ == 1)
+            {
+                // Rows sorting before the next page (grp 0, small ids) appear and vanish: an offset would shift and repeat or skip.
+                await backend.ScalarAsync("INSERT INTO paging_probe SELECT n, 0 FROM generate_series(1, 9) AS n; DELETE FROM paging_probe WHERE id IN (30, 60)");
+            }
+        }
+        while (cursor is not null && pages < 50);
+
+        var original = Enumerable.Range(1, 200).Select(n => (long)n * 10).ToHashSet();
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        // Every row that existed throughout is returned exactly once.
+        Assert.Empty(original.Where(id => id is not 30 and not 60).Except(seen));
+    }
+
+    [Fact]
+    public async Task Query_KeyLookup_RunsWithoutTheCostEstimate_OtherQueriesStillGated()
+    {
+        IDatabaseGateway gateway = Gateway(new DatabaseOptions { MaxQueryCost = 0.001 });
+
+        QueryResult row = await gateway.QueryAsync(new QuerySpec("invoices", Columns: ["id", "total"], Filters: [new FilterSpec("id", FilterOp.Eq, Json.Of("42"))]), Ct);
+        Assert.Equal(42, row.Rows.Single()[0].GetInt64());
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() =>
+            gateway.QueryAsync(new QuerySpec("invoices", Columns: ["id"], Filters: [new FilterSpec("id", FilterOp.Ge, Json.Of("42"))], Limit: 1), Ct));
+        Assert.Equal(BackendErrorKind.TooExpensive, ex.Kind);
+
+        // The refusal left no transaction open on the pooled connection: the next call works.
+        Assert.Single((await gateway.QueryAsync(new QuerySpec("invoices", Columns: ["id"], Filters: [new FilterSpec("id", FilterOp.Eq, Json.Of("7"))]), Ct)).Rows);
     }
 }

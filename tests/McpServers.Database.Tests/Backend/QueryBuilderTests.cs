@@ -170,4 +170,70 @@ public sealed class QueryBuilderTests
 
         Assert.Contains("`period_column` only applies together with `period`", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BuildQuery_EqualityOnTheWholePrimaryKey_IsAKeyLookup()
+    {
+        QueryBuilder builder = Builder(PostgresDialect.Instance);
+
+        Assert.True(builder.BuildQuery(new QuerySpec("owners", Filters: [new FilterSpec("id", FilterOp.Eq, Json.Of("7"))])).KeyLookup);
+        Assert.True(builder.BuildQuery(new QuerySpec("owners", Filters: [new FilterSpec("name", FilterOp.Contains, Json.Of("\"a\"")), new FilterSpec("ID", FilterOp.Eq, Json.Of("7"))])).KeyLookup);
+        Assert.False(builder.BuildQuery(new QuerySpec("owners", Filters: [new FilterSpec("id", FilterOp.Ge, Json.Of("7"))])).KeyLookup);
+        Assert.False(builder.BuildQuery(new QuerySpec("owners", Filters: [new FilterSpec("id", FilterOp.In, Json.Of("[1, 2]"))])).KeyLookup);
+        Assert.False(builder.BuildQuery(new QuerySpec("owners", Filters: [new FilterSpec("name", FilterOp.Eq, Json.Of("\"x\""))])).KeyLookup);
+        Assert.False(builder.BuildQuery(new QuerySpec("owners")).KeyLookup);
+    }
+
+    [Fact]
+    public void BuildQuery_KeyOfATypeThatComparesThroughACast_IsNeitherALookupNorSeekable()
+    {
+        var padded = new CatalogTable("public", "codes", "table", 2, null,
+            [new CatalogColumn("code", "character(4)", ColumnKind.Text, false, null, null)], ["code"], [], []);
+        var builder = new QueryBuilder(new Catalog([padded], new AccessPolicy(["public"], [], [])), PostgresDialect.Instance, 100, 1000);
+
+        BuiltQuery query = builder.BuildQuery(new QuerySpec("codes", Filters: [new FilterSpec("code", FilterOp.Eq, Json.Of("\"ab\""))]));
+
+        Assert.False(query.KeyLookup);
+        Assert.Null(query.SeekKeys);
+    }
+
+    [Fact]
+    public void BuildQuery_SeekKeysFollowTheOrderAndEndWithThePrimaryKey()
+    {
+        BuiltQuery query = Builder(PostgresDialect.Instance).BuildQuery(new QuerySpec("we\"ird", Columns: ["id"],
+            OrderBy: [new OrderSpec("at", Descending: true), new OrderSpec("owner.name")]));
+
+        Assert.NotNull(query.SeekKeys);
+        Assert.Equal(["t.\"at\"", "j0.\"name\"", "t.\"id\""], query.SeekKeys.Select(k => k.Expression));
+        Assert.Equal([true, false, false], query.SeekKeys.Select(k => k.Descending));
+
+        // A joined column is null for a row without a related row, even though owners.name is NOT NULL.
+        Assert.Equal([true, true, false], query.SeekKeys.Select(k => k.Nullable));
+        Assert.StartsWith("SELECT t.\"id\" AS c0, t.\"at\" AS k0, j0.\"name\" AS k1, t.\"id\" AS k2\nFROM", query.SeekHead, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeekCondition_StartsAfterTheLastRow_WithNullsLast()
+    {
+        BuiltQuery query = Builder(PostgresDialect.Instance).BuildQuery(new QuerySpec("we\"ird", Columns: ["id"],
+            Filters: [new FilterSpec("id", FilterOp.Gt, Json.Of("0"))], OrderBy: [new OrderSpec("at", Descending: true)]));
+        var parameters = new List<SqlParameterValue>(query.Parameters);
+
+        string afterValue = SeekPaging.Condition(query.SeekKeys!, Json.Of("[\"2026-03-31T14:00:00.0000000\", 5]"), parameters, PostgresDialect.Instance);
+        Assert.Equal("(t.\"at\" < $2 OR t.\"at\" IS NULL)\n   OR (t.\"at\" = $2 AND t.\"id\" > $3)", afterValue);
+        Assert.Equal([new DateTime(2026, 3, 31, 14, 0, 0, DateTimeKind.Unspecified), (object)5L], parameters.Skip(1).Select(p => p.Value));
+
+        parameters = new List<SqlParameterValue>(query.Parameters);
+        string afterNull = SeekPaging.Condition(query.SeekKeys!, Json.Of("[null, 5]"), parameters, PostgresDialect.Instance);
+        Assert.Equal("(t.\"at\" IS NULL AND t.\"id\" > $2)", afterNull);
+    }
+
+    [Fact]
+    public void BuildQuery_ViewOrTableWithoutPrimaryKey_PagesByOffset()
+    {
+        var keyless = new CatalogTable("public", "log", "table", 2, null, [new CatalogColumn("line", "text", ColumnKind.Text, false, null, null)], [], [], []);
+        var builder = new QueryBuilder(new Catalog([keyless], new AccessPolicy(["public"], [], [])), PostgresDialect.Instance, 100, 1000);
+
+        Assert.Null(builder.BuildQuery(new QuerySpec("log")).SeekKeys);
+    }
 }
