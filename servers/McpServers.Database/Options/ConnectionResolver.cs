@@ -71,6 +71,15 @@ public static class ConnectionResolver
             ?? (builder.MaxPoolSize != NpgsqlDefaultMaxPoolSize ? builder.MaxPoolSize : DatabaseOptions.DefaultMaxPoolSize);
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
 
+        // Statements the server sends over and over (BEGIN, the settings, ROLLBACK, the same lookups) are parsed once
+        // per connection instead of every call. A connection string that names Max Auto Prepare keeps its value
+        // (0 turns it off, e.g. behind a PgBouncer older than 1.21 in transaction mode).
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "mcp-database";

@@ -14,16 +14,60 @@ namespace McpServers.Shared.Pipeline;
 /// filter runs (so no audit line), and a repeated parameter name is silently reduced to its last value by the
 /// SDK's dictionary (so validation would check one value and an audit reader could see another). Both are refused
 /// here as input errors, with their one audit line (<c>invalid</c>).
+/// After a call with outsized arguments (over <see cref="LargeArgumentsBytes"/>; the schemas refuse most of them) the
+/// garbage collector is asked to compact and give the memory back, so one 5 MB request does not leave the process
+/// hundreds of MB larger for the rest of its life.
 /// </summary>
 internal sealed class RawArgumentsFilter(AuditFilter audit)
 {
     private const string LoneSurrogate =
         "A text value or name contains a lone UTF-16 surrogate (such as \\ud800 without its pair), which is not valid Unicode; send the text as valid Unicode.";
 
+    internal const int LargeArgumentsBytes = 1024 * 1024;
+
     public async Task InvokeAsync(MessageContext context, McpMessageHandler next, CancellationToken cancellationToken)
     {
-        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request
-            && Problem(request.Params, out string tool, out JsonElement arguments) is { } problem)
+        if (context.JsonRpcMessage is not JsonRpcRequest { Method: RequestMethods.ToolsCall } request)
+        {
+            await next(context, cancellationToken);
+            return;
+        }
+
+        string? problem = Problem(request.Params, out string tool, out JsonElement arguments, out int size);
+        try
+        {
+            await Dispatch(context, request, tool, arguments, problem, next, cancellationToken);
+        }
+        finally
+        {
+            if (size > LargeArgumentsBytes)
+            {
+                ScheduleCompaction();
+            }
+        }
+    }
+
+    private static int _compactionPending;
+
+    /// <summary>Shortly after the call (its request and reply no longer referenced), one compacting collection that returns free memory to the OS.</summary>
+    private static void ScheduleCompaction()
+    {
+        if (Interlocked.Exchange(ref _compactionPending, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            Volatile.Write(ref _compactionPending, 0);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        });
+    }
+
+    private async Task Dispatch(MessageContext context, JsonRpcRequest request, string tool, JsonElement arguments, string? problem, McpMessageHandler next, CancellationToken cancellationToken)
+    {
+        if (problem is not null)
         {
             CallToolResult result = ToolResults.Error($"Invalid arguments for '{tool}'; nothing was done. {problem} Call again with corrected arguments.");
             audit.WriteRefused(context, request, tool, arguments, AuditOutcome.Invalid, problem);
@@ -39,10 +83,14 @@ internal sealed class RawArgumentsFilter(AuditFilter audit)
     }
 
     /// <summary>What is wrong with the raw arguments, or null when the SDK may bind them.</summary>
-    internal static string? Problem(JsonNode? parameters, out string tool, out JsonElement arguments)
+    internal static string? Problem(JsonNode? parameters, out string tool, out JsonElement arguments) => Problem(parameters, out tool, out arguments, out _);
+
+    /// <param name="size">The arguments' length as UTF-8 JSON (0 when they could not be written out).</param>
+    internal static string? Problem(JsonNode? parameters, out string tool, out JsonElement arguments, out int size)
     {
         tool = string.Empty;
         arguments = default;
+        size = 0;
         byte[] raw;
         try
         {
@@ -71,6 +119,7 @@ internal sealed class RawArgumentsFilter(AuditFilter audit)
             }
 
             raw = Encoding.UTF8.GetBytes(node.ToJsonString());
+            size = raw.Length;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException)
         {
