@@ -302,7 +302,7 @@ internal sealed partial class QueryBuilder
         {
             HasWhere = where.Length > 0,
             // Without groups the result is one row, never cut.
-            CountSql = groupExpressions.Count > 0 ? $"SELECT count(*) FROM (SELECT 1 AS one\n{ctx.FromClause()}{where}{groups}) AS groups" : null,
+            CountSql = groupExpressions.Count > 0 ? $"SELECT count(*) FROM (SELECT 1 AS one\n{ctx.FromClause()}{where}{groups}) AS counted" : null,
         };
     }
 

@@ -164,10 +164,26 @@ public sealed class McpServerHostBuilder
                         return refused;
                     }
 
+                    if (!Console.IsInputRedirected)
+                    {
+                        await _err.WriteLineAsync(WaitingForClient(_identity.Name, Environment.GetCommandLineArgs().Skip(1)));
+                    }
+
                     await host.RunAsync(cancellationToken);
                     return 0;
                 }
         }
+    }
+
+    /// <summary>
+    /// The one line shown when stdin is a terminal: a person started the server by hand, and silence would look like
+    /// a hang. Says what it waits for and how to try it with a client (the MCP Inspector, over the same command line).
+    /// </summary>
+    internal static string WaitingForClient(string command, IEnumerable<string> arguments)
+    {
+        string line = string.Join(' ', new[] { command }.Concat(arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)));
+        return $"{command}: waiting for an MCP client on stdin (this is a stdio MCP server, not an interactive program). " +
+            $"To try it: npx @modelcontextprotocol/inspector {line}  ·  set-up for your client: {command} --print-config claude-code  ·  {command} --help. Ctrl+C stops it.";
     }
 
     private async Task<int> PrintToolsAsync(IServiceProvider services)

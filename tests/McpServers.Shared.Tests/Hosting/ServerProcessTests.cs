@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Testing.Hosting;
@@ -347,5 +348,44 @@ public sealed class ServerProcessTests
         Assert.Equal(2, serveCode);
         Assert.Contains("cannot start: Backend:Region must be lower-case letters", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartedFromATerminal_SaysOnceThatItWaitsForAClient_ButNotWhenAClientPipesStdin()
+    {
+        // `script` (util-linux) runs the server on a pseudo-terminal, as a person typing the command at a shell would.
+        string command = Exe.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"dotnet '{Exe}'" : $"'{Exe}'";
+        var info = new ProcessStartInfo("script", ["-q", "-e", "-c", command, "/dev/null"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using Process terminal = Process.Start(info)!;
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            wait.CancelAfter(StdioMcpProcess.DefaultTimeout);
+            string? line;
+            do
+            {
+                line = await terminal.StandardOutput.ReadLineAsync(wait.Token);
+            }
+            while (line is not null && !line.Contains("waiting for an MCP client", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Contains("mcp-testserver: waiting for an MCP client on stdin", line, StringComparison.Ordinal);
+            Assert.Contains("npx @modelcontextprotocol/inspector mcp-testserver", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            terminal.Kill(entireProcessTree: true);
+        }
+
+        await using StdioMcpProcess piped = StdioMcpProcess.Start(Exe);
+        await piped.InitializeAsync();
+        await piped.RequestAsync("tools/list");
+        Assert.DoesNotContain("waiting for an MCP client", piped.Stderr, StringComparison.Ordinal);
     }
 }
