@@ -44,6 +44,10 @@ internal interface ISqlDialect
     string? RowIdentity(CatalogTable table, string alias);
 
     string Page(int limit, int offset);
+
+    /// <summary>One ORDER BY term with NULLs last in either direction (MySQL and MariaDB have no NULLS LAST clause).</summary>
+    string OrderTerm(string expression, bool descending) =>
+        descending ? $"{expression} DESC NULLS LAST" : $"{expression} ASC NULLS LAST";
 }
 
 internal sealed class PostgresDialect : ISqlDialect

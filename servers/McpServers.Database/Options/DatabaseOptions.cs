@@ -16,6 +16,18 @@ public sealed record DatabaseOptions
     /// <summary>PostgreSQL connection string (Npgsql keywords) or a <c>postgres://</c> URI. See <see cref="ConnectionResolver"/>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Which driver reads a keyword <see cref="ConnectionString"/>: <c>postgresql</c> (default), <c>mysql</c> or
+    /// <c>mariadb</c> (the same driver). A URI's scheme decides on its own.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    internal static bool IsMySqlProvider(string provider) =>
+        provider.Trim().ToLowerInvariant() is "mysql" or "mariadb";
+
+    internal static bool IsKnownProvider(string provider) =>
+        IsMySqlProvider(provider) || provider.Trim().ToLowerInvariant() is "postgresql" or "postgres";
+
     /// <summary>Password when the connection string has none (<c>PGPASSWORD</c>, <c>MCP_DATABASE__Password</c>, or their <c>_FILE</c>).</summary>
     public string? Password { get; set; }
 
@@ -82,7 +94,7 @@ public sealed record DatabaseOptions
 
     /// <summary>For logs and diagnostics: the connection string can hold a password, so it is never printed.</summary>
     public override string ToString() =>
-        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
+        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Provider = {Provider}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
         $"AllowedSchemas = [{string.Join(", ", AllowedSchemas)}], DeniedTables = [{string.Join(", ", DeniedTables)}], " +
         $"DeniedColumns = [{string.Join(", ", DeniedColumns)}], MaxQueryCost = {MaxQueryCost}, StatementTimeout = {StatementTimeout}, " +
         $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole}, MaxPoolSize = {MaxPoolSize}, TimeZone = {TimeZone}, FiscalYearStartMonth = {FiscalYearStartMonth} }}";
