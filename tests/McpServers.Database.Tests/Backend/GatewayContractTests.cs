@@ -731,3 +731,6 @@ public sealed class SqliteGatewayContractTests(SqliteDemoBackend backend)
 
 public sealed class PostgresGatewayContractTests(PostgresDemoBackend backend)
     : GatewayContractTests<PostgresDemoBackend>(backend), IClassFixture<PostgresDemoBackend>;
+
+public sealed class MariaDbGatewayContractTests(MariaDbDemoBackend backend)
+    : GatewayContractTests<MariaDbDemoBackend>(backend), IClassFixture<MariaDbDemoBackend>;
