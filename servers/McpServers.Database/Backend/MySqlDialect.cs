@@ -4,7 +4,7 @@ namespace McpServers.Database.Backend;
 
 /// <summary>
 /// MySQL and MariaDB. A "schema" is a MySQL database, so the default schema is the connection's database. The
-/// gateway pins <c>sql_mode</c> per call (NO_BACKSLASH_ESCAPES, without ANSI_QUOTES), which the literals below rely on.
+/// gateway pins <c>sql_mode</c> per call (backslash escapes on, no ANSI_QUOTES), which the literals below rely on.
 /// </summary>
 internal sealed class MySqlDialect(string database) : ISqlDialect
 {
@@ -28,9 +28,9 @@ internal sealed class MySqlDialect(string database) : ISqlDialect
     };
 
     // Whether LIKE ignores case depends on each column's collation (a _bin or binary column does not); lowering both
-    // sides makes it case-insensitive everywhere. '\' is a one-character literal because NO_BACKSLASH_ESCAPES is set.
+    // sides makes it case-insensitive everywhere. '\\' is one backslash: the pinned sql_mode keeps backslash escapes.
     public string CaseInsensitiveLike(string expression, string placeholder) =>
-        $"LOWER({expression}) LIKE LOWER({placeholder}) ESCAPE '\\'";
+        $"LOWER({expression}) LIKE LOWER({placeholder}) ESCAPE '\\\\'";
 
     // DECIMAL travels as text so that no digit is lost to System.Decimal's range; JSON, enums, sets, bits as text.
     public string Readable(string expression, ColumnKind kind) =>

@@ -18,9 +18,11 @@ namespace McpServers.Database.Backend;
 /// </summary>
 public sealed class MySqlGateway : SqlGateway
 {
-    // NO_BACKSLASH_ESCAPES: the generated LIKE … ESCAPE '\' needs '\' to be a one-character literal. No ANSI_QUOTES:
-    // identifiers are quoted with backticks either way, and declared statements keep MySQL's usual string quotes.
-    private const string SqlMode = "NO_BACKSLASH_ESCAPES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+    // Pinned, whatever the server's default: without NO_BACKSLASH_ESCAPES, because MySqlConnector escapes the values it
+    // interpolates into the text with backslashes and does not follow a session that turns the mode on (a parameter
+    // "a\b" arrived as "a\\b"); the dialect's LIKE … ESCAPE '\\' is written for this mode. No ANSI_QUOTES: names are
+    // quoted with backticks, and declared statements keep MySQL's usual string quotes.
+    private const string SqlMode = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
 
     private static readonly string[] WritePrivileges =
         ["INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "INDEX", "CREATE VIEW", "TRIGGER", "FILE", "SUPER", "CREATE USER", "GRANT OPTION"];
@@ -312,6 +314,7 @@ public sealed class MySqlGateway : SqlGateway
 
     private static MySqlCommand CreateCommand(MySqlConnection connection, BuiltStatement statement)
     {
+        EnsureSingleStatement(statement.Sql);
         var cmd = new MySqlCommand(statement.Sql, connection);
         for (int i = 0; i < statement.Parameters.Count; i++)
         {
@@ -320,6 +323,70 @@ public sealed class MySqlGateway : SqlGateway
         }
 
         return cmd;
+    }
+
+    /// <summary>
+    /// MySqlConnector always lets the server run several statements sent in one command, and a statement after
+    /// <c>SET SESSION TRANSACTION READ WRITE; COMMIT</c> would escape the read-only transaction. Generated SQL never
+    /// holds a <c>;</c>, and declared SQL is checked when loaded; this is the backstop at the wire: a <c>;</c> outside
+    /// literals, quoted names and comments, or an executable comment (<c>/*!…*/</c>, <c>/*M!…*/</c>, whose text the
+    /// server runs), is refused before anything is sent. A backslash escapes the next character inside quotes, as
+    /// in the pinned sql_mode.
+    /// </summary>
+    internal static void EnsureSingleStatement(string sql)
+    {
+        for (int i = 0; i < sql.Length; i++)
+        {
+            char c = sql[i];
+            switch (c)
+            {
+                case '\'' or '"' or '`':
+                    // A doubled quote stays inside the literal; an unterminated one runs to the end (the server refuses it).
+                    for (i++; i < sql.Length; i++)
+                    {
+                        if (sql[i] == '\\' && c != '`')
+                        {
+                            i++;
+                            continue;
+                        }
+
+                        if (sql[i] == c)
+                        {
+                            if (i + 1 < sql.Length && sql[i + 1] == c)
+                            {
+                                i++;
+                                continue;
+                            }
+
+                            break;
+                        }
+                    }
+
+                    break;
+                case '#':
+                case '-' when i + 2 < sql.Length && sql[i + 1] == '-' && char.IsWhiteSpace(sql[i + 2]):
+                    while (i < sql.Length && sql[i] != '\n')
+                    {
+                        i++;
+                    }
+
+                    break;
+                case '/' when i + 1 < sql.Length && sql[i + 1] == '*':
+                    if (i + 2 < sql.Length && (sql[i + 2] == '!' || (sql[i + 2] is 'M' or 'm' && i + 3 < sql.Length && sql[i + 3] == '!')))
+                    {
+                        throw NotSingle();
+                    }
+
+                    int end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? sql.Length : end + 1;
+                    break;
+                case ';':
+                    throw NotSingle();
+            }
+        }
+
+        static BackendException NotSingle() => new(BackendErrorKind.Invalid,
+            "The statement must be one query without ';' or executable comments (/*! … */). If this is a declared tool, an administrator must fix its sql.");
     }
 
     /// <summary>Placeholders @s0… for a list of values (names from the catalog or settings, never SQL text) added to <paramref name="cmd"/>.</summary>
@@ -400,9 +467,11 @@ public sealed class MySqlGateway : SqlGateway
             ? "SESSION max_statement_time = " + Options.StatementTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)
             // MySQL: milliseconds, for SELECT statements; error 3024 when it fires.
             : "SESSION max_execution_time = " + ((long)Options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"SET SESSION time_zone = '+00:00', SESSION sql_mode = '{SqlMode}', SESSION lock_wait_timeout = {lockSeconds}, " +
-            $"SESSION innodb_lock_wait_timeout = {lockSeconds}, {timeout};\nSTART TRANSACTION READ ONLY");
+        string settings = string.Create(CultureInfo.InvariantCulture,
+            $"SET SESSION time_zone = '+00:00', SESSION sql_mode = '{SqlMode}', SESSION lock_wait_timeout = {lockSeconds}, SESSION innodb_lock_wait_timeout = {lockSeconds}, {timeout};");
+
+        // DDL commits implicitly and would then run outside the transaction: the session's own read-only mode refuses it too.
+        return settings + "\nSET SESSION TRANSACTION READ ONLY;\nSTART TRANSACTION READ ONLY";
     }
 
     private const string ConnectionSettings = "MCP_DATABASE__ConnectionString or DATABASE_URL (setting ConnectionString)";
@@ -417,6 +486,7 @@ public sealed class MySqlGateway : SqlGateway
             1969 or 3024 or (int)MySqlErrorCode.CommandTimeoutExpired or (int)MySqlErrorCode.QueryInterrupted => Timeout(),
             1205 => new BackendException(BackendErrorKind.TimedOut, "The query waited too long for a lock held by another session. Retry shortly."),
             1792 or 1290 or 1036 => new BackendException(BackendErrorKind.Forbidden, "The statement tried to change data; this server is read-only."),
+            1345 => new BackendException(BackendErrorKind.Forbidden, "The database user may not EXPLAIN this view, which the cost gate needs. An administrator must grant SHOW VIEW (besides SELECT) on the database."),
             1142 or 1143 or 1227 or 1370 or 1044 => new BackendException(BackendErrorKind.Forbidden, "The database user of this server is not allowed to read this object. An administrator must grant SELECT on it."),
             1213 => new BackendException(BackendErrorKind.Conflict, "The query conflicted with concurrent activity. Retry it."),
             1040 or 1041 or 1037 or 1038 or 1135 or 1203 => new BackendException(BackendErrorKind.Unavailable, "The database is short of resources (memory or connections). Retry later with a narrower query."),

@@ -252,9 +252,13 @@ public class PostgresDemoBackend(PostgresServer server) : DemoBackend
 /// </summary>
 public class MariaDbDemoBackend(MariaDbServer server) : DemoBackend
 {
-    public const string DatabaseName = "mcp_demo";
-
     public MariaDbServer Server => server;
+
+    /// <summary>The demo database; a derived fixture with extra objects uses its own, so the shared one stays as the contract expects.</summary>
+    public virtual string DatabaseName => "mcp_demo";
+
+    /// <summary>Extra objects a test class needs, created as root after the demo data (one statement per item).</summary>
+    protected virtual IReadOnlyList<string> ExtraSetupSql => [];
 
     /// <summary>Connection string of the SELECT-only user (the recommended configuration).</summary>
     public string? ReaderConnectionString { get; private set; }
@@ -268,14 +272,17 @@ public class MariaDbDemoBackend(MariaDbServer server) : DemoBackend
             return;
         }
 
-        await server.EnsureDatabaseAsync(DatabaseName, async connectionString =>
+        DemoScript script = DemoDatabase.BuildScript(DemoFlavor.MySql, DemoClock.Today);
+        await server.EnsureDatabaseAsync("hr", _ => server.AdminExecuteAsync(script.Hr.Replace("CREATE SCHEMA hr;", string.Empty, StringComparison.Ordinal), "hr"));
+        await server.EnsureDatabaseAsync(DatabaseName, async _ =>
         {
-            DemoScript script = DemoDatabase.BuildScript(DemoFlavor.MySql, DemoClock.Today);
-            await server.AdminExecuteAsync("DROP DATABASE IF EXISTS hr");
             await server.AdminExecuteAsync(script.Main, DatabaseName);
-            await server.AdminExecuteAsync(script.Hr, DatabaseName);
+            foreach (string sql in ExtraSetupSql)
+            {
+                await server.AdminExecuteAsync(sql, DatabaseName);
+            }
         });
-        ReaderConnectionString = await server.CreateUserAsync("mcp_reader", "reader-Pw1", writable: false, DatabaseName);
+        ReaderConnectionString = await server.CreateUserAsync(DatabaseName + "_reader", "reader-Pw1", writable: false, DatabaseName);
     }
 
     public override void RequireAvailable() => server.RequireAvailable();
@@ -284,7 +291,7 @@ public class MariaDbDemoBackend(MariaDbServer server) : DemoBackend
     public async Task<IDatabaseGateway> CreateAsWriterAsync(DatabaseOptions options)
     {
         RequireAvailable();
-        string writer = await server.CreateUserAsync("mcp_writer", "writer-Pw1", writable: true, DatabaseName);
+        string writer = await server.CreateUserAsync(DatabaseName + "_writer", "writer-Pw1", writable: true, DatabaseName);
         return Create(options, writer);
     }
 

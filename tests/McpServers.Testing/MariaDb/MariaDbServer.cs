@@ -112,13 +112,14 @@ public sealed class MariaDbServer : IAsyncLifetime
     }
 
     /// <summary>
-    /// A login that can only read (SELECT on the given databases): the recommended configuration. With
+    /// A login that can only read (SELECT and SHOW VIEW on the given databases): the recommended configuration. With
     /// <paramref name="writable"/>, it holds every privilege on them instead (to prove the privilege warnings).
     /// </summary>
     public async Task<string> CreateUserAsync(string user, string password, bool writable, params string[] databases)
     {
         RequireAvailable();
-        string privileges = writable ? "ALL PRIVILEGES" : "SELECT";
+        // SHOW VIEW lets the cost gate EXPLAIN statements over views; it reads definitions, nothing else.
+        string privileges = writable ? "ALL PRIVILEGES" : "SELECT, SHOW VIEW";
         string grants = string.Concat(databases.Select(d => $"GRANT {privileges} ON `{d}`.* TO '{user}'@'%';"));
         // Idempotent, so test classes can ask for the same user concurrently without dropping each other's sessions.
         await AdminExecuteAsync($"CREATE USER IF NOT EXISTS '{user}'@'%' IDENTIFIED BY '{password}'; {grants}");
