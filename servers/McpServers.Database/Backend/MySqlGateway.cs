@@ -312,10 +312,14 @@ public sealed class MySqlGateway : SqlGateway
         return text.ToString();
     }
 
-    private static MySqlCommand CreateCommand(MySqlConnection connection, BuiltStatement statement)
+    private MySqlCommand CreateCommand(MySqlConnection connection, BuiltStatement statement)
     {
         EnsureSingleStatement(statement.Sql);
-        var cmd = new MySqlCommand(statement.Sql, connection);
+        var cmd = new MySqlCommand(statement.Sql, connection)
+        {
+            // Backstop only (MySqlConnector's default is 30 s): the server's own statement timeout fires first.
+            CommandTimeout = (int)Math.Ceiling(Options.StatementTimeout.TotalSeconds) + 5,
+        };
         for (int i = 0; i < statement.Parameters.Count; i++)
         {
             SqlParameterValue p = statement.Parameters[i];
