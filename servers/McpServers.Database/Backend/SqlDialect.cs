@@ -14,7 +14,7 @@ internal sealed record ValueHint(ColumnKind Kind, int? Scale = null)
 /// <summary>Generated SQL: identifiers from the catalog, values as parameters, never text from the model.</summary>
 internal sealed record BuiltStatement(string Sql, IReadOnlyList<SqlParameterValue> Parameters);
 
-/// <summary>The differences between PostgreSQL and SQLite that the query builder needs to know about.</summary>
+/// <summary>The differences between PostgreSQL, MySQL/MariaDB and SQLite that the query builder needs to know about.</summary>
 internal interface ISqlDialect
 {
     string Name { get; }
