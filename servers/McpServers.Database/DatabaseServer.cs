@@ -22,7 +22,7 @@ public static partial class DatabaseServer
     {
         Name = "mcp-database",
         Title = "Database (read-only, structured queries)",
-        Description = "Lets an MCP client read a PostgreSQL (or SQLite) database safely: structured queries instead of SQL, " +
+        Description = "Lets an MCP client read a PostgreSQL, MySQL/MariaDB (or SQLite) database safely: structured queries instead of SQL, " +
             "read-only transactions, a planner-cost gate, row and size caps, and table/column deny lists. " +
             "Try it with --demo (a generated sample database, nothing to set up).",
         Instructions = "Read-only access to a relational database through structured tools (no SQL). " +
@@ -34,14 +34,15 @@ public static partial class DatabaseServer
         Version = ServerIdentity.VersionOf(typeof(DatabaseServer).Assembly),
         Settings =
         [
-            new SettingHelp("ConnectionString", "PostgreSQL connection string (Npgsql keywords) or postgres:// URI; also DATABASE_URL.", Secret: true),
-            new SettingHelp("Password", "PostgreSQL password if not in the connection string; also PGPASSWORD.", Secret: true),
+            new SettingHelp("ConnectionString", "postgres:// or mysql:// (mariadb://) URI, or a keyword connection string (see Provider); also DATABASE_URL.", Secret: true),
+            new SettingHelp("Provider", "Driver for a keyword ConnectionString: postgresql, mysql or mariadb (a URI's scheme decides on its own).", "postgresql"),
+            new SettingHelp("Password", "Database password if not in the connection string; also PGPASSWORD or MYSQL_PWD.", Secret: true),
             new SettingHelp("Demo", "Serve a generated sample SQLite database (customers, products, invoices, finance).", "false"),
             new SettingHelp("SqlitePath", "Serve this SQLite file, opened read-only.", null),
-            new SettingHelp("AllowedSchemas", "Comma-separated schemas the model may see.", "public (PostgreSQL), main (SQLite)"),
+            new SettingHelp("AllowedSchemas", "Comma-separated schemas (MySQL: databases) the model may see.", "public (PostgreSQL), the connection's database (MySQL), main (SQLite)"),
             new SettingHelp("DeniedTables", "Comma-separated glob patterns over schema.table, e.g. hr.*,*audit*.", ""),
             new SettingHelp("DeniedColumns", "Comma-separated glob patterns over schema.table.column or column.", string.Join(",", DatabaseOptions.DefaultDeniedColumns)),
-            new SettingHelp("MaxQueryCost", "PostgreSQL planner cost above which a statement is refused before it runs.", "100000"),
+            new SettingHelp("MaxQueryCost", "Planner cost (PostgreSQL, MySQL) or estimated rows examined (MariaDB) above which a statement is refused.", "100000"),
             new SettingHelp("MaxSqliteSteps", "SQLite VM instructions one statement may execute.", "50000000"),
             new SettingHelp("StatementTimeout", "Per statement.", "00:00:15"),
             new SettingHelp("LockTimeout", "Per statement.", "00:00:02"),
@@ -51,7 +52,7 @@ public static partial class DatabaseServer
             new SettingHelp("MaxResponseBytes", "A page is cut (with a cursor) above this size.", "262144"),
             new SettingHelp("RequireReadOnlyRole", "Refuse to serve when the role can write, create or is superuser.", "false"),
             new SettingHelp("DeclaredToolsFile", "JSON file of administrator-declared query tools.", null),
-            new SettingHelp("MaxPoolSize", "Most PostgreSQL connections held at once, for any connection-string form; at least Concurrency:MaxCalls.", "10 (or the connection string's Maximum Pool Size)"),
+            new SettingHelp("MaxPoolSize", "Most PostgreSQL/MySQL connections held at once, for any connection-string form; at least Concurrency:MaxCalls.", "10 (or the connection string's Maximum Pool Size)"),
             new SettingHelp("TimeZone", "IANA time zone in which db_aggregate periods (this_quarter, 2026-Q4) are computed.", "the OS's"),
             new SettingHelp("FiscalYearStartMonth", "First month of the fiscal year for period quarters and years (1: calendar quarters).", "1"),
         ],
@@ -62,7 +63,7 @@ public static partial class DatabaseServer
             new ServerSwitch("--sqlite", "SqlitePath", "Serve this SQLite file read-only.", "file"),
             new ServerSwitch("--declared-tools", "DeclaredToolsFile", "Add the query tools declared in this JSON file.", "file"),
         ],
-        EnvironmentAliases = [new EnvironmentAlias("DATABASE_URL", "ConnectionString"), new EnvironmentAlias("PGPASSWORD", "Password")],
+        EnvironmentAliases = [new EnvironmentAlias("DATABASE_URL", "ConnectionString"), new EnvironmentAlias("PGPASSWORD", "Password"), new EnvironmentAlias("MYSQL_PWD", "Password")],
     };
 
     /// <summary>Every tool this server can expose; administrator-declared queries are added from configuration.</summary>

@@ -23,6 +23,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Statement ran in {ElapsedMs} ms and returned {Rows} rows")]
     public static partial void StatementRan(ILogger logger, long elapsedMs, int rows);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Demo mode: ignoring the configured database connection (DATABASE_URL / MCP_DATABASE__ConnectionString, PGPASSWORD / MCP_DATABASE__Password); serving the generated sample database")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Demo mode: ignoring the configured database connection (DATABASE_URL / MCP_DATABASE__ConnectionString, PGPASSWORD / MYSQL_PWD / MCP_DATABASE__Password); serving the generated sample database")]
     public static partial void DemoIgnoresConnection(ILogger logger);
 }

@@ -20,6 +20,7 @@ public static class DatabaseGatewayFactory
         return connection.Kind switch
         {
             DatabaseBackendKind.PostgreSql => new PostgresGateway(options, connection.PostgresConnectionString!, loggerFactory?.CreateLogger<PostgresGateway>(), timeProvider, onRoleWarning),
+            DatabaseBackendKind.MySql => new MySqlGateway(options, connection.MySqlConnectionString!, loggerFactory?.CreateLogger<MySqlGateway>(), timeProvider, onRoleWarning),
             DatabaseBackendKind.Sqlite => new SqliteGateway(options, connection.SqlitePath, loggerFactory?.CreateLogger<SqliteGateway>(), timeProvider),
             _ => new SqliteGateway(options, null, loggerFactory?.CreateLogger<SqliteGateway>(), timeProvider),
         };

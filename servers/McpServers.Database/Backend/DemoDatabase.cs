@@ -7,6 +7,9 @@ public enum DemoFlavor
 {
     PostgreSql,
     Sqlite,
+
+    /// <summary>MySQL or MariaDB: the script runs in the demo database, and <c>hr</c> is a second database.</summary>
+    MySql,
 }
 
 /// <summary>
@@ -125,11 +128,12 @@ public static class DemoDatabase
         }
 
         sql.Insert("finance", ["id", "period", "entity", "metric", "amount"], finance);
-        sql.Line("ANALYZE;");
+        sql.Line(flavor == DemoFlavor.MySql ? "ANALYZE TABLE customers, products, invoices, invoice_lines, finance;" : "ANALYZE;");
 
         var hr = new SqlText(flavor);
-        string hrTable = flavor == DemoFlavor.PostgreSql ? "hr.employees" : "employees";
-        hr.Line(flavor == DemoFlavor.PostgreSql ? "CREATE SCHEMA hr;" : string.Empty);
+        bool separateSchema = flavor is DemoFlavor.PostgreSql or DemoFlavor.MySql;
+        string hrTable = separateSchema ? "hr.employees" : "employees";
+        hr.Line(separateSchema ? "CREATE SCHEMA hr;" : string.Empty);
         hr.Line($"CREATE TABLE {hrTable} (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, department TEXT NOT NULL, salary NUMERIC(12,2) NOT NULL, ssn TEXT NOT NULL, hired_on DATE NOT NULL);");
         var employees = new List<object?[]>();
         for (int i = 1; i <= EmployeeCount; i++)
@@ -144,6 +148,11 @@ public static class DemoDatabase
 
     private static string Ddl(DemoFlavor flavor)
     {
+        if (flavor == DemoFlavor.MySql)
+        {
+            return MySqlDdl;
+        }
+
         bool pg = flavor == DemoFlavor.PostgreSql;
         string ts = pg ? "TIMESTAMP" : "DATETIME";
         string ddl = $"""
@@ -213,6 +222,68 @@ public static class DemoDatabase
 
         return ddl;
     }
+
+    /// <summary>
+    /// The same schema for MySQL/MariaDB: keys and uniques need bounded VARCHARs, foreign keys are table constraints
+    /// (MySQL ignores inline REFERENCES), BOOLEAN is TINYINT(1), and comments are table and column options.
+    /// </summary>
+    private const string MySqlDdl = """
+        CREATE TABLE customers (
+          id INTEGER PRIMARY KEY,
+          name VARCHAR(200) NOT NULL,
+          email VARCHAR(200) NOT NULL,
+          country VARCHAR(10) NOT NULL,
+          segment VARCHAR(50) NOT NULL,
+          created_at DATETIME NOT NULL,
+          credit_limit DECIMAL(12,2) NOT NULL DEFAULT 0,
+          portal_password_hash VARCHAR(200)
+        ) COMMENT = 'Customers we invoice; one row per billing account.';
+        CREATE TABLE products (
+          id INTEGER PRIMARY KEY,
+          sku VARCHAR(50) NOT NULL UNIQUE,
+          name VARCHAR(200) NOT NULL,
+          category VARCHAR(50) NOT NULL,
+          unit_price DECIMAL(10,2) NOT NULL,
+          active BOOLEAN NOT NULL
+        );
+        CREATE TABLE invoices (
+          id INTEGER PRIMARY KEY,
+          customer_id INTEGER NOT NULL,
+          invoice_number VARCHAR(50) NOT NULL UNIQUE,
+          issued_on DATE NOT NULL,
+          due_on DATE NOT NULL,
+          status VARCHAR(20) NOT NULL DEFAULT 'open',
+          currency VARCHAR(3) NOT NULL,
+          total DECIMAL(12,2) NOT NULL COMMENT 'Invoice total in the invoice currency.',
+          notes TEXT,
+          created_at DATETIME NOT NULL,
+          CONSTRAINT invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id)
+        ) COMMENT = 'Issued invoices; total is the sum of the invoice lines.';
+        CREATE INDEX invoices_customer_id_idx ON invoices (customer_id);
+        CREATE INDEX invoices_issued_on_idx ON invoices (issued_on);
+        CREATE TABLE invoice_lines (
+          id INTEGER PRIMARY KEY,
+          invoice_id INTEGER NOT NULL,
+          product_id INTEGER NOT NULL,
+          quantity INTEGER NOT NULL,
+          unit_price DECIMAL(10,2) NOT NULL,
+          line_total DECIMAL(12,2) NOT NULL,
+          CONSTRAINT invoice_lines_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices (id),
+          CONSTRAINT invoice_lines_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id)
+        );
+        CREATE INDEX invoice_lines_invoice_id_idx ON invoice_lines (invoice_id);
+        CREATE TABLE finance (
+          id INTEGER PRIMARY KEY,
+          period VARCHAR(10) NOT NULL,
+          entity VARCHAR(50) NOT NULL,
+          metric VARCHAR(50) NOT NULL,
+          amount DECIMAL(18,2) NOT NULL,
+          UNIQUE (period, entity, metric)
+        ) COMMENT = 'Quarterly reporting facts per legal entity (revenue, opex, headcount, ebitda).';
+        CREATE VIEW invoice_summary AS
+          SELECT i.id, i.invoice_number, i.issued_on, i.status, i.total, c.name AS customer_name, c.country
+          FROM invoices i JOIN customers c ON c.id = i.customer_id;
+        """;
 
     /// <summary>Builds literal INSERTs from values this class generated itself (never from outside input).</summary>
     private sealed class SqlText(DemoFlavor flavor)

@@ -542,8 +542,7 @@ internal sealed partial class QueryBuilder
         return root.Columns.Where(c => c.Kind != ColumnKind.Bytes).Select(c => _dialect.Orderable($"t.{_dialect.Quote(c.Name)}", c.Kind));
     }
 
-    private static string Direction(string expression, bool descending) =>
-        descending ? $"{expression} DESC NULLS LAST" : $"{expression} ASC NULLS LAST";
+    private string Direction(string expression, bool descending) => _dialect.OrderTerm(expression, descending);
 
     private BuiltQuery Finish(string head, string tail, Context ctx, List<ResultColumn> columns, List<ValueHint> hints, int? requestedLimit, string operation)
     {

@@ -21,7 +21,7 @@ internal sealed record BuiltStatement(string Sql, IReadOnlyList<SqlParameterValu
     public bool CheapOnly { get; init; }
 }
 
-/// <summary>The differences between PostgreSQL and SQLite that the query builder needs to know about.</summary>
+/// <summary>The differences between PostgreSQL, MySQL/MariaDB and SQLite that the query builder needs to know about.</summary>
 internal interface ISqlDialect
 {
     string Name { get; }
@@ -57,6 +57,10 @@ internal interface ISqlDialect
     /// key-lookup shortcut rely on it. Only types whose parameters have the column's own comparison qualify.
     /// </summary>
     bool ComparesExactly(CatalogColumn column) => column.Kind == ColumnKind.Integer;
+
+    /// <summary>One ORDER BY term with NULLs last in either direction (MySQL and MariaDB have no NULLS LAST clause).</summary>
+    string OrderTerm(string expression, bool descending) =>
+        descending ? $"{expression} DESC NULLS LAST" : $"{expression} ASC NULLS LAST";
 }
 
 internal sealed class PostgresDialect : ISqlDialect

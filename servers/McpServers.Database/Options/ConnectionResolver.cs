@@ -1,4 +1,5 @@
 using System.Globalization;
+using MySqlConnector;
 using Npgsql;
 
 namespace McpServers.Database.Options;
@@ -8,10 +9,11 @@ public enum DatabaseBackendKind
     PostgreSql,
     Sqlite,
     Demo,
+    MySql,
 }
 
 /// <summary>Where the gateway connects. <see cref="ToString"/> never includes the password.</summary>
-public sealed record DatabaseConnection(DatabaseBackendKind Kind, string? PostgresConnectionString, string? SqlitePath)
+public sealed record DatabaseConnection(DatabaseBackendKind Kind, string? PostgresConnectionString, string? SqlitePath, string? MySqlConnectionString = null)
 {
     /// <summary>Host/database (or file) for audit and --check output; no credentials.</summary>
     public string Describe()
@@ -22,6 +24,9 @@ public sealed record DatabaseConnection(DatabaseBackendKind Kind, string? Postgr
                 return "demo (generated SQLite)";
             case DatabaseBackendKind.Sqlite:
                 return $"sqlite:{Path.GetFileName(SqlitePath)}";
+            case DatabaseBackendKind.MySql:
+                var mysql = new MySqlConnectionStringBuilder(MySqlConnectionString ?? string.Empty);
+                return $"mysql:{mysql.Server}/{mysql.Database}";
             default:
                 var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
                 return $"postgresql:{builder.Host}/{builder.Database}";
@@ -58,6 +63,11 @@ public static class ConnectionResolver
                 "No database configured: set `ConnectionString` (MCP_DATABASE__ConnectionString) or DATABASE_URL, `SqlitePath`, or `Demo=true`.");
         }
 
+        if (IsMySql(raw, options.Provider))
+        {
+            return new DatabaseConnection(DatabaseBackendKind.MySql, null, null, ResolveMySql(raw, options));
+        }
+
         NpgsqlConnectionStringBuilder builder = IsUri(raw) ? FromUri(raw) : ParseKeywords(raw);
         if (string.IsNullOrEmpty(builder.Password) && !string.IsNullOrEmpty(options.Password))
         {
@@ -86,6 +96,135 @@ public static class ConnectionResolver
         }
 
         return new DatabaseConnection(DatabaseBackendKind.PostgreSql, builder.ConnectionString, null);
+    }
+
+    /// <summary>
+    /// A URI's scheme decides (mysql:// or mariadb:// is MySQL, postgres:// or postgresql:// PostgreSQL); a keyword
+    /// string is PostgreSQL unless <c>Provider</c> says mysql or mariadb (the two drivers share most keywords, so
+    /// guessing from them would be ambiguous). A URI whose scheme contradicts <c>Provider</c> is refused.
+    /// </summary>
+    private static bool IsMySql(string raw, string? provider)
+    {
+        bool mysqlUri = IsMySqlUri(raw);
+        bool? mysqlProvider = string.IsNullOrWhiteSpace(provider) ? null : DatabaseOptions.IsMySqlProvider(provider);
+        if (mysqlProvider is { } p && (mysqlUri || IsUri(raw)) && p != mysqlUri)
+        {
+            throw new InvalidOperationException("`Provider` contradicts the scheme of `ConnectionString`; remove `Provider` or fix the URI scheme.");
+        }
+
+        return mysqlUri || mysqlProvider == true;
+    }
+
+    private static bool IsMySqlUri(string value) =>
+        value.StartsWith("mysql://", StringComparison.OrdinalIgnoreCase)
+        || value.StartsWith("mariadb://", StringComparison.OrdinalIgnoreCase);
+
+    private static string ResolveMySql(string raw, DatabaseOptions options)
+    {
+        MySqlConnectionStringBuilder builder;
+        if (IsMySqlUri(raw))
+        {
+            builder = FromMySqlUri(raw);
+        }
+        else
+        {
+            try
+            {
+                builder = new MySqlConnectionStringBuilder(raw);
+            }
+            catch (ArgumentException ex)
+            {
+                // The inner message can echo the connection string: do not include it.
+                throw new InvalidOperationException("`ConnectionString` is not a valid MySqlConnector connection string or mysql:// URI.", ex);
+            }
+        }
+
+        if (string.IsNullOrEmpty(builder.Database))
+        {
+            throw new InvalidOperationException("`ConnectionString` must name a database (mysql://user@host/database, or Database=… in a keyword string).");
+        }
+
+        if (string.IsNullOrEmpty(builder.Password) && !string.IsNullOrEmpty(options.Password))
+        {
+            builder.Password = options.Password;
+        }
+
+        // The same cap as PostgreSQL: MySqlConnector's default pool is also 100.
+        const int MySqlDefaultMaxPoolSize = 100;
+        builder.MaximumPoolSize = (uint)(options.MaxPoolSize
+            ?? (builder.MaximumPoolSize != MySqlDefaultMaxPoolSize ? (int)builder.MaximumPoolSize : DatabaseOptions.DefaultMaxPoolSize));
+        builder.MinimumPoolSize = Math.Min(builder.MinimumPoolSize, builder.MaximumPoolSize);
+
+        // Never read client files on the server's behalf, whatever the connection string asks.
+        builder.AllowLoadLocalInfile = false;
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "mcp-database";
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>mysql://user:password@host:port/database?sslmode=required&amp;sslca=/path (also mariadb://).</summary>
+    internal static MySqlConnectionStringBuilder FromMySqlUri(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new InvalidOperationException("`ConnectionString` is not a valid mysql:// URI.");
+        }
+
+        var builder = new MySqlConnectionStringBuilder { Server = uri.Host };
+        if (uri.Port > 0)
+        {
+            builder.Port = (uint)uri.Port;
+        }
+
+        string database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            string[] parts = uri.UserInfo.Split(':', 2);
+            builder.UserID = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] kv = pair.Split('=', 2);
+            string key = Uri.UnescapeDataString(kv[0]).ToLowerInvariant();
+            string item = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
+            switch (key)
+            {
+                case "sslmode" or "ssl-mode" or "ssl_mode":
+                    builder.SslMode = item.ToLowerInvariant().Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal) switch
+                    {
+                        "disabled" or "none" => MySqlSslMode.None,
+                        "preferred" => MySqlSslMode.Preferred,
+                        "required" => MySqlSslMode.Required,
+                        "verifyca" => MySqlSslMode.VerifyCA,
+                        "verifyidentity" or "verifyfull" => MySqlSslMode.VerifyFull,
+                        _ => throw new InvalidOperationException($"`ConnectionString` sslmode '{item}' is not one of disabled, preferred, required, verify_ca, verify_identity."),
+                    };
+                    break;
+                case "sslca" or "ssl-ca" or "ssl_ca":
+                    builder.SslCa = item;
+                    break;
+                case "connect_timeout":
+                    builder.ConnectionTimeout = uint.Parse(item, CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw new InvalidOperationException($"`ConnectionString` parameter '{key}' is not supported in a mysql:// URI (use sslmode, sslca, connect_timeout).");
+            }
+        }
+
+        return builder;
     }
 
     private static bool IsUri(string value) =>

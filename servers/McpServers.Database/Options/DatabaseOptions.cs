@@ -13,8 +13,23 @@ public sealed record DatabaseOptions
 {
     public const string EnvironmentPrefix = "MCP_DATABASE__";
 
-    /// <summary>PostgreSQL connection string (Npgsql keywords) or a <c>postgres://</c> URI. See <see cref="ConnectionResolver"/>.</summary>
+    /// <summary>
+    /// A <c>postgres://</c> or <c>mysql://</c> (<c>mariadb://</c>) URI, or a keyword string (Npgsql's, or MySqlConnector's
+    /// with <see cref="Provider"/>). See <see cref="ConnectionResolver"/>.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Which driver reads a keyword <see cref="ConnectionString"/>: <c>postgresql</c> (default), <c>mysql</c> or
+    /// <c>mariadb</c> (the same driver). A URI's scheme decides on its own.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    internal static bool IsMySqlProvider(string provider) =>
+        provider.Trim().ToLowerInvariant() is "mysql" or "mariadb";
+
+    internal static bool IsKnownProvider(string provider) =>
+        IsMySqlProvider(provider) || provider.Trim().ToLowerInvariant() is "postgresql" or "postgres";
 
     /// <summary>Password when the connection string has none (<c>PGPASSWORD</c>, <c>MCP_DATABASE__Password</c>, or their <c>_FILE</c>).</summary>
     public string? Password { get; set; }
@@ -25,7 +40,7 @@ public sealed record DatabaseOptions
     /// <summary>Path of a SQLite file to serve, opened read-only.</summary>
     public string? SqlitePath { get; set; }
 
-    /// <summary>Schemas the model may see. Empty means the backend default: <c>public</c> (PostgreSQL) or <c>main</c> (SQLite).</summary>
+    /// <summary>Schemas the model may see. Empty means the backend default: <c>public</c> (PostgreSQL), the connection's database (MySQL) or <c>main</c> (SQLite).</summary>
     public IReadOnlyList<string> AllowedSchemas { get; set; } = [];
 
     /// <summary>Glob patterns (<c>*</c>, <c>?</c>, case-insensitive) over <c>schema.table</c>, or over the table name when the pattern has no dot.</summary>
@@ -34,7 +49,7 @@ public sealed record DatabaseOptions
     /// <summary>Glob patterns over <c>schema.table.column</c>, or over the column name when the pattern has no dot.</summary>
     public IReadOnlyList<string> DeniedColumns { get; set; } = DefaultDeniedColumns;
 
-    /// <summary>PostgreSQL planner cost above which a statement is refused before it runs.</summary>
+    /// <summary>Planner cost (PostgreSQL, MySQL) or estimated rows examined (MariaDB) above which a statement is refused before it runs.</summary>
     public double MaxQueryCost { get; set; } = 100_000;
 
     /// <summary>SQLite's stand-in for the cost gate: virtual-machine instructions one statement may execute.</summary>
@@ -53,14 +68,14 @@ public sealed record DatabaseOptions
 
     public int MaxResponseBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Refuse to serve when the PostgreSQL role could write (superuser, INSERT/UPDATE/DELETE/TRUNCATE/CREATE).</summary>
+    /// <summary>Refuse to serve when the database role or user could write (superuser/SUPER, INSERT/UPDATE/DELETE/TRUNCATE/CREATE…).</summary>
     public bool RequireReadOnlyRole { get; set; }
 
     /// <summary>JSON file with administrator-declared query tools (see <c>DeclaredQueries</c>).</summary>
     public string? DeclaredToolsFile { get; set; }
 
     /// <summary>
-    /// Most PostgreSQL connections this server holds at once, whatever the connection-string form (a postgres:// URL
+    /// Most PostgreSQL or MySQL connections this server holds at once, whatever the connection-string form (a postgres:// URL
     /// cannot carry one). Null: the connection string's own Maximum Pool Size, else <see cref="DefaultMaxPoolSize"/>.
     /// Small on purpose, so that one busy client cannot take every connection slot of the database.
     /// </summary>
@@ -82,7 +97,7 @@ public sealed record DatabaseOptions
 
     /// <summary>For logs and diagnostics: the connection string can hold a password, so it is never printed.</summary>
     public override string ToString() =>
-        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
+        $"DatabaseOptions {{ ConnectionString = {(ConnectionString is null ? "(none)" : "***")}, Password = {(Password is null ? "(none)" : "***")}, Provider = {Provider}, Demo = {Demo}, SqlitePath = {SqlitePath}, " +
         $"AllowedSchemas = [{string.Join(", ", AllowedSchemas)}], DeniedTables = [{string.Join(", ", DeniedTables)}], " +
         $"DeniedColumns = [{string.Join(", ", DeniedColumns)}], MaxQueryCost = {MaxQueryCost}, StatementTimeout = {StatementTimeout}, " +
         $"DefaultRowLimit = {DefaultRowLimit}, MaxRowLimit = {MaxRowLimit}, RequireReadOnlyRole = {RequireReadOnlyRole}, MaxPoolSize = {MaxPoolSize}, TimeZone = {TimeZone}, FiscalYearStartMonth = {FiscalYearStartMonth} }}";

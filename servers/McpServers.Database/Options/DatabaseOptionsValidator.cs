@@ -37,9 +37,12 @@ public sealed class DatabaseOptionsValidator(IConfiguration? configuration = nul
             return [e.Message + " Run mcp-database --help for the settings, or try --demo."];
         }
 
-        return connection.Kind == DatabaseBackendKind.PostgreSql
-            ? DatabaseServer.PoolCoversConcurrency(configuration, new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).MaxPoolSize)
-            : [];
+        return connection.Kind switch
+        {
+            DatabaseBackendKind.PostgreSql => DatabaseServer.PoolCoversConcurrency(configuration, new NpgsqlConnectionStringBuilder(connection.PostgresConnectionString).MaxPoolSize),
+            DatabaseBackendKind.MySql => DatabaseServer.PoolCoversConcurrency(configuration, (int)new MySqlConnector.MySqlConnectionStringBuilder(connection.MySqlConnectionString ?? string.Empty).MaximumPoolSize),
+            _ => [],
+        };
     }
 
     /// <summary>All problems, empty when the options are usable. Connection sources are checked by <see cref="ConnectionResolver"/>.</summary>
@@ -52,6 +55,11 @@ public sealed class DatabaseOptionsValidator(IConfiguration? configuration = nul
         if (sources > 1)
         {
             errors.Add("Set only one of `ConnectionString` (or DATABASE_URL), `SqlitePath` and `Demo`.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Provider) && !DatabaseOptions.IsKnownProvider(options.Provider))
+        {
+            errors.Add("`Provider` must be postgresql, mysql or mariadb.");
         }
 
         if (options.MaxRowLimit is < 1 or > 100_000)

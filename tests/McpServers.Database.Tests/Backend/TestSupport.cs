@@ -1,8 +1,10 @@
 using System.Text.Json;
 using McpServers.Database.Backend;
 using McpServers.Database.Options;
+using McpServers.Testing.MariaDb;
 using McpServers.Testing.Postgres;
 using Microsoft.Data.Sqlite;
+using MySqlConnector;
 using Npgsql;
 
 namespace McpServers.Database.Tests.Backend;
@@ -84,9 +86,11 @@ public abstract class DemoBackend : IAsyncLifetime
     public IDatabaseGateway Gateway => field ??= Create(new DatabaseOptions());
 
     /// <summary>A gateway with other options over the same database (disposed with the fixture).</summary>
-    public IDatabaseGateway Create(DatabaseOptions options)
+    public IDatabaseGateway Create(DatabaseOptions options) => Track(CreateCore(options));
+
+    /// <summary>Disposes <paramref name="gateway"/> with the fixture.</summary>
+    protected IDatabaseGateway Track(IDatabaseGateway gateway)
     {
-        IDatabaseGateway gateway = CreateCore(options);
         _gateways.Add(gateway);
         return gateway;
     }
@@ -239,4 +243,74 @@ public class PostgresDemoBackend(PostgresServer server) : DemoBackend
     // The fixture's connections avoid pooling (CREATE DATABASE … TEMPLATE needs idle templates); gateways pool as in production.
     private static string WithPooling(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
+}
+
+/// <summary>
+/// The same demo data in MariaDB: database <c>mcp_demo</c> plus <c>hr</c> (a second database), loaded once per server and
+/// shared by every test class (the gateway only reads; the fingerprint tests prove it). Gateways connect as a
+/// SELECT-only user of <c>mcp_demo</c>, the recommended configuration.
+/// </summary>
+public class MariaDbDemoBackend(MariaDbServer server) : DemoBackend
+{
+    public MariaDbServer Server => server;
+
+    /// <summary>The demo database; a derived fixture with extra objects uses its own, so the shared one stays as the contract expects.</summary>
+    public virtual string DatabaseName => "mcp_demo";
+
+    /// <summary>Extra objects a test class needs, created as root after the demo data (one statement per item).</summary>
+    protected virtual IReadOnlyList<string> ExtraSetupSql => [];
+
+    /// <summary>Connection string of the SELECT-only user (the recommended configuration).</summary>
+    public string? ReaderConnectionString { get; private set; }
+
+    public override string DefaultSchema => DatabaseName;
+
+    public override async ValueTask InitializeAsync()
+    {
+        if (!server.IsAvailable)
+        {
+            return;
+        }
+
+        DemoScript script = DemoDatabase.BuildScript(DemoFlavor.MySql, DemoClock.Today);
+        await server.EnsureDatabaseAsync("hr", _ => server.AdminExecuteAsync(script.Hr.Replace("CREATE SCHEMA hr;", string.Empty, StringComparison.Ordinal), "hr"));
+        await server.EnsureDatabaseAsync(DatabaseName, async _ =>
+        {
+            await server.AdminExecuteAsync(script.Main, DatabaseName);
+            foreach (string sql in ExtraSetupSql)
+            {
+                await server.AdminExecuteAsync(sql, DatabaseName);
+            }
+        });
+        ReaderConnectionString = await server.CreateUserAsync(DatabaseName + "_reader", "reader-Pw1", writable: false, DatabaseName);
+    }
+
+    public override void RequireAvailable() => server.RequireAvailable();
+
+    /// <summary>A gateway connected as a user with every privilege on the demo database: used to prove the privilege warnings.</summary>
+    public async Task<IDatabaseGateway> CreateAsWriterAsync(DatabaseOptions options)
+    {
+        RequireAvailable();
+        string writer = await server.CreateUserAsync(DatabaseName + "_writer", "writer-Pw1", writable: true, DatabaseName);
+        return Create(options, writer);
+    }
+
+    /// <summary>A gateway over another connection string (disposed with the fixture).</summary>
+    public IDatabaseGateway Create(DatabaseOptions options, string connectionString) => Track(new MySqlGateway(options, connectionString, timeProvider: DemoClock.Provider));
+
+    protected override IDatabaseGateway CreateCore(DatabaseOptions options)
+    {
+        RequireAvailable();
+        return new MySqlGateway(options, ReaderConnectionString!, timeProvider: DemoClock.Provider);
+    }
+
+    public override async Task<object?> ScalarAsync(string sql)
+    {
+        RequireAvailable();
+        await using var connection = new MySqlConnection(server.ConnectionString(DatabaseName));
+        await connection.OpenAsync();
+        await using var cmd = new MySqlCommand(sql, connection);
+        object? value = await cmd.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
 }

@@ -6,6 +6,7 @@ using McpServers.Shared.Hosting;
 using McpServers.Shared.Pipeline;
 using McpServers.Shared.Validation;
 using McpServers.Testing.Hosting;
+using McpServers.Testing.MariaDb;
 using McpServers.Testing.Postgres;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -31,6 +32,16 @@ public sealed class SqliteDemoSource : IDatabaseSource
     public void RequireAvailable()
     {
     }
+}
+
+public sealed class MariaDbDemoSource(MariaDbServer server) : MariaDbDemoBackend(server), IDatabaseSource
+{
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ConnectionString"] = ReaderConnectionString,
+        ["Provider"] = "mariadb",
+        ["DeclaredToolsFile"] = DatabaseServerUnderTest.DeclaredToolsFile,
+    };
 }
 
 public sealed class PostgresDemoSource(PostgresServer server) : PostgresDemoBackend(server), IDatabaseSource
@@ -219,3 +230,5 @@ public sealed class DatabaseStartupTests
         Assert.Contains("--demo", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class MariaDbDatabaseToolTests(MariaDbDemoSource source) : DatabaseToolTests<MariaDbDemoSource>(source), IClassFixture<MariaDbDemoSource>;

@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MySqlConnector;
+using Xunit;
+
+namespace McpServers.Testing.MariaDb;
+
+/// <summary>
+/// One throwaway MariaDB server per test assembly (register with <c>[assembly: AssemblyFixture(typeof(MariaDbServer))]</c>).
+/// It runs <c>mariadb-install-db</c> and <c>mariadbd</c> (PATH, /usr/sbin or /usr/bin) with <c>--no-defaults</c> on a
+/// free loopback port, data and socket in its temp folder, grants enforced, and deletes everything on dispose.
+/// If <c>MCP_TEST_MARIADB</c> holds a connection string, that server is used instead (it needs CREATE and CREATE USER).
+/// When MariaDB is missing, <see cref="RequireAvailable"/> skips the test, except under <c>CI=true</c>, where it fails.
+/// </summary>
+public sealed class MariaDbServer : IAsyncLifetime
+{
+    public const string EnvironmentVariable = "MCP_TEST_MARIADB";
+
+    private readonly SemaphoreSlim _setupLock = new(1, 1);
+    private readonly HashSet<string> _databases = new(StringComparer.Ordinal);
+    private string? _directory;
+    private string? _serverBinary;
+    private string? _installBinary;
+    private Process? _process;
+
+    /// <summary>Connection string of the administrative account (root, no database); null until started.</summary>
+    public string? AdminConnectionString { get; private set; }
+
+    /// <summary>Why the server is not available (null when it is).</summary>
+    public string? UnavailableReason { get; private set; }
+
+    public bool IsAvailable => AdminConnectionString is not null;
+
+    public async ValueTask InitializeAsync()
+    {
+        string? external = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            AdminConnectionString = new MySqlConnectionStringBuilder(external) { Pooling = false, Database = string.Empty }.ConnectionString;
+            return;
+        }
+
+        _serverBinary = Find("mariadbd", "/usr/sbin", "/usr/bin", "/usr/libexec");
+        _installBinary = Find("mariadb-install-db", "/usr/bin", "/usr/sbin") ?? Find("mysql_install_db", "/usr/bin", "/usr/sbin");
+        if (_serverBinary is null || _installBinary is null)
+        {
+            _serverBinary = null;
+            UnavailableReason = "MariaDB server binaries (mariadbd, mariadb-install-db) were not found on PATH, /usr/sbin or /usr/bin. " +
+                $"Install them (Debian/Ubuntu: apt-get install mariadb-server) or set {EnvironmentVariable} to a connection string.";
+            return;
+        }
+
+        try
+        {
+            await StartAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException or System.ComponentModel.Win32Exception or MySqlException)
+        {
+            // A broken installation is a failure, not a skip: report it from every test that needs the server.
+            UnavailableReason = "Starting the throwaway MariaDB server failed: " + ex.Message;
+            await StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _setupLock.Dispose();
+    }
+
+    /// <summary>Skips the calling test when MariaDB is missing (fails instead under CI=true or when it is installed but broken).</summary>
+    public void RequireAvailable()
+    {
+        if (IsAvailable)
+        {
+            return;
+        }
+
+        if (_serverBinary is not null)
+        {
+            Assert.Fail(UnavailableReason);
+        }
+
+        Prerequisite.Missing(UnavailableReason!);
+    }
+
+    /// <summary>
+    /// Creates database <paramref name="name"/> once per server (running <paramref name="setup"/> as root with it as the
+    /// default database); later calls return at once. Test classes share it: the database server only ever reads.
+    /// </summary>
+    public async Task EnsureDatabaseAsync(string name, Func<string, Task> setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        RequireAvailable();
+        await _setupLock.WaitAsync();
+        try
+        {
+            if (_databases.Contains(name))
+            {
+                return;
+            }
+
+            await AdminExecuteAsync($"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4");
+            await setup(ConnectionString(name));
+            _databases.Add(name);
+        }
+        finally
+        {
+            _setupLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A login that can only read (SELECT and SHOW VIEW on the given databases): the recommended configuration. With
+    /// <paramref name="writable"/>, it holds every privilege on them instead (to prove the privilege warnings).
+    /// </summary>
+    public async Task<string> CreateUserAsync(string user, string password, bool writable, params string[] databases)
+    {
+        RequireAvailable();
+        // SHOW VIEW lets the cost gate EXPLAIN statements over views; it reads definitions, nothing else.
+        string privileges = writable ? "ALL PRIVILEGES" : "SELECT, SHOW VIEW";
+        string grants = string.Concat(databases.Select(d => $"GRANT {privileges} ON `{d}`.* TO '{user}'@'%';"));
+        // Idempotent, so test classes can ask for the same user concurrently without dropping each other's sessions.
+        await AdminExecuteAsync($"CREATE USER IF NOT EXISTS '{user}'@'%' IDENTIFIED BY '{password}'; {grants}");
+        return new MySqlConnectionStringBuilder(AdminConnectionString ?? string.Empty) { UserID = user, Password = password, Database = databases.FirstOrDefault() ?? string.Empty, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>Root's connection string with <paramref name="database"/> as the default database.</summary>
+    public string ConnectionString(string database) =>
+        new MySqlConnectionStringBuilder(AdminConnectionString ?? string.Empty) { Database = database }.ConnectionString;
+
+    public async Task AdminExecuteAsync(string sql, string? database = null)
+    {
+        await using var connection = new MySqlConnection(database is null ? AdminConnectionString : ConnectionString(database));
+        await connection.OpenAsync();
+        await using var cmd = new MySqlCommand(sql, connection) { CommandTimeout = 300 };
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("mcp-mariadb-").FullName;
+        string data = Path.Combine(_directory, "data");
+        bool root = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
+
+        // --no-defaults: nothing from /etc/mysql; normal root authentication: root@127.0.0.1 without a password.
+        var install = new List<string> { "--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db" };
+        if (root)
+        {
+            install.Add("--user=root");
+        }
+
+        await RunAsync(_installBinary!, install);
+
+        int port = FreePort();
+        var start = new ProcessStartInfo(_serverBinary!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _directory,
+        };
+        foreach (string a in new[]
+        {
+            "--no-defaults", $"--datadir={data}", $"--socket={Path.Combine(_directory, "sock")}", $"--port={port}",
+            "--bind-address=127.0.0.1", $"--pid-file={Path.Combine(_directory, "mariadbd.pid")}",
+            $"--log-error={Path.Combine(_directory, "server.log")}", "--skip-name-resolve", "--innodb-buffer-pool-size=64M",
+            "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--max-connections=200",
+        })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        if (root)
+        {
+            // mariadbd refuses to run as root unless told to.
+            start.ArgumentList.Add("--user=root");
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start mariadbd.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        string admin = new MySqlConnectionStringBuilder
+        {
+            Server = "127.0.0.1",
+            Port = (uint)port,
+            UserID = "root",
+            Pooling = false,
+            ConnectionTimeout = 5,
+            AllowUserVariables = true,
+        }.ConnectionString;
+
+        // Readiness: the server accepts a login (it writes no ready file); bounded by one generous deadline.
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"mariadbd exited with {_process.ExitCode}: {LogTail()}");
+            }
+
+            try
+            {
+                await using var connection = new MySqlConnection(admin);
+                await connection.OpenAsync();
+                break;
+            }
+            catch (MySqlException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        AdminConnectionString = admin;
+    }
+
+    private string LogTail()
+    {
+        string log = _directory is null ? string.Empty : Path.Combine(_directory, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
+    }
+
+    private async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+            {
+                // Best effort: the directory is removed below either way.
+            }
+        }
+
+        _process?.Dispose();
+        _process = null;
+        if (_directory is not null)
+        {
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        _directory = null;
+        AdminConnectionString = null;
+    }
+
+    private static async Task RunAsync(string file, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? Find(string name, params string[] fallbacks)
+    {
+        IEnumerable<string> path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return path.Concat(fallbacks).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+    }
+}
