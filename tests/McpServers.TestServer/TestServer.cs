@@ -23,6 +23,9 @@ public static class TestServer
         Instructions = "Test server: call test_echo to check connectivity.",
         EnvironmentPrefix = "MCP_TESTSERVER__",
         Version = ServerIdentity.VersionOf(typeof(TestServer).Assembly),
+
+        // Test-only: the shipped servers' machine policy folder is fixed; the tests cannot write to /etc.
+        MachinePolicyDirectory = Environment.GetEnvironmentVariable("MCPTEST_MACHINE_POLICY_DIR"),
         Settings =
         [
             new SettingHelp("ApiKey", "A pretend backend credential (used to prove secrets never leak).", Secret: true),

@@ -78,6 +78,7 @@ internal static class HelpText
         text.AppendLine("The tool set (--print-tools) depends on Policy:ReadOnly, Policy:Tools, Policy:ExcludeTools and Confirmation:Require/Disable" +
             (identity.ToolSetSettings.Count > 0 ? $", and on {string.Join(", ", identity.ToolSetSettings)}." : "; not on the backend or credentials."));
         text.AppendLine("Unknown setting keys (command line, environment, --config file) are refused, with the closest valid name.");
+        text.AppendLine($"Administrators: keys set in {MachinePolicy.PathFor(identity.Name, identity.MachinePolicyDirectory)} (machine policy, no secrets) win over all of these.");
         if (identity.EnvironmentAliases.Count > 0)
         {
             text.AppendLine();

@@ -21,7 +21,8 @@ public static class McpServerHost
 }
 
 /// <summary>
-/// Configuration (command line &gt; environment &gt; <c>--config</c> file &gt; defaults), stderr-only diagnostics, and
+/// Configuration (machine policy file &gt; command line &gt; environment &gt; <c>--config</c> file &gt; defaults),
+/// stderr-only diagnostics, and
 /// the common modes: serve over stdio, <c>--help</c>, <c>--version</c>, <c>--print-tools</c>, <c>--check</c>.
 /// Nothing here touches the backend before a tool call or <c>--check</c>.
 /// </summary>
@@ -65,6 +66,7 @@ public sealed class McpServerHostBuilder
             AddOwnSource(new ServerEnvironmentConfigurationSource(identity),
                 key => "environment variable " + identity.EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal));
             AddOwnSource(new MemoryConfigurationSource { InitialData = _commandLine.Settings }, _ => "--set");
+            AddMachinePolicy(MachinePolicy.PathFor(identity.Name, identity.MachinePolicyDirectory));
             _builder.Logging.SetMinimumLevel(ParseLevel(_builder.Configuration["Logging:Level"]));
             _builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             _builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
@@ -346,6 +348,10 @@ public sealed class McpServerHostBuilder
                 await registry.WhenReadyAsync(cancellationToken);
                 int visible = registry.Visible.Count();
                 results.Add(new CheckResult("configuration", CheckStatus.Ok, "settings are valid"));
+                string policy = MachinePolicy.PathFor(_identity.Name, _identity.MachinePolicyDirectory);
+                results.Add(new CheckResult("machine policy", CheckStatus.Ok, MachinePolicyKeys.Count == 0
+                    ? $"none ({policy} does not exist or sets nothing)"
+                    : $"{policy} sets {string.Join(", ", MachinePolicyKeys)} (over the command line and environment)"));
                 results.Add(new CheckResult("tools", CheckStatus.Ok,
                     $"{visible} of {registry.All.Count} tools served ({(registry.ReadOnlyMode ? "read-only mode" : "writes allowed")})"));
                 if (ApprovedToolsCheck(host.Services) is { } pinned)
@@ -539,15 +545,51 @@ public sealed class McpServerHostBuilder
             throw new ConfigurationException($"--config: the file '{file}' does not exist.");
         }
 
+        AddSettingsFile(path, $"--config file '{file}'", problem => $"--config: '{file}' {problem}");
+    }
+
+    /// <summary>The keys the machine policy file sets (empty when there is none); they win over every other source.</summary>
+    public IReadOnlyList<string> MachinePolicyKeys { get; private set; } = [];
+
+    /// <summary>
+    /// Added last, so its keys win. A user setting that it overrides is named once on stderr, so nobody wonders why
+    /// their --allow-writes or environment variable has no effect.
+    /// </summary>
+    private void AddMachinePolicy(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        string where = $"machine policy file '{path}'";
+        int users = _ownSources.Count;
+        AddSettingsFile(path, where, problem => $"the {where} {problem} Ask the administrator who manages it.");
+        var keys = KnownSettings.Entries(_ownSources[^1].Provider).Where(e => e.Value is not null).ToList();
+        MachinePolicyKeys = [.. keys.Select(e => e.Key)];
+        foreach (var (key, value) in keys)
+        {
+            foreach (var (provider, from) in _ownSources.Take(users))
+            {
+                if (provider.TryGet(key, out string? mine) && !string.Equals(mine, value, StringComparison.OrdinalIgnoreCase))
+                {
+                    _err.WriteLine($"{_identity.Name}: {key} from {from(key)} is overridden by the {where} (it sets {value}).");
+                }
+            }
+        }
+    }
+
+    private void AddSettingsFile(string path, string where, Func<string, string> problem)
+    {
         var source = new JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();
         try
         {
-            AddOwnSource(source, _ => $"--config file '{file}'");
+            AddOwnSource(source, _ => where);
         }
         catch (InvalidDataException e)
         {
-            throw new ConfigurationException(ConfigFileProblem(file, e));
+            throw new ConfigurationException(problem(ConfigFileProblem(e)));
         }
 
         // --help promises that secrets come only from the environment or a _FILE: a settings file is copied, shared,
@@ -557,13 +599,13 @@ public sealed class McpServerHostBuilder
             if (value is { Length: > 0 } && CommandLine.IsSecretSetting(key, _identity))
             {
                 throw new ConfigurationException(
-                    $"--config file '{file}': '{key}' is a secret and is not accepted in a settings file. Remove it and set {CommandLine.SecretSources(key, _identity)} instead.");
+                    $"{where}: '{key}' is a secret and is not accepted in a settings file. Remove it and set {CommandLine.SecretSources(key, _identity)} instead.");
             }
         }
     }
 
     /// <summary>Where a settings file stops being JSON, as the line and position an editor shows (1-based).</summary>
-    private static string ConfigFileProblem(string file, InvalidDataException e)
+    private static string ConfigFileProblem(InvalidDataException e)
     {
         for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
         {
@@ -578,11 +620,11 @@ public sealed class McpServerHostBuilder
 
                 // The reader quotes the rest of a bad literal, line breaks included: keep the verdict on one line.
                 string oneLine = string.Join(' ', (cut > 0 ? reason[..cut] : reason).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-                return $"--config: '{file}' is not valid JSON at line {line + 1}, position {position + 1}: {oneLine}";
+                return $"is not valid JSON at line {line + 1}, position {position + 1}: {oneLine}.";
             }
         }
 
-        return $"--config: '{file}' cannot be used: {e.InnerException?.Message ?? e.Message}";
+        return $"cannot be used: {e.InnerException?.Message ?? e.Message}.";
     }
 
     private static void ValidateOptions(IServiceProvider services)

@@ -41,6 +41,12 @@ public sealed record ServerIdentity
     /// <summary>Vendor-customary environment names (e.g. <c>DATABASE_URL</c>) mapped to settings; <c>NAME_FILE</c> works too.</summary>
     public IReadOnlyList<EnvironmentAlias> EnvironmentAliases { get; init; } = [];
 
+    /// <summary>
+    /// Where this server's machine policy file lives (<see cref="MachinePolicy"/>); null: the operating system's fixed
+    /// folder. Set only in code (the test kit's own server does), never from the environment or an argument.
+    /// </summary>
+    public string? MachinePolicyDirectory { get; init; }
+
     /// <summary>The informational version of an assembly without the source-revision suffix.</summary>
     public static string VersionOf(Assembly assembly)
     {

@@ -388,4 +388,59 @@ public sealed class ServerProcessTests
         await piped.RequestAsync("tools/list");
         Assert.DoesNotContain("waiting for an MCP client", piped.Stderr, StringComparison.Ordinal);
     }
+
+    private static Dictionary<string, string?> WithMachinePolicy(string json, out string path)
+    {
+        string directory = Directory.CreateTempSubdirectory("mcp-policy-").FullName;
+        path = Path.Combine(directory, "mcp-testserver.json");
+        File.WriteAllText(path, json);
+        return new Dictionary<string, string?> { ["MCPTEST_MACHINE_POLICY_DIR"] = directory };
+    }
+
+    [Fact]
+    public async Task MachinePolicy_WinsOverTheCommandLineAndEnvironment_ForTheKeysItSets_AndSaysSo()
+    {
+        Dictionary<string, string?> env = WithMachinePolicy("""{ "Policy": { "ReadOnly": true } }""", out string path);
+        env["MCP_TESTSERVER__Policy__ExcludeTools"] = "test_slow";
+
+        var (code, manifest, stderr) = await RunAsync(["--print-tools", "--allow-writes"], env);
+
+        Assert.Equal(0, code);
+        string[] tools = ToolNames(manifest);
+        Assert.DoesNotContain("test_write_note", tools);    // --allow-writes lost to the policy
+        Assert.DoesNotContain("test_slow", tools);          // a key the policy does not set stays the user's
+        Assert.Contains("test_echo", tools);
+        Assert.Contains($"Policy:ReadOnly from --set is overridden by the machine policy file '{path}' (it sets True)", stderr, StringComparison.Ordinal);
+
+        // The running server refuses the write at call time too, not only by hiding it.
+        await using var process = StdioMcpProcess.Start(Exe, ["--allow-writes", "--audit-log", "-"], env);
+        await process.InitializeAsync();
+        JsonElement call = await process.CallToolAsync("test_write_note", new JsonObject { ["title"] = "x" });
+        Assert.True(call.GetProperty("result").GetProperty("isError").GetBoolean());
+    }
+
+    [Fact]
+    public async Task MachinePolicy_IsNamedByCheckAndHelp_AndRefusesSecretsAndUnknownKeys()
+    {
+        Dictionary<string, string?> env = WithMachinePolicy("""{ "Policy": { "ReadOnly": true } }""", out string path);
+        var (_, check, _) = await RunAsync(["--check"], env);
+        Assert.Contains($"{path} sets Policy:ReadOnly", check, StringComparison.Ordinal);
+
+        var (_, help, _) = await RunAsync(["--help"], env);
+        Assert.Contains($"keys set in {path} (machine policy, no secrets) win", help, StringComparison.Ordinal);
+
+        var (secretCode, _, secretErr) = await RunAsync(["--print-tools"], WithMachinePolicy("""{ "ApiKey": "s3cret-value" }""", out string secretPath));
+        Assert.Equal(2, secretCode);
+        Assert.Contains($"machine policy file '{secretPath}': 'ApiKey' is a secret", secretErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-value", secretErr, StringComparison.Ordinal);
+
+        var (typoCode, _, typoErr) = await RunAsync(["--print-tools"], WithMachinePolicy("""{ "Policy": { "ReadOnlly": true } }""", out _));
+        Assert.Equal(2, typoCode);
+        Assert.Contains("did you mean 'Policy:ReadOnly'?", typoErr, StringComparison.Ordinal);
+
+        var (brokenCode, _, brokenErr) = await RunAsync(["--print-tools"], WithMachinePolicy("""{ "Policy": """, out _));
+        Assert.Equal(2, brokenCode);
+        Assert.Contains("is not valid JSON at line 1", brokenErr, StringComparison.Ordinal);
+        Assert.Contains("Ask the administrator", brokenErr, StringComparison.Ordinal);
+    }
 }
