@@ -117,6 +117,34 @@ public static class ClientConfig
     }
 
     /// <summary>The process environment as a dictionary.</summary>
+    /// <summary>
+    /// The arguments with relative paths made absolute: a client starts the server in a folder of its own choosing, so
+    /// <c>--sqlite ./sales.db</c> must become the path it means here. The values of the shared path switches are paths
+    /// whether or not the file exists yet (an audit log); any other relative value is one when it names an existing
+    /// file or folder. URLs, absolute paths and other values pass unchanged.
+    /// </summary>
+    public static IReadOnlyList<string> AbsolutePaths(IReadOnlyList<string> arguments, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        string[] result = [.. arguments];
+        for (int i = 1; i < result.Length; i++)
+        {
+            string value = result[i];
+            if (value.StartsWith('-') || Path.IsPathRooted(value) || value.Contains("://", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string full = Path.GetFullPath(value, workingDirectory);
+            if (result[i - 1] is "--config" or "--audit-log" or "--approved-tools" || File.Exists(full) || Directory.Exists(full))
+            {
+                result[i] = full;
+            }
+        }
+
+        return result;
+    }
+
     public static IReadOnlyDictionary<string, string> ProcessEnvironment()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -118,7 +118,7 @@ public sealed class McpServerHostBuilder
                 return await CheckAsync(cancellationToken);
             case HostMode.PrintConfig:
                 (string json, IReadOnlyList<string> notes) = ClientConfig.For(_commandLine!.PrintConfigClient!, _identity, ClientConfig.CurrentCommand(),
-                    _commandLine.ServeArguments, ClientConfig.ProcessEnvironment());
+                    ClientConfig.AbsolutePaths(_commandLine.ServeArguments, Environment.CurrentDirectory), ClientConfig.ProcessEnvironment());
                 await _out.WriteLineAsync(json);
                 foreach (string note in notes)
                 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpServers.Shared.Hosting;
 using McpServers.Testing.Hosting;
 
 namespace McpServers.Shared.Tests.Hosting;
@@ -91,5 +92,29 @@ public sealed class ClientConfigCommandTests
         Assert.Equal(native, before);
         Assert.Equal(command, after);
         Assert.Equal("/usr/local/bin/mcp-database", McpServers.Shared.Hosting.ClientConfig.InstalledCommand("/usr/local/bin/mcp-database"));
+    }
+}
+
+/// <summary>A client starts the server in a folder of its own: relative paths in a printed entry must become absolute.</summary>
+public sealed class ClientConfigPathTests
+{
+    [Fact]
+    public void AbsolutePaths_ResolvesPathSwitchesAndExistingRelativePaths_LeavesOtherValues()
+    {
+        string folder = Directory.CreateTempSubdirectory("mcp-printconfig-").FullName;
+        File.WriteAllText(Path.Combine(folder, "sales.db"), string.Empty);
+
+        IReadOnlyList<string> args = ClientConfig.AbsolutePaths(
+            ["--sqlite", "sales.db", "--audit-log", "logs/audit.jsonl", "--openapi", "https://api.internal/openapi.json", "--audit-log", "-",
+             "--set", "Policy:ReadOnly=true", "--config", "/etc/x.json", "--include", "tag:inventory"],
+            folder);
+
+        Assert.Equal(
+            [
+                "--sqlite", Path.Combine(folder, "sales.db"), "--audit-log", Path.Combine(folder, "logs", "audit.jsonl"),
+                "--openapi", "https://api.internal/openapi.json", "--audit-log", "-",
+                "--set", "Policy:ReadOnly=true", "--config", "/etc/x.json", "--include", "tag:inventory",
+            ],
+            args);
     }
 }
