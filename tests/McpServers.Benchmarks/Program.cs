@@ -7,6 +7,12 @@ using System.Globalization;
 //   dotnet run --project tests/McpServers.Benchmarks -c Release -- crm [--native path/to/mcp-crm] [--calls 500]
 // Prints a Markdown table. Numbers are wall-clock on this machine; compare runs, not machines.
 // mcp-documents' local index: `-- documents-local [--files N] [--mb N] [--searches N]` (DocumentsLocalBenchmark.cs).
+// Every server's start-up, idle memory and tools/list: `-- startup [--native-dir <folder of mcp-* binaries>]` (StartupBenchmark.cs).
+if (args is ["startup", ..])
+{
+    return await McpServers.Benchmarks.StartupBenchmark.RunAsync(args[1..]);
+}
+
 if (args is ["documents-local", ..])
 {
     return await McpServers.Benchmarks.DocumentsLocalBenchmark.RunAsync(args[1..]);
