@@ -183,7 +183,11 @@ public sealed class McpServerHostBuilder
     /// </summary>
     internal static string WaitingForClient(string command, IEnumerable<string> arguments)
     {
-        string line = string.Join(' ', new[] { command }.Concat(arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)));
+        // POSIX-shell quoting for anything beyond plain path and option characters, so the line can be pasted as is.
+        static string Quote(string a) => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "_./:=@%+,-".Contains(c, StringComparison.Ordinal))
+            ? a
+            : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        string line = string.Join(' ', new[] { command }.Concat(arguments.Select(Quote)));
         return $"{command}: waiting for an MCP client on stdin (this is a stdio MCP server, not an interactive program). " +
             $"To try it: npx @modelcontextprotocol/inspector {line}  ·  set-up for your client: {command} --print-config claude-code  ·  {command} --help. Ctrl+C stops it.";
     }

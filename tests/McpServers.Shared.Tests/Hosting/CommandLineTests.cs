@@ -29,3 +29,15 @@ public sealed class CommandLineTests
     public void SettingsThatSayWhereASecretIs_AreNotSecrets(string key) =>
         Assert.Equal("abc", CommandLine.Parse(["--set", key + "=abc"], Identity).Settings[key]);
 }
+
+/// <summary>The line a person sees when starting a server by hand: its command must paste into a shell unchanged.</summary>
+public sealed class WaitingForClientLineTests
+{
+    [Fact]
+    public void QuotesArgumentsAShellWouldSplitOrExpand()
+    {
+        string line = McpServerHostBuilder.WaitingForClient("mcp-x", ["--demo", "--set", "Filter=a&b c", "it's", "/srv/data"]);
+
+        Assert.Contains("npx @modelcontextprotocol/inspector mcp-x --demo --set 'Filter=a&b c' 'it'\\''s' /srv/data ", line, StringComparison.Ordinal);
+    }
+}
