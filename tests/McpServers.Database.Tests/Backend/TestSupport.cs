@@ -216,12 +216,11 @@ public class PostgresDemoBackend(PostgresServer server) : DemoBackend
 
     public override void RequireAvailable() => server.RequireAvailable();
 
-    /// <summary>A gateway connected as the owner (a superuser): used to prove the privilege warnings.</summary>
+    /// <summary>A gateway connected as the owner (a superuser), disposed with the fixture: used to prove the privilege warnings.</summary>
     public IDatabaseGateway CreateAsOwner(DatabaseOptions options)
     {
         RequireAvailable();
-        var gateway = new PostgresGateway(options, WithPooling(Database!.OwnerConnectionString));
-        return gateway;
+        return Track(new PostgresGateway(options, WithPooling(Database!.OwnerConnectionString)));
     }
 
     protected override IDatabaseGateway CreateCore(DatabaseOptions options)
