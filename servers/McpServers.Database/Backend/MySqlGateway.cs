@@ -30,9 +30,7 @@ public sealed class MySqlGateway : SqlGateway
     private readonly MySqlDataSource _dataSource;
     private readonly MySqlDialect _dialect;
     private readonly string _target;
-    private readonly SemaphoreSlim _roleLock = new(1, 1);
-    private readonly Action<string>? _onRoleWarning;
-    private IReadOnlyList<string>? _roleWarnings;
+    private readonly RoleWarnings _roleWarnings;
     private int _flavor;
 
     /// <param name="onRoleWarning">Told each privilege warning once, when the user is first checked (the server puts them in the audit trail).</param>
@@ -40,7 +38,7 @@ public sealed class MySqlGateway : SqlGateway
         Action<string>? onRoleWarning = null)
         : base(options, logger, timeProvider)
     {
-        _onRoleWarning = onRoleWarning;
+        _roleWarnings = new RoleWarnings(Logger, onRoleWarning, "user");
         var builder = new MySqlConnectionStringBuilder(connectionString);
         _dialect = new MySqlDialect(builder.Database);
         _target = new DatabaseConnection(DatabaseBackendKind.MySql, null, null, connectionString).Describe();
@@ -64,94 +62,49 @@ public sealed class MySqlGateway : SqlGateway
 
     private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
 
-    private protected override async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
-    {
-        try
+    private protected override Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken) =>
+        CheckDeclaredAsync(query, () => RunGuardedAsync(async (connection, ct) =>
         {
-            await RunGuardedAsync(async (connection, ct) =>
-            {
-                // A server-side prepare parses and resolves every name of the statement without running it.
-                await using MySqlCommand cmd = CreateCommand(connection, new BuiltStatement(DeclaredQueries.Render(query, Dialect), TypedNulls(query)));
-                await cmd.PrepareAsync(ct);
-                return 0;
-            }, cancellationToken);
-            return new DeclaredQueryCheck(query.Name, true, null);
-        }
-        catch (BackendException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
-        }
-        catch (ToolInputException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.Message);
-        }
-    }
-
-    private static List<SqlParameterValue> TypedNulls(DeclaredQuery query) =>
-        query.Parameters.Select(p => new SqlParameterValue(null, p.Type switch
-        {
-            DeclaredParameterType.Integer => ColumnKind.Integer,
-            DeclaredParameterType.Number => ColumnKind.Decimal,
-            DeclaredParameterType.Boolean => ColumnKind.Boolean,
-            DeclaredParameterType.Date => ColumnKind.Date,
-            DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
-            _ => ColumnKind.Text,
-        })).ToList();
+            // A server-side prepare parses and resolves every name of the statement without running it.
+            await using MySqlCommand cmd = CreateCommand(connection, DeclaredQueries.WithTypedNulls(query, Dialect));
+            await cmd.PrepareAsync(ct);
+            return 0;
+        }, cancellationToken));
 
     /// <summary>SUPER, or write/DDL privileges globally, on an allowed database or on its tables: the user is not read-only.</summary>
-    public async Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default)
-    {
-        await _roleLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_roleWarnings is not null)
-            {
-                return _roleWarnings;
-            }
+    public Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default) =>
+        _roleWarnings.GetAsync(LoadRoleWarningsAsync, cancellationToken);
 
-            _roleWarnings = await RunGuardedAsync(async (connection, ct) =>
+    private Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
+        RunGuardedAsync<IReadOnlyList<string>>(async (connection, ct) =>
+        {
+            // information_schema lists the privileges granted to the current account ('user'@'host').
+            const string Grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
+            await using var cmd = new MySqlCommand(null, connection);
+            string privileges = InList(cmd, WritePrivileges, "w");
+            string schemas = InList(cmd, Policy.AllowedSchemas, "s");
+            cmd.CommandText = $"""
+                SELECT 'global', '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND PRIVILEGE_TYPE IN ({privileges})
+                UNION ALL
+                SELECT 'schema', TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
+                UNION ALL
+                SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
+                ORDER BY 1, 2, 3
+                """;
+            var grants = new List<(string Level, string Target, string Privilege)>();
+            await using (DbDataReader reader = await cmd.ExecuteReaderAsync(ct))
             {
-                // information_schema lists the privileges granted to the current account ('user'@'host').
-                const string Grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
-                await using var cmd = new MySqlCommand(null, connection);
-                string privileges = InList(cmd, WritePrivileges, "w");
-                string schemas = InList(cmd, Policy.AllowedSchemas, "s");
-                cmd.CommandText = $"""
-                    SELECT 'global', '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND PRIVILEGE_TYPE IN ({privileges})
-                    UNION ALL
-                    SELECT 'schema', TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
-                    UNION ALL
-                    SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
-                    ORDER BY 1, 2, 3
-                    """;
-                var grants = new List<(string Level, string Target, string Privilege)>();
-                await using (DbDataReader reader = await cmd.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
                 {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        grants.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-                    }
+                    grants.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
-
-                return Warnings(grants);
-            }, cancellationToken);
-
-            foreach (string warning in _roleWarnings)
-            {
-                Log.PrivilegeWarning(Logger, warning);
-                _onRoleWarning?.Invoke(warning);
             }
 
-            return _roleWarnings;
-        }
-        finally
-        {
-            _roleLock.Release();
-        }
-    }
+            return Warnings(grants);
+        }, cancellationToken);
 
     private static List<string> Warnings(List<(string Level, string Target, string Privilege)> grants)
     {
@@ -185,7 +138,7 @@ public sealed class MySqlGateway : SqlGateway
     private protected override async ValueTask DisposeCoreAsync()
     {
         await _dataSource.DisposeAsync();
-        _roleLock.Dispose();
+        _roleWarnings.Dispose();
     }
 
     private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
@@ -219,14 +172,8 @@ public sealed class MySqlGateway : SqlGateway
     }
 
     /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
-    private async Task EnsureRoleAllowedAsync(CancellationToken cancellationToken)
-    {
-        if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
-        {
-            throw new BackendException(BackendErrorKind.Forbidden,
-                "This server is configured to require a read-only database user (RequireReadOnlyRole=true), and its user can write. An administrator must connect it with a SELECT-only user.");
-        }
-    }
+    private Task EnsureRoleAllowedAsync(CancellationToken cancellationToken) =>
+        _roleWarnings.EnsureAllowedAsync(LoadRoleWarningsAsync, Options.RequireReadOnlyRole, cancellationToken);
 
     /// <summary>MySQL: the optimizer's total cost, <c>query_block.cost_info.query_cost</c> (MySQL Reference Manual, "Obtaining Execution Plan Information").</summary>
     internal static double QueryCost(string planJson)

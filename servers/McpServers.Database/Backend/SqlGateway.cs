@@ -190,6 +190,24 @@ public abstract class SqlGateway : IDatabaseGateway
 
     private protected abstract Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The verdict on one declared query: <paramref name="prepare"/> succeeded, or the safe text of why not.</summary>
+    private protected static async Task<DeclaredQueryCheck> CheckDeclaredAsync(DeclaredQuery query, Func<Task> prepare)
+    {
+        try
+        {
+            await prepare();
+            return new DeclaredQueryCheck(query.Name, true, null);
+        }
+        catch (BackendException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
+        }
+        catch (ToolInputException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DisposeCoreAsync();
