@@ -11,13 +11,9 @@ namespace McpServers.Database.Tests.Backend;
 /// privileges, value fidelity, safe errors), run against each one's safety fixture (see the derived classes). The
 /// virtual members name only what really differs: how to sleep, which account may write, the vendor's error codes.
 /// </summary>
-public abstract class SafetyContractTests<TBackend>(TBackend backend)
+public abstract class SafetyContractTests<TBackend>(TBackend backend) : BackendTests<TBackend>(backend)
     where TBackend : DemoBackend
 {
-    protected TBackend Backend { get; } = backend;
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     protected static readonly IReadOnlyDictionary<string, JsonElement> NoArgs = new Dictionary<string, JsonElement>();
 
     protected static DeclaredQuery Declared(string sql) => DemoTools.Probe(sql);
@@ -48,6 +44,9 @@ public abstract class SafetyContractTests<TBackend>(TBackend backend)
 
     /// <summary>What the backend calls the account the refusal asks for ("user", "role").</summary>
     protected abstract string AccountWord { get; }
+
+    /// <summary>What --check reports as the reader's target (no credentials).</summary>
+    protected abstract string ExpectedReaderTarget { get; }
 
     /// <summary>The <c>stamp</c> (timestamp with time zone) value of the first probe row as rendered.</summary>
     protected abstract string ExpectedStamp { get; }
@@ -123,6 +122,21 @@ public abstract class SafetyContractTests<TBackend>(TBackend backend)
         Assert.Equal(BackendErrorKind.TooExpensive, ex.Kind);
     }
 
+    /// <summary>
+    /// The body of each backend's hidden-write theory: run as a superuser, the statement fails because the transaction is
+    /// read-only, and nothing reached <c>write_probe</c> (each backend checks its sequence itself).
+    /// </summary>
+    protected async Task AssertHiddenWriteFailsAsync(string sql)
+    {
+        IDatabaseGateway superuser = CreateSuperuser(new DatabaseOptions());
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => superuser.RunDeclaredAsync(Declared(sql), NoArgs, Ct));
+
+        Assert.Equal(BackendErrorKind.Forbidden, ex.Kind);
+        Assert.Contains("read-only", ex.SafeMessage, StringComparison.Ordinal);
+        Assert.Equal(0L, Convert.ToInt64(await Backend.ScalarAsync("SELECT count(*) FROM write_probe"), CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The body of each backend's sneaked-write theory: the statement fails and the demo data is unchanged.</summary>
     protected async Task AssertSneakedWriteFailsAndChangesNothingAsync(string sql)
     {
@@ -146,6 +160,18 @@ public abstract class SafetyContractTests<TBackend>(TBackend backend)
         Assert.Contains($"read-only database {AccountWord}", ex.SafeMessage, StringComparison.Ordinal);
         QueryResult ok = await Gateway(new DatabaseOptions { RequireReadOnlyRole = true }).QueryAsync(new QuerySpec("products", Limit: 1), Ct);
         Assert.Equal(1, ok.RowCount);
+    }
+
+    [Fact]
+    public async Task Check_ReadOnlyAccount_HasNoWarnings_AndPreparesDeclaredQueries()
+    {
+        CheckReport report = await Gateway().CheckAsync([DemoTools.Finance], Ct);
+
+        Assert.True(report.Ok, string.Join("; ", report.Errors));
+        Assert.Empty(report.Warnings);
+        Assert.True(Assert.Single(report.DeclaredQueries).Ok);
+        Assert.Equal(ExpectedReaderTarget, report.Target);
+        Assert.DoesNotContain("password", report.Target, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

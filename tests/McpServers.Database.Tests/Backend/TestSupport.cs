@@ -135,6 +135,15 @@ public abstract class DemoBackend : IAsyncLifetime
     }
 }
 
+/// <summary>What every test class over a <see cref="DemoBackend"/> fixture starts from.</summary>
+public abstract class BackendTests<TBackend>(TBackend backend)
+    where TBackend : DemoBackend
+{
+    protected TBackend Backend { get; } = backend;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+}
+
 /// <summary>The SQLite demo database (main + attached hr), created once per test class in a temp folder.</summary>
 public sealed class SqliteDemoBackend : DemoBackend
 {
