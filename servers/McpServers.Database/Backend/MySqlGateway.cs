@@ -30,15 +30,13 @@ public sealed class MySqlGateway : SqlGateway
     private readonly MySqlDataSource _dataSource;
     private readonly MySqlDialect _dialect;
     private readonly string _target;
-    private readonly RoleWarnings _roleWarnings;
     private int _flavor;
 
     /// <param name="onRoleWarning">Told each privilege warning once, when the user is first checked (the server puts them in the audit trail).</param>
     public MySqlGateway(DatabaseOptions options, string connectionString, ILogger<MySqlGateway>? logger = null, TimeProvider? timeProvider = null,
         Action<string>? onRoleWarning = null)
-        : base(options, logger, timeProvider)
+        : base(options, logger, timeProvider, onRoleWarning, "user")
     {
-        _roleWarnings = new RoleWarnings(Logger, onRoleWarning, "user");
         var builder = new MySqlConnectionStringBuilder(connectionString);
         _dialect = new MySqlDialect(builder.Database);
         _target = new DatabaseConnection(DatabaseBackendKind.MySql, null, null, connectionString).Describe();
@@ -60,8 +58,6 @@ public sealed class MySqlGateway : SqlGateway
             return (IsMariaDb ? "MariaDB " : "MySQL ") + version;
         }, cancellationToken);
 
-    private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
-
     private protected override Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken) =>
         CheckDeclaredAsync(query, () => RunGuardedAsync(async (connection, ct) =>
         {
@@ -72,10 +68,7 @@ public sealed class MySqlGateway : SqlGateway
         }, cancellationToken));
 
     /// <summary>SUPER, or write/DDL privileges globally, on an allowed database or on its tables: the user is not read-only.</summary>
-    public Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default) =>
-        _roleWarnings.GetAsync(LoadRoleWarningsAsync, cancellationToken);
-
-    private Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
         RunGuardedAsync<IReadOnlyList<string>>(async (connection, ct) =>
         {
             // information_schema lists the privileges granted to the current account ('user'@'host').
@@ -135,17 +128,10 @@ public sealed class MySqlGateway : SqlGateway
         return warnings;
     }
 
-    private protected override async ValueTask DisposeCoreAsync()
-    {
-        await _dataSource.DisposeAsync();
-        _roleWarnings.Dispose();
-    }
+    private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
-    private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
-    {
-        await EnsureRoleAllowedAsync(cancellationToken);
-        return await RunGuardedAsync((connection, ct) => MySqlCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
-    }
+    private protected override Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken) =>
+        RunGuardedAsync((connection, ct) => MySqlCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
 
     private protected override async Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -170,10 +156,6 @@ public sealed class MySqlGateway : SqlGateway
             return await read(reader, ct);
         }, cancellationToken);
     }
-
-    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
-    private Task EnsureRoleAllowedAsync(CancellationToken cancellationToken) =>
-        _roleWarnings.EnsureAllowedAsync(LoadRoleWarningsAsync, Options.RequireReadOnlyRole, cancellationToken);
 
     /// <summary>MySQL: the optimizer's total cost, <c>query_block.cost_info.query_cost</c> (MySQL Reference Manual, "Obtaining Execution Plan Information").</summary>
     internal static double QueryCost(string planJson)

@@ -17,14 +17,12 @@ namespace McpServers.Database.Backend;
 public sealed class PostgresGateway : SqlGateway
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly RoleWarnings _roleWarnings;
 
     /// <param name="onRoleWarning">Told each privilege warning once, when the role is first checked (the server puts them in the audit trail).</param>
     public PostgresGateway(DatabaseOptions options, string connectionString, ILogger<PostgresGateway>? logger = null, TimeProvider? timeProvider = null,
         Action<string>? onRoleWarning = null)
-        : base(options, logger, timeProvider)
+        : base(options, logger, timeProvider, onRoleWarning, "role")
     {
-        _roleWarnings = new RoleWarnings(Logger, onRoleWarning, "role");
         // The slim builder keeps the driver trimming/NativeAOT-safe; arrays are the one extra the catalog reads need.
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         builder.EnableArrays();
@@ -42,8 +40,6 @@ public sealed class PostgresGateway : SqlGateway
             return "PostgreSQL " + (string)(await cmd.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 
-    private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
-
     private protected override Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken) =>
         CheckDeclaredAsync(query, () => RunGuardedAsync(async (connection, ct) =>
         {
@@ -55,10 +51,7 @@ public sealed class PostgresGateway : SqlGateway
         }, cancellationToken));
 
     /// <summary>Superuser, or write/create privileges in an allowed schema: the role is not read-only.</summary>
-    public Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default) =>
-        _roleWarnings.GetAsync(LoadRoleWarningsAsync, cancellationToken);
-
-    private Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
         RunGuardedAsync(async (connection, ct) =>
         {
             var warnings = new List<string>();
@@ -113,17 +106,10 @@ public sealed class PostgresGateway : SqlGateway
             return (IReadOnlyList<string>)warnings;
         }, cancellationToken);
 
-    private protected override async ValueTask DisposeCoreAsync()
-    {
-        await _dataSource.DisposeAsync();
-        _roleWarnings.Dispose();
-    }
+    private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
-    private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
-    {
-        await EnsureRoleAllowedAsync(cancellationToken);
-        return await RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
-    }
+    private protected override Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken) =>
+        RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
 
     /// <summary>
     /// Two round trips per call, one for a key lookup: (1) BEGIN READ ONLY, the transaction's settings and the EXPLAIN
@@ -199,10 +185,6 @@ public sealed class PostgresGateway : SqlGateway
             // A broken connection is discarded by the pool; nothing is left to end.
         }
     }
-
-    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
-    private Task EnsureRoleAllowedAsync(CancellationToken cancellationToken) =>
-        _roleWarnings.EnsureAllowedAsync(LoadRoleWarningsAsync, Options.RequireReadOnlyRole, cancellationToken);
 
     private static double TotalCost(string planJson)
     {
