@@ -25,4 +25,23 @@ public static class Prerequisite
 
         Assert.Skip(reason);
     }
+
+    /// <summary>
+    /// For a fixture that starts a server: returns when it is <paramref name="available"/>; fails when it is
+    /// <paramref name="installed"/> but did not start (a broken installation is not a skip); otherwise as <see cref="Missing(string)"/>.
+    /// </summary>
+    public static void RequireServer(bool available, bool installed, string? reason)
+    {
+        if (available)
+        {
+            return;
+        }
+
+        if (installed)
+        {
+            Assert.Fail(reason);
+        }
+
+        Missing(reason!);
+    }
 }

@@ -337,6 +337,20 @@ public static partial class DeclaredQueries
         return sql.Append("\n) AS declared_query").ToString();
     }
 
+    private static ColumnKind KindOf(DeclaredParameterType type) => type switch
+    {
+        DeclaredParameterType.Integer => ColumnKind.Integer,
+        DeclaredParameterType.Number => ColumnKind.Decimal,
+        DeclaredParameterType.Boolean => ColumnKind.Boolean,
+        DeclaredParameterType.Date => ColumnKind.Date,
+        DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
+        _ => ColumnKind.Text,
+    };
+
+    /// <summary>The statement with one typed NULL per declared parameter: what a backend prepares to check it without running it.</summary>
+    internal static BuiltStatement WithTypedNulls(DeclaredQuery query, ISqlDialect dialect) =>
+        new(Render(query, dialect), query.Parameters.Select(p => new SqlParameterValue(null, KindOf(p.Type))).ToList());
+
     /// <summary>Converts the model's arguments to typed parameters, one per declared parameter, in declaration order.</summary>
     internal static List<SqlParameterValue> Bind(DeclaredQuery query, IReadOnlyDictionary<string, JsonElement> arguments)
     {
@@ -348,15 +362,7 @@ public static partial class DeclaredQueries
         var values = new List<SqlParameterValue>(query.Parameters.Count);
         foreach (DeclaredParameter p in query.Parameters)
         {
-            ColumnKind kind = p.Type switch
-            {
-                DeclaredParameterType.Integer => ColumnKind.Integer,
-                DeclaredParameterType.Number => ColumnKind.Decimal,
-                DeclaredParameterType.Boolean => ColumnKind.Boolean,
-                DeclaredParameterType.Date => ColumnKind.Date,
-                DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
-                _ => ColumnKind.Text,
-            };
+            ColumnKind kind = KindOf(p.Type);
             if (!arguments.TryGetValue(p.Name, out JsonElement value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             {
                 if (p.Required)

@@ -41,81 +41,41 @@ internal static class MySqlCatalog
 
     public static async Task<IReadOnlyList<CatalogTable>> LoadAsync(MySqlConnection connection, IReadOnlyList<string> schemas, CancellationToken ct)
     {
-        var tables = new Dictionary<(string, string), (string Kind, long? Rows, string? Comment)>();
+        var catalog = new CatalogBuilder<(string, string)>();
         await ReadAsync(connection, TablesSql, schemas, r =>
         {
             string kind = r.GetString(2) == "VIEW" ? "view" : "table";
             // A view's comment is the word VIEW, and its TABLE_ROWS means nothing.
             string? comment = kind == "view" ? null : EmptyAsNull(Text(r, 4));
-            tables[Key(r)] = (kind, kind == "view" || r.IsDBNull(3) ? null : Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture), comment);
+            catalog.AddTable(Key(r), r.GetString(0), r.GetString(1), kind, kind == "view" || r.IsDBNull(3) ? null : Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture), comment);
         }, ct);
 
-        var columns = new Dictionary<(string, string), List<CatalogColumn>>();
         await ReadAsync(connection, ColumnsSql, schemas, r =>
         {
             string columnType = r.GetString(3);
             int? scale = r.IsDBNull(8) ? null : Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture);
             ColumnKind kind = Kind(r.GetString(4), columnType);
-            var column = new CatalogColumn(r.GetString(2), columnType, kind, r.GetString(5) == "YES", Default(Text(r, 6)), EmptyAsNull(Text(r, 7)),
-                kind == ColumnKind.Decimal ? scale : null);
-            Add(columns, Key(r), column);
+            catalog.AddColumn(Key(r), new CatalogColumn(r.GetString(2), columnType, kind, r.GetString(5) == "YES", Default(Text(r, 6)), EmptyAsNull(Text(r, 7)),
+                kind == ColumnKind.Decimal ? scale : null));
         }, ct);
 
-        var primaryKeys = new Dictionary<(string, string), List<string>>();
-        var foreignKeys = new Dictionary<(string, string), Dictionary<string, (List<string> From, string Schema, string Table, List<string> To)>>();
         await ReadAsync(connection, KeysSql, schemas, r =>
         {
-            (string, string) table = Key(r);
-            string name = r.GetString(2);
             if (r.IsDBNull(5))
             {
-                Add(primaryKeys, table, r.GetString(3));
-                return;
+                catalog.AddPrimaryKeyColumn(Key(r), r.GetString(3));
             }
-
-            if (!foreignKeys.TryGetValue(table, out var byName))
+            else
             {
-                foreignKeys[table] = byName = [];
+                catalog.AddForeignKeyColumn(Key(r), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6));
             }
-
-            if (!byName.TryGetValue(name, out var fk))
-            {
-                byName[name] = fk = ([], r.GetString(4), r.GetString(5), []);
-            }
-
-            fk.From.Add(r.GetString(3));
-            fk.To.Add(r.GetString(6));
         }, ct);
 
-        var indexes = new Dictionary<(string, string), Dictionary<string, (bool Unique, List<string> Columns)>>();
         await ReadAsync(connection, IndexesSql, schemas, r =>
-        {
-            (string, string) table = Key(r);
-            if (!indexes.TryGetValue(table, out var byName))
-            {
-                indexes[table] = byName = [];
-            }
-
-            string name = r.GetString(2);
-            if (!byName.TryGetValue(name, out var index))
-            {
-                byName[name] = index = (Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture) == 0, []);
-            }
-
             // Functional key parts (MySQL 8) have no column name.
-            index.Columns.Add(Text(r, 4) ?? "(expression)");
-        }, ct);
+            catalog.AddIndexColumn(Key(r), r.GetString(2), Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture) == 0, Text(r, 4) ?? "(expression)"), ct);
 
-        return tables.Select(kv => new CatalogTable(
-            kv.Key.Item1,
-            kv.Key.Item2,
-            kv.Value.Kind,
-            kv.Value.Rows,
-            kv.Value.Comment,
-            columns.GetValueOrDefault(kv.Key) ?? [],
-            primaryKeys.GetValueOrDefault(kv.Key) ?? [],
-            (foreignKeys.GetValueOrDefault(kv.Key) ?? []).Select(f => new CatalogForeignKey(f.Key, f.Value.From, f.Value.Schema, f.Value.Table, f.Value.To)).ToList(),
-            (indexes.GetValueOrDefault(kv.Key) ?? []).Select(i => new CatalogIndex(i.Key, i.Value.Columns, i.Value.Unique)).ToList())).ToList();
+        return catalog.Build();
     }
 
     /// <summary>DATA_TYPE plus COLUMN_TYPE: tinyint(1) is how BOOLEAN is stored (and what MySqlConnector reads as bool).</summary>
@@ -145,16 +105,6 @@ internal static class MySqlCatalog
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static string? EmptyAsNull(string? text) => string.IsNullOrEmpty(text) ? null : text;
-
-    private static void Add<T>(Dictionary<(string, string), List<T>> map, (string, string) key, T item)
-    {
-        if (!map.TryGetValue(key, out List<T>? list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(item);
-    }
 
     private static async Task ReadAsync(MySqlConnection connection, string sql, IReadOnlyList<string> schemas, Action<DbDataReader> row, CancellationToken ct)
     {

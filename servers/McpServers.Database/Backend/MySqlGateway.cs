@@ -30,17 +30,13 @@ public sealed class MySqlGateway : SqlGateway
     private readonly MySqlDataSource _dataSource;
     private readonly MySqlDialect _dialect;
     private readonly string _target;
-    private readonly SemaphoreSlim _roleLock = new(1, 1);
-    private readonly Action<string>? _onRoleWarning;
-    private IReadOnlyList<string>? _roleWarnings;
     private int _flavor;
 
     /// <param name="onRoleWarning">Told each privilege warning once, when the user is first checked (the server puts them in the audit trail).</param>
     public MySqlGateway(DatabaseOptions options, string connectionString, ILogger<MySqlGateway>? logger = null, TimeProvider? timeProvider = null,
         Action<string>? onRoleWarning = null)
-        : base(options, logger, timeProvider)
+        : base(options, logger, timeProvider, onRoleWarning, "user")
     {
-        _onRoleWarning = onRoleWarning;
         var builder = new MySqlConnectionStringBuilder(connectionString);
         _dialect = new MySqlDialect(builder.Database);
         _target = new DatabaseConnection(DatabaseBackendKind.MySql, null, null, connectionString).Describe();
@@ -62,96 +58,46 @@ public sealed class MySqlGateway : SqlGateway
             return (IsMariaDb ? "MariaDB " : "MySQL ") + version;
         }, cancellationToken);
 
-    private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
-
-    private protected override async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
-    {
-        try
+    private protected override Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken) =>
+        CheckDeclaredAsync(query, () => RunGuardedAsync(async (connection, ct) =>
         {
-            await RunGuardedAsync(async (connection, ct) =>
-            {
-                // A server-side prepare parses and resolves every name of the statement without running it.
-                await using MySqlCommand cmd = CreateCommand(connection, new BuiltStatement(DeclaredQueries.Render(query, Dialect), TypedNulls(query)));
-                await cmd.PrepareAsync(ct);
-                return 0;
-            }, cancellationToken);
-            return new DeclaredQueryCheck(query.Name, true, null);
-        }
-        catch (BackendException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
-        }
-        catch (ToolInputException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.Message);
-        }
-    }
-
-    private static List<SqlParameterValue> TypedNulls(DeclaredQuery query) =>
-        query.Parameters.Select(p => new SqlParameterValue(null, p.Type switch
-        {
-            DeclaredParameterType.Integer => ColumnKind.Integer,
-            DeclaredParameterType.Number => ColumnKind.Decimal,
-            DeclaredParameterType.Boolean => ColumnKind.Boolean,
-            DeclaredParameterType.Date => ColumnKind.Date,
-            DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
-            _ => ColumnKind.Text,
-        })).ToList();
+            // A server-side prepare parses and resolves every name of the statement without running it.
+            await using MySqlCommand cmd = CreateCommand(connection, DeclaredQueries.WithTypedNulls(query, Dialect));
+            await cmd.PrepareAsync(ct);
+            return 0;
+        }, cancellationToken));
 
     /// <summary>SUPER, or write/DDL privileges globally, on an allowed database or on its tables: the user is not read-only.</summary>
-    public async Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default)
-    {
-        await _roleLock.WaitAsync(cancellationToken);
-        try
+    private protected override Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
+        RunGuardedAsync<IReadOnlyList<string>>(async (connection, ct) =>
         {
-            if (_roleWarnings is not null)
+            // information_schema lists the privileges granted to the current account ('user'@'host').
+            const string Grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
+            await using var cmd = new MySqlCommand(null, connection);
+            string privileges = InList(cmd, WritePrivileges, "w");
+            string schemas = InList(cmd, Policy.AllowedSchemas, "s");
+            cmd.CommandText = $"""
+                SELECT 'global', '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND PRIVILEGE_TYPE IN ({privileges})
+                UNION ALL
+                SELECT 'schema', TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
+                UNION ALL
+                SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES
+                WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
+                ORDER BY 1, 2, 3
+                """;
+            var grants = new List<(string Level, string Target, string Privilege)>();
+            await using (DbDataReader reader = await cmd.ExecuteReaderAsync(ct))
             {
-                return _roleWarnings;
-            }
-
-            _roleWarnings = await RunGuardedAsync(async (connection, ct) =>
-            {
-                // information_schema lists the privileges granted to the current account ('user'@'host').
-                const string Grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
-                await using var cmd = new MySqlCommand(null, connection);
-                string privileges = InList(cmd, WritePrivileges, "w");
-                string schemas = InList(cmd, Policy.AllowedSchemas, "s");
-                cmd.CommandText = $"""
-                    SELECT 'global', '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND PRIVILEGE_TYPE IN ({privileges})
-                    UNION ALL
-                    SELECT 'schema', TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
-                    UNION ALL
-                    SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES
-                    WHERE GRANTEE = {Grantee} AND TABLE_SCHEMA IN ({schemas}) AND PRIVILEGE_TYPE IN ({privileges})
-                    ORDER BY 1, 2, 3
-                    """;
-                var grants = new List<(string Level, string Target, string Privilege)>();
-                await using (DbDataReader reader = await cmd.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
                 {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        grants.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-                    }
+                    grants.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
-
-                return Warnings(grants);
-            }, cancellationToken);
-
-            foreach (string warning in _roleWarnings)
-            {
-                Log.PrivilegeWarning(Logger, warning);
-                _onRoleWarning?.Invoke(warning);
             }
 
-            return _roleWarnings;
-        }
-        finally
-        {
-            _roleLock.Release();
-        }
-    }
+            return Warnings(grants);
+        }, cancellationToken);
 
     private static List<string> Warnings(List<(string Level, string Target, string Privilege)> grants)
     {
@@ -182,17 +128,10 @@ public sealed class MySqlGateway : SqlGateway
         return warnings;
     }
 
-    private protected override async ValueTask DisposeCoreAsync()
-    {
-        await _dataSource.DisposeAsync();
-        _roleLock.Dispose();
-    }
+    private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
-    private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
-    {
-        await EnsureRoleAllowedAsync(cancellationToken);
-        return await RunGuardedAsync((connection, ct) => MySqlCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
-    }
+    private protected override Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken) =>
+        RunGuardedAsync((connection, ct) => MySqlCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
 
     private protected override async Task<T> ExecuteAsync<T>(BuiltStatement statement, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -216,16 +155,6 @@ public sealed class MySqlGateway : SqlGateway
             await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
             return await read(reader, ct);
         }, cancellationToken);
-    }
-
-    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
-    private async Task EnsureRoleAllowedAsync(CancellationToken cancellationToken)
-    {
-        if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
-        {
-            throw new BackendException(BackendErrorKind.Forbidden,
-                "This server is configured to require a read-only database user (RequireReadOnlyRole=true), and its user can write. An administrator must connect it with a SELECT-only user.");
-        }
     }
 
     /// <summary>MySQL: the optimizer's total cost, <c>query_block.cost_info.query_cost</c> (MySQL Reference Manual, "Obtaining Execution Plan Information").</summary>

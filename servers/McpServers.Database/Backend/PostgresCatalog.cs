@@ -52,77 +52,35 @@ internal static class PostgresCatalog
 
     public static async Task<IReadOnlyList<CatalogTable>> LoadAsync(NpgsqlConnection connection, IReadOnlyList<string> schemas, CancellationToken ct)
     {
-        var tables = new Dictionary<long, (string Schema, string Name, string Kind, long? Rows, string? Comment)>();
+        var catalog = new CatalogBuilder<long>();
         await ReadAsync(connection, TablesSql, schemas, r =>
         {
             double rows = r.GetDouble(4);
             // reltuples is -1 before the first ANALYZE and meaningless (0) for views.
             string kind = RelationKind(r.GetString(3));
-            tables[r.GetInt64(0)] = (r.GetString(1), r.GetString(2), kind, rows < 0 || kind == "view" ? null : (long)rows, Nullable(r, 5));
+            catalog.AddTable(r.GetInt64(0), r.GetString(1), r.GetString(2), kind, rows < 0 || kind == "view" ? null : (long)rows, Nullable(r, 5));
         }, ct);
 
-        var columns = new Dictionary<long, List<CatalogColumn>>();
         await ReadAsync(connection, ColumnsSql, schemas, r =>
-        {
-            var column = new CatalogColumn(r.GetString(1), r.GetString(2), Kind(r.GetString(3), r.GetString(4)), !r.GetBoolean(5), Nullable(r, 6), Nullable(r, 7));
-            Add(columns, r.GetInt64(0), column);
-        }, ct);
+            catalog.AddColumn(r.GetInt64(0), new CatalogColumn(r.GetString(1), r.GetString(2), Kind(r.GetString(3), r.GetString(4)), !r.GetBoolean(5), Nullable(r, 6), Nullable(r, 7))), ct);
 
-        var primaryKeys = new Dictionary<long, List<string>>();
-        var foreignKeys = new Dictionary<long, Dictionary<string, (List<string> From, string Schema, string Table, List<string> To)>>();
         await ReadAsync(connection, ConstraintsSql, schemas, r =>
         {
-            long table = r.GetInt64(0);
             if (r.GetString(1) == "p")
             {
-                Add(primaryKeys, table, r.GetString(4));
-                return;
+                catalog.AddPrimaryKeyColumn(r.GetInt64(0), r.GetString(4));
             }
-
-            if (!foreignKeys.TryGetValue(table, out var byName))
+            else
             {
-                foreignKeys[table] = byName = [];
+                catalog.AddForeignKeyColumn(r.GetInt64(0), r.GetString(2), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7));
             }
-
-            string name = r.GetString(2);
-            if (!byName.TryGetValue(name, out var fk))
-            {
-                byName[name] = fk = ([], r.GetString(5), r.GetString(6), []);
-            }
-
-            fk.From.Add(r.GetString(4));
-            fk.To.Add(r.GetString(7));
         }, ct);
 
-        var indexes = new Dictionary<long, Dictionary<string, (bool Unique, List<string> Columns)>>();
         await ReadAsync(connection, IndexesSql, schemas, r =>
-        {
-            long table = r.GetInt64(0);
-            if (!indexes.TryGetValue(table, out var byName))
-            {
-                indexes[table] = byName = [];
-            }
-
-            string name = r.GetString(1);
-            if (!byName.TryGetValue(name, out var index))
-            {
-                byName[name] = index = (r.GetBoolean(2), []);
-            }
-
             // Expression index members have no column name.
-            index.Columns.Add(Nullable(r, 4) ?? "(expression)");
-        }, ct);
+            catalog.AddIndexColumn(r.GetInt64(0), r.GetString(1), r.GetBoolean(2), Nullable(r, 4) ?? "(expression)"), ct);
 
-        return tables.Select(kv => new CatalogTable(
-            kv.Value.Schema,
-            kv.Value.Name,
-            kv.Value.Kind,
-            kv.Value.Rows,
-            kv.Value.Comment,
-            columns.GetValueOrDefault(kv.Key) ?? [],
-            primaryKeys.GetValueOrDefault(kv.Key) ?? [],
-            (foreignKeys.GetValueOrDefault(kv.Key) ?? []).Select(f => new CatalogForeignKey(f.Key, f.Value.From, f.Value.Schema, f.Value.Table, f.Value.To)).ToList(),
-            (indexes.GetValueOrDefault(kv.Key) ?? []).Select(i => new CatalogIndex(i.Key, i.Value.Columns, i.Value.Unique)).ToList())).ToList();
+        return catalog.Build();
     }
 
     internal static ColumnKind Kind(string baseType, string category) => baseType switch
@@ -151,16 +109,6 @@ internal static class PostgresCatalog
     };
 
     private static string? Nullable(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static void Add<T>(Dictionary<long, List<T>> map, long key, T item)
-    {
-        if (!map.TryGetValue(key, out List<T>? list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(item);
-    }
 
     private static async Task ReadAsync(NpgsqlConnection connection, string sql, IReadOnlyList<string> schemas, Action<DbDataReader> row, CancellationToken ct)
     {

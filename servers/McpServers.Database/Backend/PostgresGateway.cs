@@ -17,17 +17,12 @@ namespace McpServers.Database.Backend;
 public sealed class PostgresGateway : SqlGateway
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly SemaphoreSlim _roleLock = new(1, 1);
-    private IReadOnlyList<string>? _roleWarnings;
-
-    private readonly Action<string>? _onRoleWarning;
 
     /// <param name="onRoleWarning">Told each privilege warning once, when the role is first checked (the server puts them in the audit trail).</param>
     public PostgresGateway(DatabaseOptions options, string connectionString, ILogger<PostgresGateway>? logger = null, TimeProvider? timeProvider = null,
         Action<string>? onRoleWarning = null)
-        : base(options, logger, timeProvider)
+        : base(options, logger, timeProvider, onRoleWarning, "role")
     {
-        _onRoleWarning = onRoleWarning;
         // The slim builder keeps the driver trimming/NativeAOT-safe; arrays are the one extra the catalog reads need.
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         builder.EnableArrays();
@@ -45,133 +40,76 @@ public sealed class PostgresGateway : SqlGateway
             return "PostgreSQL " + (string)(await cmd.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 
-    private protected override Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) => RoleWarningsAsync(cancellationToken);
-
-    private protected override async Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken)
-    {
-        try
+    private protected override Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken) =>
+        CheckDeclaredAsync(query, () => RunGuardedAsync(async (connection, ct) =>
         {
-            await RunGuardedAsync(async (connection, ct) =>
-            {
-                // Preparing parses, analyses and plans the statement with typed parameters, without running it.
-                await using NpgsqlCommand cmd = CreateCommand(connection, new BuiltStatement(DeclaredQueries.Render(query, Dialect), TypedNulls(query)));
-                await cmd.PrepareAsync(ct);
-                await cmd.UnprepareAsync(ct);
-                return 0;
-            }, cancellationToken);
-            return new DeclaredQueryCheck(query.Name, true, null);
-        }
-        catch (BackendException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
-        }
-        catch (ToolInputException ex)
-        {
-            return new DeclaredQueryCheck(query.Name, false, ex.Message);
-        }
-    }
-
-    private static List<SqlParameterValue> TypedNulls(DeclaredQuery query) =>
-        query.Parameters.Select(p => new SqlParameterValue(null, p.Type switch
-        {
-            DeclaredParameterType.Integer => ColumnKind.Integer,
-            DeclaredParameterType.Number => ColumnKind.Decimal,
-            DeclaredParameterType.Boolean => ColumnKind.Boolean,
-            DeclaredParameterType.Date => ColumnKind.Date,
-            DeclaredParameterType.DateTime => ColumnKind.TimestampTz,
-            _ => ColumnKind.Text,
-        })).ToList();
+            // Preparing parses, analyses and plans the statement with typed parameters, without running it.
+            await using NpgsqlCommand cmd = CreateCommand(connection, DeclaredQueries.WithTypedNulls(query, Dialect));
+            await cmd.PrepareAsync(ct);
+            await cmd.UnprepareAsync(ct);
+            return 0;
+        }, cancellationToken));
 
     /// <summary>Superuser, or write/create privileges in an allowed schema: the role is not read-only.</summary>
-    public async Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default)
-    {
-        await _roleLock.WaitAsync(cancellationToken);
-        try
+    private protected override Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
+        RunGuardedAsync(async (connection, ct) =>
         {
-            if (_roleWarnings is not null)
+            var warnings = new List<string>();
+            await using (NpgsqlCommand su = new("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection))
             {
-                return _roleWarnings;
+                if (await su.ExecuteScalarAsync(ct) is true)
+                {
+                    warnings.Add("The database role is a superuser; use a role with SELECT privileges only.");
+                }
             }
 
-            _roleWarnings = await RunGuardedAsync(async (connection, ct) =>
+            IReadOnlyList<string> schemas = Policy.AllowedSchemas;
+            await using (NpgsqlCommand create = new("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) AND has_schema_privilege(oid, 'CREATE') ORDER BY 1", connection))
             {
-                var warnings = new List<string>();
-                await using (NpgsqlCommand su = new("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection))
+                create.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await using DbDataReader reader = await create.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
                 {
-                    if (await su.ExecuteScalarAsync(ct) is true)
-                    {
-                        warnings.Add("The database role is a superuser; use a role with SELECT privileges only.");
-                    }
+                    warnings.Add($"The database role can CREATE objects in schema {reader.GetString(0)}.");
                 }
-
-                IReadOnlyList<string> schemas = Policy.AllowedSchemas;
-                await using (NpgsqlCommand create = new("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) AND has_schema_privilege(oid, 'CREATE') ORDER BY 1", connection))
-                {
-                    create.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                    await using DbDataReader reader = await create.ExecuteReaderAsync(ct);
-                    while (await reader.ReadAsync(ct))
-                    {
-                        warnings.Add($"The database role can CREATE objects in schema {reader.GetString(0)}.");
-                    }
-                }
-
-                const string writable = """
-                    SELECT n.nspname || '.' || c.relname,
-                           concat_ws(', ',
-                             CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN 'INSERT' END,
-                             CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN 'UPDATE' END,
-                             CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN 'DELETE' END,
-                             CASE WHEN has_table_privilege(c.oid, 'TRUNCATE') THEN 'TRUNCATE' END)
-                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-                      AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
-                           OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
-                    ORDER BY 1 LIMIT 6
-                    """;
-                await using (NpgsqlCommand write = new(writable, connection))
-                {
-                    write.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                    await using DbDataReader reader = await write.ExecuteReaderAsync(ct);
-                    var tables = new List<string>();
-                    while (await reader.ReadAsync(ct))
-                    {
-                        tables.Add($"{reader.GetString(0)} ({reader.GetString(1)})");
-                    }
-
-                    if (tables.Count > 0)
-                    {
-                        warnings.Add($"The database role can write to tables: {string.Join("; ", tables.Take(5))}{(tables.Count > 5 ? " and more" : string.Empty)}.");
-                    }
-                }
-
-                return (IReadOnlyList<string>)warnings;
-            }, cancellationToken);
-
-            foreach (string warning in _roleWarnings)
-            {
-                Log.PrivilegeWarning(Logger, warning);
-                _onRoleWarning?.Invoke(warning);
             }
 
-            return _roleWarnings;
-        }
-        finally
-        {
-            _roleLock.Release();
-        }
-    }
+            const string writable = """
+                SELECT n.nspname || '.' || c.relname,
+                       concat_ws(', ',
+                         CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN 'INSERT' END,
+                         CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN 'UPDATE' END,
+                         CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN 'DELETE' END,
+                         CASE WHEN has_table_privilege(c.oid, 'TRUNCATE') THEN 'TRUNCATE' END)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                  AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
+                       OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
+                ORDER BY 1 LIMIT 6
+                """;
+            await using (NpgsqlCommand write = new(writable, connection))
+            {
+                write.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await using DbDataReader reader = await write.ExecuteReaderAsync(ct);
+                var tables = new List<string>();
+                while (await reader.ReadAsync(ct))
+                {
+                    tables.Add($"{reader.GetString(0)} ({reader.GetString(1)})");
+                }
 
-    private protected override async ValueTask DisposeCoreAsync()
-    {
-        await _dataSource.DisposeAsync();
-        _roleLock.Dispose();
-    }
+                if (tables.Count > 0)
+                {
+                    warnings.Add($"The database role can write to tables: {string.Join("; ", tables.Take(5))}{(tables.Count > 5 ? " and more" : string.Empty)}.");
+                }
+            }
 
-    private protected override async Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
-    {
-        await EnsureRoleAllowedAsync(cancellationToken);
-        return await RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
-    }
+            return (IReadOnlyList<string>)warnings;
+        }, cancellationToken);
+
+    private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
+
+    private protected override Task<IReadOnlyList<CatalogTable>> LoadCatalogAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken) =>
+        RunGuardedAsync((connection, ct) => PostgresCatalog.LoadAsync(connection, schemas, ct), cancellationToken);
 
     /// <summary>
     /// Two round trips per call, one for a key lookup: (1) BEGIN READ ONLY, the transaction's settings and the EXPLAIN
@@ -245,16 +183,6 @@ public sealed class PostgresGateway : SqlGateway
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
             // A broken connection is discarded by the pool; nothing is left to end.
-        }
-    }
-
-    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
-    private async Task EnsureRoleAllowedAsync(CancellationToken cancellationToken)
-    {
-        if ((await RoleWarningsAsync(cancellationToken)).Count > 0 && Options.RequireReadOnlyRole)
-        {
-            throw new BackendException(BackendErrorKind.Forbidden,
-                "This server is configured to require a read-only database role (RequireReadOnlyRole=true), and its role can write. An administrator must connect it with a SELECT-only role.");
         }
     }
 

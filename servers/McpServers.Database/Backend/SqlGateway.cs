@@ -22,11 +22,16 @@ public abstract class SqlGateway : IDatabaseGateway
     private Catalog? _catalog;
     private DateTimeOffset _catalogLoadedAt;
 
-    private protected SqlGateway(DatabaseOptions options, ILogger? logger, TimeProvider? timeProvider)
+    private readonly RoleWarnings _roleWarnings;
+
+    /// <param name="onRoleWarning">Told each privilege warning once, when the account is first checked (the server puts them in the audit trail).</param>
+    /// <param name="account">What the backend calls the account it connects as, for the RequireReadOnlyRole refusal.</param>
+    private protected SqlGateway(DatabaseOptions options, ILogger? logger, TimeProvider? timeProvider, Action<string>? onRoleWarning = null, string account = "role")
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Logger = logger ?? NullLogger.Instance;
         Time = timeProvider ?? TimeProvider.System;
+        _roleWarnings = new RoleWarnings(Logger, onRoleWarning, account);
     }
 
     protected DatabaseOptions Options { get; }
@@ -152,7 +157,7 @@ public abstract class SqlGateway : IDatabaseGateway
         try
         {
             backend = await ServerVersionAsync(cancellationToken);
-            role = await CheckRoleAsync(cancellationToken);
+            role = await RoleWarningsAsync(cancellationToken);
             warnings.AddRange(role);
             Catalog catalog = await GetCatalogAsync(cancellationToken);
             if (catalog.Tables.Count == 0)
@@ -184,15 +189,42 @@ public abstract class SqlGateway : IDatabaseGateway
 
     private protected abstract Task<string> ServerVersionAsync(CancellationToken cancellationToken);
 
-    /// <summary>Privilege warnings; none where the backend has no roles.</summary>
-    private protected virtual Task<IReadOnlyList<string>> CheckRoleAsync(CancellationToken cancellationToken) =>
+    /// <summary>Privilege warnings, checked once per gateway on first use; none where the backend has no roles.</summary>
+    public Task<IReadOnlyList<string>> RoleWarningsAsync(CancellationToken cancellationToken = default) =>
+        _roleWarnings.GetAsync(LoadRoleWarningsAsync, cancellationToken);
+
+    /// <summary>Reads the account's privileges and says each way it could write; none where the backend has no roles.</summary>
+    private protected virtual Task<IReadOnlyList<string>> LoadRoleWarningsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>The role check runs once, on first use (it is logged either way); RequireReadOnlyRole turns its warnings into a refusal.</summary>
+    private protected Task EnsureRoleAllowedAsync(CancellationToken cancellationToken) =>
+        _roleWarnings.EnsureAllowedAsync(LoadRoleWarningsAsync, Options.RequireReadOnlyRole, cancellationToken);
+
     private protected abstract Task<DeclaredQueryCheck> PrepareDeclaredAsync(DeclaredQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The verdict on one declared query: <paramref name="prepare"/> succeeded, or the safe text of why not.</summary>
+    private protected static async Task<DeclaredQueryCheck> CheckDeclaredAsync(DeclaredQuery query, Func<Task> prepare)
+    {
+        try
+        {
+            await prepare();
+            return new DeclaredQueryCheck(query.Name, true, null);
+        }
+        catch (BackendException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.SafeMessage ?? ex.Kind.ToString());
+        }
+        catch (ToolInputException ex)
+        {
+            return new DeclaredQueryCheck(query.Name, false, ex.Message);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await DisposeCoreAsync();
+        _roleWarnings.Dispose();
         _catalogLock.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -213,6 +245,7 @@ public abstract class SqlGateway : IDatabaseGateway
             if (_catalog is null || Time.GetUtcNow() - _catalogLoadedAt > CatalogLifetime)
             {
                 AccessPolicy policy = Policy;
+                await EnsureRoleAllowedAsync(cancellationToken);
                 IReadOnlyList<CatalogTable> raw = await LoadCatalogAsync(policy.AllowedSchemas, cancellationToken);
                 _catalog = new Catalog(raw, policy);
                 _catalogLoadedAt = Time.GetUtcNow();

@@ -168,38 +168,12 @@ public static class ConnectionResolver
     /// <summary>mysql://user:password@host:port/database?sslmode=required&amp;sslca=/path (also mariadb://).</summary>
     internal static MySqlConnectionStringBuilder FromMySqlUri(string value)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new InvalidOperationException("`ConnectionString` is not a valid mysql:// URI.");
-        }
-
+        var uri = DatabaseUri.Parse(value, "`ConnectionString` is not a valid mysql:// URI.");
         var builder = new MySqlConnectionStringBuilder { Server = uri.Host };
-        if (uri.Port > 0)
-        {
-            builder.Port = (uint)uri.Port;
-        }
+        uri.SetParts(port => builder.Port = (uint)port, database => builder.Database = database, user => builder.UserID = user, password => builder.Password = password);
 
-        string database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
+        foreach ((string key, string item) in uri.Parameters)
         {
-            builder.Database = database;
-        }
-
-        if (uri.UserInfo.Length > 0)
-        {
-            string[] parts = uri.UserInfo.Split(':', 2);
-            builder.UserID = Uri.UnescapeDataString(parts[0]);
-            if (parts.Length == 2)
-            {
-                builder.Password = Uri.UnescapeDataString(parts[1]);
-            }
-        }
-
-        foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] kv = pair.Split('=', 2);
-            string key = Uri.UnescapeDataString(kv[0]).ToLowerInvariant();
-            string item = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
             switch (key)
             {
                 case "sslmode" or "ssl-mode" or "ssl_mode":
@@ -247,38 +221,12 @@ public static class ConnectionResolver
     /// <summary>libpq-style URI: postgres://user:password@host:port/database?sslmode=require&amp;sslrootcert=/path.</summary>
     internal static NpgsqlConnectionStringBuilder FromUri(string value)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new InvalidOperationException("DATABASE_URL is not a valid postgres:// URI.");
-        }
-
+        var uri = DatabaseUri.Parse(value, "DATABASE_URL is not a valid postgres:// URI.");
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
-        if (uri.Port > 0)
-        {
-            builder.Port = uri.Port;
-        }
+        uri.SetParts(port => builder.Port = port, database => builder.Database = database, user => builder.Username = user, password => builder.Password = password);
 
-        string database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
+        foreach ((string key, string item) in uri.Parameters)
         {
-            builder.Database = database;
-        }
-
-        if (uri.UserInfo.Length > 0)
-        {
-            string[] parts = uri.UserInfo.Split(':', 2);
-            builder.Username = Uri.UnescapeDataString(parts[0]);
-            if (parts.Length == 2)
-            {
-                builder.Password = Uri.UnescapeDataString(parts[1]);
-            }
-        }
-
-        foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] kv = pair.Split('=', 2);
-            string key = Uri.UnescapeDataString(kv[0]).ToLowerInvariant();
-            string item = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
             switch (key)
             {
                 case "sslmode":

@@ -10,11 +10,9 @@ namespace McpServers.Database.Tests.Backend;
 /// The gateway contract, run against both backends over the same demo data (see the two derived classes). Expected
 /// values come from trusted SQL run directly against the database, never from the gateway itself.
 /// </summary>
-public abstract class GatewayContractTests<TBackend>(TBackend backend)
+public abstract class GatewayContractTests<TBackend>(TBackend backend) : BackendTests<TBackend>(backend)
     where TBackend : DemoBackend
 {
-    protected TBackend Backend { get; } = backend;
-
     protected IDatabaseGateway Gateway
     {
         get
@@ -23,8 +21,6 @@ public abstract class GatewayContractTests<TBackend>(TBackend backend)
             return Backend.Gateway;
         }
     }
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected string Schema => Backend.DefaultSchema;
 

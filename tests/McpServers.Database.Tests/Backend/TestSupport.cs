@@ -135,6 +135,15 @@ public abstract class DemoBackend : IAsyncLifetime
     }
 }
 
+/// <summary>What every test class over a <see cref="DemoBackend"/> fixture starts from.</summary>
+public abstract class BackendTests<TBackend>(TBackend backend)
+    where TBackend : DemoBackend
+{
+    protected TBackend Backend { get; } = backend;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+}
+
 /// <summary>The SQLite demo database (main + attached hr), created once per test class in a temp folder.</summary>
 public sealed class SqliteDemoBackend : DemoBackend
 {
@@ -216,12 +225,11 @@ public class PostgresDemoBackend(PostgresServer server) : DemoBackend
 
     public override void RequireAvailable() => server.RequireAvailable();
 
-    /// <summary>A gateway connected as the owner (a superuser): used to prove the privilege warnings.</summary>
+    /// <summary>A gateway connected as the owner (a superuser), disposed with the fixture: used to prove the privilege warnings.</summary>
     public IDatabaseGateway CreateAsOwner(DatabaseOptions options)
     {
         RequireAvailable();
-        var gateway = new PostgresGateway(options, WithPooling(Database!.OwnerConnectionString));
-        return gateway;
+        return Track(new PostgresGateway(options, WithPooling(Database!.OwnerConnectionString)));
     }
 
     protected override IDatabaseGateway CreateCore(DatabaseOptions options)

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpServers.Testing.Hosting;
 using MySqlConnector;
 
 namespace McpServers.Database.Tests.Server;
@@ -8,13 +6,6 @@ namespace McpServers.Database.Tests.Server;
 /// <summary>mcp-database against a real MariaDB as a process: --check verdicts by user, a query over stdio, secrets.</summary>
 public sealed class MariaDbServerProcessTests(MariaDbDemoSource source) : IClassFixture<MariaDbDemoSource>
 {
-    private static readonly string Exe = ServerExecutable.Resolve("mcp-database");
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?> env) =>
-        StdioMcpProcess.RunOnceAsync(Exe, args, env, Ct);
-
     /// <summary>The reader as a mysql:// URI without its password, which comes from MYSQL_PWD.</summary>
     private (string Url, string Password) ReaderUrl()
     {
@@ -28,7 +19,7 @@ public sealed class MariaDbServerProcessTests(MariaDbDemoSource source) : IClass
         source.RequireAvailable();
         (string url, string password) = ReaderUrl();
 
-        var (code, stdout, stderr) = await RunAsync(["--check"], new() { ["DATABASE_URL"] = url, ["MYSQL_PWD"] = password });
+        var (code, stdout, stderr) = await DatabaseProcess.RunAsync(["--check"], new() { ["DATABASE_URL"] = url, ["MYSQL_PWD"] = password });
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("mcp-database: ready.", stdout, StringComparison.Ordinal);
@@ -44,15 +35,7 @@ public sealed class MariaDbServerProcessTests(MariaDbDemoSource source) : IClass
         string writer = await source.Server.CreateUserAsync(source.DatabaseName + "_writer", "writer-canary-Pw7", writable: true, source.DatabaseName);
         var env = new Dictionary<string, string?> { ["MCP_DATABASE__ConnectionString"] = writer, ["MCP_DATABASE__Provider"] = "mysql" };
 
-        var (code, stdout, _) = await RunAsync(["--check"], env);
-        env["MCP_DATABASE__RequireReadOnlyRole"] = "true";
-        var (strictCode, strictStdout, strictStderr) = await RunAsync(["--check"], env);
-
-        Assert.Equal(0, code);
-        Assert.Contains("warn  privileges", stdout, StringComparison.Ordinal);
-        Assert.Equal(1, strictCode);
-        Assert.True(strictStdout.Contains("RequireReadOnlyRole", StringComparison.Ordinal), strictStdout);
-        Assert.DoesNotContain("writer-canary-Pw7", stdout + strictStdout + strictStderr, StringComparison.Ordinal);
+        await DatabaseProcess.AssertWritableAccountWarnsAndStrictCheckFailsAsync(env, "writer-canary-Pw7");
     }
 
     [Fact]
@@ -60,28 +43,13 @@ public sealed class MariaDbServerProcessTests(MariaDbDemoSource source) : IClass
     {
         source.RequireAvailable();
         (string url, string password) = ReaderUrl();
-        string audit = Directory.CreateTempSubdirectory("mcp-db-audit-").FullName;
-        await using var process = StdioMcpProcess.Start(Exe, ["--audit-log", Path.Combine(audit, "a-.jsonl")],
-            new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["MYSQL_PWD"] = password });
-
-        await process.InitializeAsync();
-        JsonElement rows = await process.CallToolAsync("db_query", new JsonObject
+        await DatabaseProcess.AssertStdioQueryKeepsTheSecretAsync(new() { ["DATABASE_URL"] = url, ["MYSQL_PWD"] = password }, new JsonObject
         {
             ["table"] = "invoices",
             ["columns"] = new JsonArray("id", "total", "customer.name"),
             ["filters"] = new JsonArray(new JsonObject { ["column"] = "customer.name", ["op"] = "contains", ["value"] = "NORTHWIND" }),
             ["order_by"] = new JsonArray(new JsonObject { ["column"] = "total", ["direction"] = "desc" }),
             ["limit"] = 3,
-        });
-        JsonElement failed = await process.CallToolAsync("db_query", new JsonObject { ["table"] = "mysql.user" });
-        Assert.Equal(0, await process.CloseAndWaitAsync());
-
-        JsonElement structured = rows.GetProperty("result").GetProperty("structuredContent");
-        Assert.Equal(3, structured.GetProperty("row_count").GetInt32());
-        Assert.True(failed.GetProperty("result").GetProperty("isError").GetBoolean());
-        process.AssertStdoutIsOnlyJsonRpc();
-        string everything = string.Join("\n", process.StdoutLines) + process.Stderr + AuditFiles.RawText(audit);
-        Assert.DoesNotContain(password, everything, StringComparison.Ordinal);
-        Assert.DoesNotContain("127.0.0.1", string.Join("\n", process.StdoutLines), StringComparison.Ordinal);
+        }, "mysql.user", password);
     }
 }

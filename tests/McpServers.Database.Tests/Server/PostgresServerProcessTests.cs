@@ -13,22 +13,17 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
 {
     private const string Password = "pg-canary-Secret-9917";
 
-    private static readonly string Exe = ServerExecutable.Resolve("mcp-database");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The fixture trusts loopback connections, so a password is accepted and ignored: perfect for proving it never leaks.</summary>
     private static string WithPassword(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Password = Password }.ConnectionString;
 
-    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?> env) =>
-        StdioMcpProcess.RunOnceAsync(Exe, args, env, Ct);
-
     [Fact]
     public async Task Check_AsTheReadOnlyRole_IsReadyWithoutWarnings()
     {
         source.RequireAvailable();
-        var (code, stdout, stderr) = await RunAsync(["--check"], new() { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) });
+        var (code, stdout, stderr) = await DatabaseProcess.RunAsync(["--check"], new() { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) });
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("mcp-database: ready.", stdout, StringComparison.Ordinal);
@@ -46,7 +41,7 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
         await File.WriteAllTextAsync(connectionFile, source.ReaderConnectionString + "\n", Ct);
         await File.WriteAllTextAsync(passwordFile, Password + "\n", Ct);
 
-        var (code, stdout, stderr) = await RunAsync(["--check"], new()
+        var (code, stdout, stderr) = await DatabaseProcess.RunAsync(["--check"], new()
         {
             ["MCP_DATABASE__ConnectionString_FILE"] = connectionFile,
             ["PGPASSWORD_FILE"] = passwordFile,
@@ -63,15 +58,7 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
         source.RequireAvailable();
         var env = new Dictionary<string, string?> { ["DATABASE_URL"] = WithPassword(source.Database!.OwnerConnectionString) };
 
-        var (code, stdout, _) = await RunAsync(["--check"], env);
-        env["MCP_DATABASE__RequireReadOnlyRole"] = "true";
-        var (strictCode, strictStdout, strictStderr) = await RunAsync(["--check"], env);
-
-        Assert.Equal(0, code);
-        Assert.Contains("warn  privileges", stdout, StringComparison.Ordinal);
-        Assert.Equal(1, strictCode);
-        Assert.True(strictStdout.Contains("RequireReadOnlyRole", StringComparison.Ordinal), strictStdout);
-        Assert.DoesNotContain(Password, stdout + strictStdout + strictStderr, StringComparison.Ordinal);
+        await DatabaseProcess.AssertWritableAccountWarnsAndStrictCheckFailsAsync(env, Password);
     }
 
     [Fact]
@@ -95,26 +82,11 @@ public sealed class PostgresServerProcessTests(PostgresDemoSource source) : ICla
     public async Task Stdio_QueriesPostgres_AndThePasswordAppearsNowhere()
     {
         source.RequireAvailable();
-        string audit = Directory.CreateTempSubdirectory("mcp-db-audit-").FullName;
-        await using var process = StdioMcpProcess.Start(Exe, ["--audit-log", Path.Combine(audit, "a-.jsonl")],
-            new Dictionary<string, string?> { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) });
-
-        await process.InitializeAsync();
-        JsonElement rows = await process.CallToolAsync("db_query", new JsonObject
-        {
-            ["table"] = "invoices",
-            ["columns"] = new JsonArray("id", "total", "customer.name"),
-            ["limit"] = 3,
-        });
-        JsonElement failed = await process.CallToolAsync("db_query", new JsonObject { ["table"] = "pg_catalog.pg_authid" });
-        Assert.Equal(0, await process.CloseAndWaitAsync());
-
-        Assert.Equal(3, rows.GetProperty("result").GetProperty("structuredContent").GetProperty("row_count").GetInt32());
-        Assert.True(failed.GetProperty("result").GetProperty("isError").GetBoolean());
-        process.AssertStdoutIsOnlyJsonRpc();
-        string everything = string.Join("\n", process.StdoutLines) + process.Stderr + AuditFiles.RawText(audit);
-        Assert.DoesNotContain(Password, everything, StringComparison.Ordinal);
-        Assert.DoesNotContain("127.0.0.1", string.Join("\n", process.StdoutLines), StringComparison.Ordinal);
+        await DatabaseProcess.AssertStdioQueryKeepsTheSecretAsync(
+            new() { ["MCP_DATABASE__ConnectionString"] = WithPassword(source.ReaderConnectionString!) },
+            new JsonObject { ["table"] = "invoices", ["columns"] = new JsonArray("id", "total", "customer.name"), ["limit"] = 3 },
+            "pg_catalog.pg_authid",
+            Password);
     }
 
     [Fact]

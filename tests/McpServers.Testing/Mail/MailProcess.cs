@@ -75,22 +75,7 @@ internal sealed class MailProcess : IDisposable
         return (process.ExitCode, (await stdout + await stderr).Trim());
     }
 
-    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return start;
-    }
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments) => ProcessStart.For(file, arguments, Path.GetTempPath());
 
     private void Keep(string? line)
     {

@@ -171,20 +171,7 @@ public sealed partial class MailServer : IAsyncLifetime
     }
 
     /// <summary>Skips the calling test when Dovecot is missing (fails instead under CI=true or when it is installed but broken).</summary>
-    public void RequireAvailable()
-    {
-        if (IsAvailable)
-        {
-            return;
-        }
-
-        if (_dovecotInstalled)
-        {
-            Assert.Fail(UnavailableReason);
-        }
-
-        Prerequisite.Missing(UnavailableReason!);
-    }
+    public void RequireAvailable() => Prerequisite.RequireServer(IsAvailable, _dovecotInstalled, UnavailableReason);
 
     /// <summary>
     /// As <see cref="RequireAvailable"/>, and also requires delivery of submitted mail through OpenSMTPD (missing

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MySqlConnector;
-using Xunit;
 
 namespace McpServers.Testing.MariaDb;
 
@@ -13,77 +10,27 @@ namespace McpServers.Testing.MariaDb;
 /// If <c>MCP_TEST_MARIADB</c> holds a connection string, that server is used instead (it needs CREATE and CREATE USER).
 /// When MariaDB is missing, <see cref="RequireAvailable"/> skips the test, except under <c>CI=true</c>, where it fails.
 /// </summary>
-public sealed class MariaDbServer : IAsyncLifetime
+public sealed class MariaDbServer() : ServerProcessFixture(EnvironmentVariable, "throwaway MariaDB server",
+    "MariaDB server binaries (mariadbd, mariadb-install-db) were not found on PATH, /usr/sbin or /usr/bin", "mariadb-server")
 {
     public const string EnvironmentVariable = "MCP_TEST_MARIADB";
 
-    private readonly SemaphoreSlim _setupLock = new(1, 1);
-    private readonly HashSet<string> _databases = new(StringComparer.Ordinal);
     private string? _directory;
     private string? _serverBinary;
     private string? _installBinary;
     private Process? _process;
 
-    /// <summary>Connection string of the administrative account (root, no database); null until started.</summary>
-    public string? AdminConnectionString { get; private set; }
+    private protected override string AdminConnectionStringFor(string connectionString) =>
+        new MySqlConnectionStringBuilder(connectionString) { Pooling = false, Database = string.Empty }.ConnectionString;
 
-    /// <summary>Why the server is not available (null when it is).</summary>
-    public string? UnavailableReason { get; private set; }
-
-    public bool IsAvailable => AdminConnectionString is not null;
-
-    public async ValueTask InitializeAsync()
+    private protected override bool FindBinaries()
     {
-        string? external = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(external))
-        {
-            AdminConnectionString = new MySqlConnectionStringBuilder(external) { Pooling = false, Database = string.Empty }.ConnectionString;
-            return;
-        }
-
         _serverBinary = Find("mariadbd", "/usr/sbin", "/usr/bin", "/usr/libexec");
         _installBinary = Find("mariadb-install-db", "/usr/bin", "/usr/sbin") ?? Find("mysql_install_db", "/usr/bin", "/usr/sbin");
-        if (_serverBinary is null || _installBinary is null)
-        {
-            _serverBinary = null;
-            UnavailableReason = "MariaDB server binaries (mariadbd, mariadb-install-db) were not found on PATH, /usr/sbin or /usr/bin. " +
-                $"Install them (Debian/Ubuntu: apt-get install mariadb-server) or set {EnvironmentVariable} to a connection string.";
-            return;
-        }
-
-        try
-        {
-            await StartAsync();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException or System.ComponentModel.Win32Exception or MySqlException)
-        {
-            // A broken installation is a failure, not a skip: report it from every test that needs the server.
-            UnavailableReason = "Starting the throwaway MariaDB server failed: " + ex.Message;
-            await StopAsync();
-        }
+        return _serverBinary is not null && _installBinary is not null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _setupLock.Dispose();
-    }
-
-    /// <summary>Skips the calling test when MariaDB is missing (fails instead under CI=true or when it is installed but broken).</summary>
-    public void RequireAvailable()
-    {
-        if (IsAvailable)
-        {
-            return;
-        }
-
-        if (_serverBinary is not null)
-        {
-            Assert.Fail(UnavailableReason);
-        }
-
-        Prerequisite.Missing(UnavailableReason!);
-    }
+    private protected override bool IsStartFailure(Exception ex) => base.IsStartFailure(ex) || ex is TimeoutException or MySqlException;
 
     /// <summary>
     /// Creates database <paramref name="name"/> once per server (running <paramref name="setup"/> as root with it as the
@@ -92,23 +39,11 @@ public sealed class MariaDbServer : IAsyncLifetime
     public async Task EnsureDatabaseAsync(string name, Func<string, Task> setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        RequireAvailable();
-        await _setupLock.WaitAsync();
-        try
+        await SetUpOnceAsync(name, async () =>
         {
-            if (_databases.Contains(name))
-            {
-                return;
-            }
-
             await AdminExecuteAsync($"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4");
             await setup(ConnectionString(name));
-            _databases.Add(name);
-        }
-        finally
-        {
-            _setupLock.Release();
-        }
+        });
     }
 
     /// <summary>
@@ -138,7 +73,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task StartAsync()
+    private protected override async Task<string> StartAsync()
     {
         _directory = Directory.CreateTempSubdirectory("mcp-mariadb-").FullName;
         string data = Path.Combine(_directory, "data");
@@ -151,27 +86,16 @@ public sealed class MariaDbServer : IAsyncLifetime
             install.Add("--user=root");
         }
 
-        await RunAsync(_installBinary!, install);
+        await RunAsync(_installBinary!, install, TimeSpan.FromSeconds(120));
 
         int port = FreePort();
-        var start = new ProcessStartInfo(_serverBinary!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        foreach (string a in new[]
-        {
+        ProcessStartInfo start = ProcessStart.For(_serverBinary!,
+        [
             "--no-defaults", $"--datadir={data}", $"--socket={Path.Combine(_directory, "sock")}", $"--port={port}",
             "--bind-address=127.0.0.1", $"--pid-file={Path.Combine(_directory, "mariadbd.pid")}",
             $"--log-error={Path.Combine(_directory, "server.log")}", "--skip-name-resolve", "--innodb-buffer-pool-size=64M",
             "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--max-connections=200",
-        })
-        {
-            start.ArgumentList.Add(a);
-        }
-
+        ], _directory);
         if (root)
         {
             // mariadbd refuses to run as root unless told to.
@@ -215,7 +139,7 @@ public sealed class MariaDbServer : IAsyncLifetime
             }
         }
 
-        AdminConnectionString = admin;
+        return admin;
     }
 
     private string LogTail()
@@ -224,7 +148,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
     }
 
-    private async Task StopAsync()
+    private protected override async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -242,59 +166,7 @@ public sealed class MariaDbServer : IAsyncLifetime
 
         _process?.Dispose();
         _process = null;
-        if (_directory is not null)
-        {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
+        DeleteDirectory(_directory);
         _directory = null;
-        AdminConnectionString = null;
-    }
-
-    private static async Task RunAsync(string file, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {await stderr}{await stdout}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? Find(string name, params string[] fallbacks)
-    {
-        IEnumerable<string> path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        return path.Concat(fallbacks).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 }

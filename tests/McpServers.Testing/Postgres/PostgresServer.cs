@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
-using Xunit;
 
 namespace McpServers.Testing.Postgres;
 
@@ -13,76 +9,21 @@ namespace McpServers.Testing.Postgres;
 /// If <c>MCP_TEST_POSTGRES</c> holds a connection string, that server is used instead (it needs CREATEDB and CREATEROLE).
 /// When PostgreSQL is missing, <see cref="RequireAvailable"/> skips the test, except under <c>CI=true</c>, where it fails.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer() : ServerProcessFixture(EnvironmentVariable, "throwaway PostgreSQL cluster",
+    "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin", "postgresql")
 {
     public const string EnvironmentVariable = "MCP_TEST_POSTGRES";
     private const string Superuser = "postgres";
 
-    private readonly SemaphoreSlim _templateLock = new(1, 1);
-    private readonly HashSet<string> _templates = new(StringComparer.Ordinal);
     private string? _dataDirectory;
     private string? _binDirectory;
     private bool _runAsPostgresUser;
     private int _counter;
 
-    /// <summary>Connection string of the administrative (superuser) role, database <c>postgres</c>; null until started.</summary>
-    public string? AdminConnectionString { get; private set; }
+    private protected override string AdminConnectionStringFor(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
-    /// <summary>Why the server is not available (null when it is).</summary>
-    public string? UnavailableReason { get; private set; }
-
-    public bool IsAvailable => AdminConnectionString is not null;
-
-    public async ValueTask InitializeAsync()
-    {
-        string? external = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(external))
-        {
-            AdminConnectionString = new NpgsqlConnectionStringBuilder(external) { Pooling = false }.ConnectionString;
-            return;
-        }
-
-        _binDirectory = FindBinDirectory();
-        if (_binDirectory is null)
-        {
-            UnavailableReason = "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin. " +
-                $"Install them (Debian/Ubuntu: apt-get install postgresql) or set {EnvironmentVariable} to a connection string.";
-            return;
-        }
-
-        try
-        {
-            await StartClusterAsync();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-        {
-            // A broken installation is a failure, not a skip: report it from every test that needs the server.
-            UnavailableReason = "Starting the throwaway PostgreSQL cluster failed: " + ex.Message;
-            await StopClusterAsync();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopClusterAsync();
-        _templateLock.Dispose();
-    }
-
-    /// <summary>Skips the calling test when PostgreSQL is missing (fails instead under CI=true or when it is installed but broken).</summary>
-    public void RequireAvailable()
-    {
-        if (IsAvailable)
-        {
-            return;
-        }
-
-        if (_binDirectory is not null)
-        {
-            Assert.Fail(UnavailableReason);
-        }
-
-        Prerequisite.Missing(UnavailableReason!);
-    }
+    private protected override bool FindBinaries() => (_binDirectory = FindBinDirectory()) is not null;
 
     /// <summary>
     /// Creates a template database once per name (running <paramref name="setup"/> in it as the superuser), so test
@@ -91,25 +32,13 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task EnsureTemplateAsync(string name, Func<TestDatabase, Task> setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        RequireAvailable();
-        await _templateLock.WaitAsync();
-        try
+        await SetUpOnceAsync(name, async () =>
         {
-            if (_templates.Contains(name))
-            {
-                return;
-            }
-
             string database = $"tmpl_{name}_{Environment.ProcessId}";
             await AdminExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\"");
             await AdminExecuteAsync($"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8'");
             await setup(new TestDatabase(this, database, ConnectionString(database)));
-            _templates.Add(name);
-        }
-        finally
-        {
-            _templateLock.Release();
-        }
+        });
     }
 
     /// <summary>A fresh database, empty or cloned from a template made by <see cref="EnsureTemplateAsync"/>.</summary>
@@ -120,15 +49,7 @@ public sealed class PostgresServer : IAsyncLifetime
         string source = template is null ? "template0" : $"tmpl_{template}_{Environment.ProcessId}";
 
         // CREATE DATABASE … TEMPLATE needs the template to have no other sessions; clones are serialised with template creation.
-        await _templateLock.WaitAsync();
-        try
-        {
-            await AdminExecuteAsync($"CREATE DATABASE \"{database}\" TEMPLATE \"{source}\" ENCODING 'UTF8'");
-        }
-        finally
-        {
-            _templateLock.Release();
-        }
+        await SerialisedAsync(() => AdminExecuteAsync($"CREATE DATABASE \"{database}\" TEMPLATE \"{source}\" ENCODING 'UTF8'"));
 
         return new TestDatabase(this, database, ConnectionString(database));
     }
@@ -144,7 +65,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task StartClusterAsync()
+    private protected override async Task<string> StartAsync()
     {
         _runAsPostgresUser = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
         _dataDirectory = Directory.CreateTempSubdirectory("mcp-pg-").FullName;
@@ -160,7 +81,7 @@ public sealed class PostgresServer : IAsyncLifetime
         string options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_dataDirectory} " +
             "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=60";
         await RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), ["-D", data, "-l", Path.Combine(_dataDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"], _runAsPostgresUser);
-        AdminConnectionString = new NpgsqlConnectionStringBuilder
+        return new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = port,
@@ -171,7 +92,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }.ConnectionString;
     }
 
-    private async Task StopClusterAsync()
+    private protected override async Task StopAsync()
     {
         if (_dataDirectory is null)
         {
@@ -191,57 +112,15 @@ public sealed class PostgresServer : IAsyncLifetime
             }
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        DeleteDirectory(_dataDirectory);
         _dataDirectory = null;
-        AdminConnectionString = null;
     }
 
-    private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
-    {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        if (asPostgres)
-        {
-            foreach (string a in new[] { "-u", "postgres", "--", file })
-            {
-                start.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {await stderr}{await stdout}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>Runs a cluster tool, as the <c>postgres</c> user (through runuser) when <paramref name="asPostgres"/>.</summary>
+    private static Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres) =>
+        asPostgres
+            ? RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments], TimeSpan.FromSeconds(90), file)
+            : RunAsync(file, arguments, TimeSpan.FromSeconds(90));
 
     private static string? FindBinDirectory()
     {

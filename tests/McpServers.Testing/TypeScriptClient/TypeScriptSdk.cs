@@ -122,17 +122,7 @@ public static class TypeScriptSdk
     /// <summary>Runs a command to completion; (-1, null) when it cannot be started at all.</summary>
     private static (int ExitCode, string? Output) Run(string file, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        ProcessStartInfo info = ProcessStart.For(file, arguments, workingDirectory);
 
         Process process;
         try
