@@ -153,6 +153,14 @@ public sealed class LocalIndexer(LocalOptions options, LocalPaths paths, LocalIn
         }
 
         LocalLog.IndexReady(logger, total, changed, removed, clock.Elapsed.TotalSeconds);
+        lock (_gate)
+        {
+            // A pass run directly (by --check, or the caller itself) counts as done: a search right after it must
+            // not start another one over the same files and hold the writer lock for nothing.
+            _run ??= Task.CompletedTask;
+            _finished = time.GetUtcNow();
+        }
+
         return true;
     }
 
