@@ -135,13 +135,14 @@ internal sealed partial class QueryBuilder
             order.Add(Direction(tiebreak, descending: false));
         }
 
+        // The access policy drops a primary key with any hidden column, so every key column here is visible.
         foreach (CatalogColumn key in ctx.Root.PrimaryKey.Select(name => ctx.Root.FindColumn(name)!))
         {
             string expression = $"t.{_dialect.Quote(key.Name)}";
-            seekable &= key is not null && _dialect.ComparesExactly(key);
+            seekable &= _dialect.ComparesExactly(key);
             if (!keys.Any(k => k.Expression == expression))
             {
-                keys.Add(new SeekKey(expression, key!.Kind, Descending: false, Nullable: false));
+                keys.Add(new SeekKey(expression, key.Kind, Descending: false, Nullable: false));
             }
         }
 

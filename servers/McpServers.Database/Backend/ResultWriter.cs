@@ -104,10 +104,20 @@ internal sealed class ResultWriter
             return true;
         }
 
-        switch (reader.GetValue(i))
+        object value;
+        try
+        {
+            value = reader.GetValue(i);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or NotSupportedException or OverflowException)
+        {
+            return false; // no exact form: the next page goes on by offset
+        }
+
+        switch (value)
         {
             case long or int or short or byte or sbyte or ushort or uint:
-                writer.WriteNumberValue(Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture));
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 return true;
             case string text:
                 writer.WriteStringValue(text);

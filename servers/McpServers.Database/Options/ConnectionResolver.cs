@@ -84,7 +84,7 @@ public static class ConnectionResolver
         // Statements the server sends over and over (BEGIN, the settings, ROLLBACK, the same lookups) are parsed once
         // per connection instead of every call. A connection string that names Max Auto Prepare keeps its value
         // (0 turns it off, e.g. behind a PgBouncer older than 1.21 in transaction mode).
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!NamesAutoPrepare(raw))
         {
             builder.MaxAutoPrepare = 32;
             builder.AutoPrepareMinUsages = 2;
@@ -199,6 +199,21 @@ public static class ConnectionResolver
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Whether the administrator's keyword string sets auto-prepare itself (Npgsql's typed builder reports every known
+    /// keyword as present, so the text is read with the untyped one). A postgres:// URI cannot set it.
+    /// </summary>
+    private static bool NamesAutoPrepare(string raw)
+    {
+        if (IsUri(raw))
+        {
+            return false;
+        }
+
+        var keywords = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
+        return keywords.ContainsKey("Max Auto Prepare") || keywords.ContainsKey("MaxAutoPrepare");
     }
 
     private static bool IsUri(string value) =>

@@ -50,6 +50,18 @@ public sealed class PoolPeriodAndSettingsTests
     }
 
     [Theory]
+    [InlineData("Host=db;Username=u", 32)]
+    [InlineData("postgres://u@db/sales", 32)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Username=u;MaxAutoPrepare=5", 5)]
+    public void AutoPrepare_IsOnUnlessTheConnectionStringNamesIt(string connectionString, int expected)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionResolver.Resolve(new DatabaseOptions { ConnectionString = connectionString }).PostgresConnectionString);
+
+        Assert.Equal(expected, builder.MaxAutoPrepare);
+    }
+
+    [Theory]
     [InlineData(0, null, 1, "MaxPoolSize")]
     [InlineData(null, "Not/AZone", 1, "TimeZone")]
     [InlineData(null, null, 13, "FiscalYearStartMonth")]
