@@ -18,4 +18,8 @@ public sealed record AuditEvent(
     string? Reason,
     string? Downstream,
     string CorrelationId,
-    IReadOnlyList<string>? BackendWarnings = null);
+    IReadOnlyList<string>? BackendWarnings = null)
+{
+    /// <summary>The authenticated HTTP caller (<c>--http</c>); null over stdio, where the OS user is the principal.</summary>
+    public Pipeline.Caller? Caller { get; init; }
+}

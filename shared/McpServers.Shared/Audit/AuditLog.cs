@@ -345,6 +345,14 @@ public sealed partial class AuditLog : IDisposable
             w.WriteStartObject("principal");
             w.WriteString("os_user", e.OsUser);
             w.WriteString("backend", e.BackendIdentity);
+            if (e.Caller is { } caller)
+            {
+                // Over HTTP the OS user is the service account: the caller is who the token says.
+                w.WriteString("subject", _redactor.Redact(TextTruncate(caller.Subject, 256)));
+                w.WriteString("client_id", caller.ClientId is null ? null : _redactor.Redact(TextTruncate(caller.ClientId, 256)));
+                w.WriteString("auth", caller.Method);
+            }
+
             w.WriteEndObject();
             w.WriteStartObject("client");
             w.WriteString("name", e.ClientName);
@@ -352,7 +360,15 @@ public sealed partial class AuditLog : IDisposable
             w.WriteEndObject();
             w.WriteString("tool", e.Tool);
             w.WritePropertyName("arguments");
-            e.Arguments.WriteTo(w);
+            if (e.Arguments.ValueKind == JsonValueKind.Undefined)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                e.Arguments.WriteTo(w);
+            }
+
             w.WriteNumber("duration_ms", Math.Round(e.DurationMs, 3));
             w.WriteString("outcome", e.Outcome);
             w.WriteString("reason", e.Reason is null ? null : _redactor.Redact(e.Reason));

@@ -53,6 +53,7 @@ public sealed class CommandLine
         ("--approved-tools <file>", "Refuse to start (exit code 1, each difference on stderr) when the tools differ from this approved --print-tools manifest (Policy:ApprovedTools)."),
         ("--diff-tools <file>", "Print how the tools differ from an approved --print-tools manifest and exit: 0 when equal, 1 when different."),
         ("--print-config <client>", "Print a ready-to-paste entry for claude-code, claude-desktop, vscode or managed: this executable's absolute path, these arguments and the settings set now (secrets as references, never values)."),
+        ("--http <url>", "Serve MCP over Streamable HTTP at this address (e.g. http://127.0.0.1:8080, endpoint /mcp) instead of stdio: stateless, and only to callers with an OAuth access token (Service:Issuer) or an API key (Service:ApiKeys)."),
         ("--check", "Validate the configuration, reach the backend once, print a verdict; exit code 0 (ready) or 1 (any problem)."),
         ("--read-only", "Serve read-only tools only (the default). Write tools are hidden and refused."),
         ("--allow-writes", "Also serve tools that change data (each still subject to rate limits and confirmation). Not with --read-only."),
@@ -144,6 +145,9 @@ public sealed class CommandLine
                     break;
                 case "--exclude-tools":
                     settings["Policy:ExcludeTools"] = Value();
+                    break;
+                case "--http":
+                    settings["Service:Url"] = Value();
                     break;
                 case "--audit-log":
                     settings["Audit:Path"] = Value();

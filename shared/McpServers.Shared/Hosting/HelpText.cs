@@ -27,6 +27,18 @@ internal static class HelpText
         new("Audit:FileSizeLimitBytes", "An audit file that reaches this size is closed and the next one started.", "104857600"),
         new("Audit:RetainedFiles", "Audit files kept; the oldest are deleted.", "90"),
         new("Audit:MaxValueChars", "Argument values longer than this are cut in the audit line.", "256"),
+        new("Service:Url", "HTTP mode: where to listen (--http).", null),
+        new("Service:Resource", "HTTP mode: this server's resource URI as clients reach it (the audience access tokens must carry).", "<Service:Url>/mcp"),
+        new("Service:Issuer", "HTTP mode: the OAuth 2.1 authorization server whose JWT access tokens are accepted (https; http only on loopback).", null),
+        new("Service:ApiKeys:<name>:Sha256|Scopes|Expires", "HTTP mode: a static API key for a service caller: SHA-256 (hex) of the key, scopes (mcp:read, mcp:write), expiry date.", null),
+        new("Service:RedisConnectionString", "HTTP mode: Redis shared by replicas (cursor key, confirmation tokens, rate limits); without it, one replica keeps them in memory.", null) { Secret = true },
+        new("Service:ClockSkew", "HTTP mode: tolerated clock difference for token expiry.", "00:00:30"),
+        new("Service:MaxRequestBytes", "HTTP mode: largest request body.", "4194304"),
+        new("Service:MaxRequestsPerCaller", "HTTP mode: requests one caller may have in flight per replica (more: 429).", "8"),
+        new("Service:TrustedProxies", "HTTP mode: comma-separated proxy IPs whose X-Forwarded-For/-Proto are believed.", ""),
+        new("Service:CertificateFile", "HTTP mode: PEM certificate for an https address (or terminate TLS at a proxy).", null),
+        new("Service:CertificateKeyFile", "HTTP mode: PEM private key of Service:CertificateFile.", null),
+        new("Service:ShutdownTimeout", "HTTP mode: how long a stop waits for calls in flight.", "00:00:30"),
         new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
     ];
 

@@ -36,6 +36,8 @@ public sealed class McpServerHostBuilder
     private readonly bool _checkRequested;
     private readonly Exception? _startupError;
     private readonly SignInVerb? _signInVerb;
+    // What the empty host registers itself; HTTP mode moves everything else into its web application.
+    private readonly HashSet<ServiceDescriptor> _hostServices;
     // The configuration sources this host reads for the user, each with how to name where a key came from.
     private readonly List<(IConfigurationProvider Provider, Func<string, string> Where)> _ownSources = [];
     // Only the non-serving modes (--help, --version, --print-tools, --check) write to stdout.
@@ -54,6 +56,7 @@ public sealed class McpServerHostBuilder
             ContentRootPath = AppContext.BaseDirectory,
             DisableDefaults = true,
         });
+        _hostServices = [.. _builder.Services];
         _builder.Logging.ClearProviders();
         try
         {
@@ -149,12 +152,23 @@ public sealed class McpServerHostBuilder
                 }
 
             default:
-                _builder.Services.AddMcpServer().WithStdioServerTransport();
+                bool http = !string.IsNullOrWhiteSpace(_builder.Configuration["Service:Url"]);
+                if (http && !Service.HttpService.IsSupported)
+                {
+                    await _err.WriteLineAsync($"{_identity.Name}: this build serves stdio only (HTTP mode was left out to keep it small). Use the framework-dependent build (dotnet tool install --framework-dependent, or dotnet run) or build with -p:McpHttp=true for --http.");
+                    return 2;
+                }
+
+                if (!http)
+                {
+                    _builder.Services.AddMcpServer().WithStdioServerTransport();
+                }
+
                 // Tools a source loads in the background (a document at a URL) do not hold up serving: requests wait for
                 // them. A pinned server (Policy:ApprovedTools) waits for them before serving, because it must compare
                 // the complete tool set with the approved manifest first and expose nothing unapproved.
                 bool pinned = !string.IsNullOrWhiteSpace(_builder.Configuration["Policy:ApprovedTools"]);
-                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: pinned))
+                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: pinned, build: http ? BuildHttp : null))
                 {
                     if (host is null)
                     {
@@ -164,6 +178,11 @@ public sealed class McpServerHostBuilder
                     if (await RefuseUnapprovedToolsAsync(host.Services) is int refused)
                     {
                         return refused;
+                    }
+
+                    if (http)
+                    {
+                        return await Service.HttpService.ServeAsync(host, _identity, _err, cancellationToken);
                     }
 
                     if (!Console.IsInputRedirected)
@@ -281,12 +300,12 @@ public sealed class McpServerHostBuilder
     /// Everything that can be wrong before serving — unknown settings, option values, tool schemas, declared tools —
     /// fails here with a message naming what to fix (exit code 2), never as a stack trace after a client has connected.
     /// </summary>
-    private async Task<IHost?> StartUpAsync(bool validateOptions, bool awaitTools, bool buildTools = true)
+    private async Task<IHost?> StartUpAsync(bool validateOptions, bool awaitTools, bool buildTools = true, Func<IHost>? build = null)
     {
         IHost? host = null;
         try
         {
-            host = _builder.Build();
+            host = build is null ? _builder.Build() : build();
             List<string> unknown = UnknownSettings(host.Services);
             if (unknown.Count > 0)
             {
@@ -323,6 +342,11 @@ public sealed class McpServerHostBuilder
             return null;
         }
     }
+
+    /// <summary>HTTP mode: the web application, holding every service this server registered (not the empty host's own).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "IHost keeps ASP.NET Core types out of this class, so a stdio start loads none of them.")]
+    private IHost BuildHttp() =>
+        Service.HttpService.Build([.. _builder.Services.Where(d => !_hostServices.Contains(d))], _builder.Configuration, _identity);
 
     /// <summary>The exact tools/list result, as the reviewable manifest <c>--print-tools</c> prints.</summary>
     public static string ToolManifest(ToolRegistry registry)
@@ -361,6 +385,11 @@ public sealed class McpServerHostBuilder
                 if (ApprovedToolsCheck(host.Services) is { } pinned)
                 {
                     results.Add(pinned);
+                }
+
+                if (!string.IsNullOrWhiteSpace(_builder.Configuration["Service:Url"]))
+                {
+                    results.AddRange(await Service.HttpService.CheckAsync(_builder.Configuration, cancellationToken));
                 }
             }
         }

@@ -65,6 +65,9 @@ public static class McpSuiteServiceCollectionExtensions
             .Validate(o => o.QueueTimeout >= TimeSpan.Zero && o.QueueTimeout <= TimeSpan.FromMinutes(5),
                 "Concurrency:QueueTimeout must be between 00:00:00 and 00:05:00.");
 
+        // HTTP mode (--http) reads and checks them when it starts; declared here so they are known settings everywhere.
+        services.AddSettings<Service.ServiceOptions>(configuration, "Service").Bind(configuration.GetSection("Service"));
+
         services.AddSingleton<AuditContext>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IServerCheck, AuditCheck>();
@@ -122,7 +125,9 @@ public static class McpSuiteServiceCollectionExtensions
                     ListToolsResult result = await next(context, cancellationToken);
                     if (context.Params?.Cursor is null)
                     {
-                        result.Tools = [.. registry.Visible.Select(t => t.Tool.ProtocolTool)];
+                        // Over HTTP, a caller sees only the tools its scopes allow (the policy stage refuses the rest).
+                        Caller? caller = Caller.From(context.User);
+                        result.Tools = [.. registry.Visible.Where(t => caller is null || caller.MayCall(t.IsReadOnly)).Select(t => t.Tool.ProtocolTool)];
                     }
 
                     return result;

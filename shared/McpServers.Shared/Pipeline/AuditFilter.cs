@@ -10,7 +10,7 @@ namespace McpServers.Shared.Pipeline;
 
 /// <summary>Outermost stage: exactly one audit event per call, whatever happens inside.</summary>
 internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, ToolRegistry registry, ServerIdentity identity,
-    TimeProvider time) : ICallToolFilter
+    TimeProvider time, ClientDirectory? clients = null) : ICallToolFilter
 {
     private static readonly IReadOnlySet<string> NoSecrets = new HashSet<string>();
     private static readonly string OsUser = Environment.UserName;
@@ -80,10 +80,31 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         finally
         {
             JsonElement arguments = audit.Redact(asCalled, registered?.SecretParameters ?? NoSecrets);
+            Caller? caller = Caller.From(context.User);
+            Implementation? client = context.Server.ClientInfo ?? await LookupClientAsync(caller);
             audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
-                context.Server.ClientInfo?.Name, context.Server.ClientInfo?.Version, tool, arguments,
+                client?.Name, client?.Version, tool, arguments,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, state.Outcome, state.Reason, auditContext.Downstream,
-                state.CorrelationId, auditContext.Warnings));
+                state.CorrelationId, auditContext.Warnings)
+            { Caller = caller });
+        }
+    }
+
+    /// <summary>The client a stateless HTTP caller named in its initialize; null when unknown (never fails the call).</summary>
+    private async Task<Implementation?> LookupClientAsync(Caller? caller)
+    {
+        if (clients is null || caller is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await clients.LookupAsync(caller);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 
@@ -97,6 +118,16 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
             client?.Name, client?.Version, tool,
             audit.Redact(values, registry.TryGet(tool, out RegisteredTool? registered) ? registered.SecretParameters : NoSecrets),
-            0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16], auditContext.Warnings));
+            0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16], auditContext.Warnings)
+        { Caller = Caller.From(context.User) });
+    }
+
+    /// <summary>The audit line of an HTTP request refused before MCP saw it (no or a bad access token, too many requests).</summary>
+    internal void WriteHttpRefusal(Caller? caller, string outcome, string reason)
+    {
+        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
+            null, null, string.Empty, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
+            auditContext.Warnings)
+        { Caller = caller });
     }
 }

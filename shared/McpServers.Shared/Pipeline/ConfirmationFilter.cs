@@ -13,7 +13,8 @@ namespace McpServers.Shared.Pipeline;
 /// is confirmation through the model (it relays the question and the answer), so an administrator can demand
 /// elicitation per tool. The tool's own pre-check runs first, so nobody approves a call that would be refused.
 /// </summary>
-internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store, SecretRedactor redactor) : ICallToolFilter
+internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStore store, SecretRedactor redactor,
+    StatelessService? stateless = null) : ICallToolFilter
 {
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> context,
         McpRequestHandler<CallToolRequestParams, CallToolResult> next, CancellationToken cancellationToken)
@@ -38,10 +39,11 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
             return await next(context, cancellationToken);
         }
 
-        bool canElicit = context.Server.ClientCapabilities?.Elicitation is not null;
+        // A stateless HTTP service answers each request on its own: it cannot put a question to the user mid-call.
+        bool canElicit = stateless is null && context.Server.ClientCapabilities?.Elicitation is not null;
         if (token is not null && !tool.RequiresElicitation)
         {
-            if (!store.TryRedeem(token, tool.Name, arguments))
+            if (!await store.TryRedeemAsync(token, tool.Name, arguments))
             {
                 state.Set(AuditOutcome.Unconfirmed, "confirmation token rejected");
                 return ToolResults.Error(
@@ -75,12 +77,13 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
             string why = tool.ElicitationOnlyByDefault
                 ? $"'{tool.Name}' only accepts the user's own answer, so a confirmation passed on by the model is not accepted (an administrator can allow that knowingly with Confirmation:AllowToken)"
                 : $"The administrator requires this for '{tool.Name}' (Confirmation:RequireElicitation), so a confirmation passed on by the model is not accepted";
-            return ToolResults.Error(
-                $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this client cannot ask the user. Nothing was done. {why}; use a client that supports elicitation.");
+            return ToolResults.Error(stateless is not null
+                ? $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this server runs as a stateless HTTP service, which cannot ask the user during a call. Nothing was done. {why}; use this server over stdio (or a deployment with sessions) for this tool."
+                : $"'{tool.Name}' needs the user's own confirmation in the client (MCP elicitation), and this client cannot ask the user. Nothing was done. {why}; use a client that supports elicitation.");
         }
         else
         {
-            string issued = store.Issue(tool.Name, arguments);
+            string issued = await store.IssueAsync(tool.Name, arguments);
             state.Set(AuditOutcome.Unconfirmed, "confirmation token issued");
             // isError: nothing happened, and a tool with an outputSchema may not return a success without
             // structuredContent (SDK clients reject it).
@@ -95,7 +98,7 @@ internal sealed class ConfirmationFilter(ToolRegistry registry, ConfirmationStor
         {
             // The human said yes and nothing ran: the model is told to retry, so the approval must survive the
             // retry (a fresh single-use token for the same arguments), or the user would be asked again.
-            string again = store.Issue(tool.Name, arguments);
+            string again = await store.IssueAsync(tool.Name, arguments);
             result.Content.Add(new TextContentBlock
             {
                 Text = $"The user's confirmation still stands: when retrying, call '{tool.Name}' with exactly the same arguments plus \"confirmation_token\": \"{again}\" (single use, valid {Minutes()} minutes).",

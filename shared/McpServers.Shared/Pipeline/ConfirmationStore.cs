@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -11,24 +12,43 @@ namespace McpServers.Shared.Pipeline;
 /// Single-use, expiring confirmation tokens, each bound to a tool and a SHA-256 of its exact arguments: a token
 /// issued for "create issue X" cannot confirm "create issue Y", nor be used twice, nor after it expires.
 /// </summary>
-public sealed class ConfirmationStore(IOptions<ConfirmationOptions> options, TimeProvider time)
+/// With <see cref="ISharedState"/> (HTTP replicas sharing Redis) the tokens live there, so a token issued by one
+/// replica is redeemed on another, once.
+public sealed class ConfirmationStore(IOptions<ConfirmationOptions> options, TimeProvider time, ISharedState? shared = null)
 {
     private readonly ConcurrentDictionary<string, (string Tool, byte[] Hash, DateTimeOffset Expires)> _pending = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime = options.Value.TokenLifetime;
 
     public TimeSpan Lifetime => _lifetime;
 
-    public string Issue(string tool, IReadOnlyDictionary<string, JsonElement> arguments)
+    public async Task<string> IssueAsync(string tool, IReadOnlyDictionary<string, JsonElement> arguments)
     {
-        PurgeExpired();
         string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+        if (shared is not null)
+        {
+            await shared.SetAsync(SharedKey(token), tool + "\n" + Convert.ToHexString(Hash(tool, arguments)), _lifetime);
+            return token;
+        }
+
+        PurgeExpired();
         _pending[token] = (tool, Hash(tool, arguments), time.GetUtcNow() + _lifetime);
         return token;
     }
 
     /// <summary>Consumes the token: true only for a live token issued for this tool and these exact arguments.</summary>
-    public bool TryRedeem(string token, string tool, IReadOnlyDictionary<string, JsonElement> arguments)
+    public async Task<bool> TryRedeemAsync(string token, string tool, IReadOnlyDictionary<string, JsonElement> arguments)
     {
+        if (shared is not null)
+        {
+            // Taken (read and deleted at once) before checking: spent even by a failed attempt, and only one replica gets it.
+            if (token.Length > 64 || await shared.TakeAsync(SharedKey(token)) is not { } stored || stored.Split('\n') is not [var storedTool, var hex])
+            {
+                return false;
+            }
+
+            return storedTool == tool && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(hex), Hash(tool, arguments));
+        }
+
         // Removed before checking, so a token is spent even by a failed attempt with other arguments.
         if (!_pending.TryRemove(token, out var entry))
         {
@@ -38,6 +58,8 @@ public sealed class ConfirmationStore(IOptions<ConfirmationOptions> options, Tim
         return entry.Expires > time.GetUtcNow() && entry.Tool == tool
             && CryptographicOperations.FixedTimeEquals(entry.Hash, Hash(tool, arguments));
     }
+
+    private static string SharedKey(string token) => "confirm:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private void PurgeExpired()
     {

@@ -6,14 +6,24 @@ using McpServers.Shared.Errors;
 namespace McpServers.Shared.Text;
 
 /// <summary>
-/// Paging cursors handed to the model. They are opaque and signed with a key that lives only in this process, so
+/// Paging cursors handed to the model. They are opaque and signed with a key that lives only in this process (or, for HTTP replicas, in their shared Redis), so
 /// the model can pass one back but cannot forge or edit one (a forged offset or filter never reaches a backend).
 /// A cursor is bound to a <c>scope</c> (e.g. the tool name plus a hash of the query) and is rejected elsewhere.
 /// </summary>
 public static class OpaqueCursor
 {
     private const int TagBytes = 12;
-    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private static byte[] _key = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>
+    /// HTTP replicas sharing Redis sign with one key kept there, so a cursor from replica A is accepted by replica B.
+    /// Set once, before serving.
+    /// </summary>
+    internal static void UseSharedKey(byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _key = key.Length >= 32 ? key : throw new ArgumentException("A cursor key needs at least 32 bytes.", nameof(key));
+    }
 
     /// <summary>Encodes <paramref name="payload"/> for <paramref name="scope"/>.</summary>
     public static string Encode(string scope, string payload)
@@ -76,6 +86,6 @@ public static class OpaqueCursor
         byte[] message = new byte[scopeBytes.Length + 1 + body.Length];
         scopeBytes.CopyTo(message, 0);
         body.CopyTo(message, scopeBytes.Length + 1);
-        return HMACSHA256.HashData(Key, message)[..TagBytes];
+        return HMACSHA256.HashData(_key, message)[..TagBytes];
     }
 }

@@ -44,6 +44,10 @@ public sealed class StdioMcpProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int Id => _process.Id;
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>A memory figure of the process from /proc (Linux): <c>VmRSS</c> now, <c>VmHWM</c> the peak; kB.</summary>
     public long ResidentKb(string field)
     {

@@ -57,19 +57,7 @@ public sealed class TypeScriptSdkClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(executable);
         ArgumentNullException.ThrowIfNull(environment);
         TypeScriptSdk.RequireAvailable();
-
-        var info = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = TypeScriptSdk.DriverDirectory,
-        };
-        info.ArgumentList.Add(TypeScriptSdk.DriverScript);
-        var node = Process.Start(info) ?? throw new InvalidOperationException("Could not start node.");
-        node.StandardInput.AutoFlush = true;
-        var client = new TypeScriptSdkClient(node);
+        var client = new TypeScriptSdkClient(StartDriver());
 
         bool managed = executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var args = new JsonArray();
@@ -109,6 +97,44 @@ public sealed class TypeScriptSdkClient : IAsyncDisposable
             await client.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the driver and has the SDK connect to a server already serving MCP over Streamable HTTP at
+    /// <paramref name="url"/>, sending <paramref name="token"/> as the bearer credential on every request.
+    /// </summary>
+    public static async Task<(TypeScriptSdkClient Client, SdkAnswer Connected)> ConnectHttpAsync(Uri url, string token,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        TypeScriptSdk.RequireAvailable();
+        var client = new TypeScriptSdkClient(StartDriver());
+        try
+        {
+            SdkAnswer connected = await client.StepAsync(new JsonObject { ["op"] = "connectHttp", ["url"] = url.ToString(), ["token"] = token }, cancellationToken);
+            return (client, connected);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Process StartDriver()
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TypeScriptSdk.DriverDirectory,
+        };
+        info.ArgumentList.Add(TypeScriptSdk.DriverScript);
+        var node = Process.Start(info) ?? throw new InvalidOperationException("Could not start node.");
+        node.StandardInput.AutoFlush = true;
+        return node;
     }
 
     /// <summary><c>client.listTools()</c>: the SDK validates every tool, and compiles each output schema for later calls.</summary>

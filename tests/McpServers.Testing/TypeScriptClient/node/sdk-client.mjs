@@ -4,6 +4,7 @@
 // The C# side (../TypeScriptSdkClient.cs) writes one JSON step per line on stdin and reads one JSON answer per line
 // on stdout, in order. Steps:
 //   {"op":"connect","command":"...","args":[...],"env":{...},"cwd":"..."}  spawn the server and initialize
+//   {"op":"connectHttp","url":"...","token":"..."}                          Streamable HTTP with a bearer token
 //   {"op":"listTools"}                                                       tools/list (the SDK validates every tool)
 //   {"op":"callTool","name":"...","arguments":{...}}                        tools/call (the SDK validates the result)
 //   {"op":"close"}                                                           close the session, stop the server
@@ -12,6 +13,7 @@
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 let client;
 // Errors the transport reports outside any request (e.g. a stdout line that is not JSON-RPC).
@@ -27,6 +29,16 @@ async function run(step) {
         env: { ...getDefaultEnvironment(), ...(step.env ?? {}) },
         cwd: step.cwd,
         stderr: 'inherit',
+      });
+      client = new Client({ name: 'mcpservers-typescript-sdk-test', version: '1.0.0' }, { capabilities: {} });
+      client.onerror = (error) => transportErrors.push(String(error?.message ?? error));
+      await client.connect(transport);
+      return { serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities() };
+    }
+    case 'connectHttp': {
+      // What a remote client does once it holds an access token: every request carries it.
+      const transport = new StreamableHTTPClientTransport(new URL(step.url), {
+        requestInit: { headers: { Authorization: `Bearer ${step.token}` } },
       });
       client = new Client({ name: 'mcpservers-typescript-sdk-test', version: '1.0.0' }, { capabilities: {} });
       client.onerror = (error) => transportErrors.push(String(error?.message ?? error));

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpServers.Shared.Pipeline;
+
+/// <summary>
+/// A stateless HTTP service sees a client's name and version only in its <c>initialize</c> request; every later
+/// request stands alone. This remembers them per caller (in <see cref="ISharedState"/> when replicas share one, so any
+/// replica can name the client in its audit line). Registered in HTTP mode only.
+/// </summary>
+public sealed class ClientDirectory(ISharedState? shared = null)
+{
+    private const int MaxRemembered = 10_000;
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
+    private readonly ConcurrentDictionary<string, Implementation> _local = new(StringComparer.Ordinal);
+
+    /// <summary>The incoming-message stage: notes the client of an authenticated <c>initialize</c>.</summary>
+    internal async Task InvokeAsync(MessageContext context, McpMessageHandler next, CancellationToken cancellationToken)
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.Initialize, Params: JsonObject parameters }
+            && Caller.From(context.User) is { } caller
+            && parameters["clientInfo"] is JsonObject info
+            && info["name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String)
+        {
+            string version = info["version"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : string.Empty;
+            await RememberAsync(caller, new Implementation { Name = Cut(name.GetValue<string>()), Version = Cut(version) });
+        }
+
+        await next(context, cancellationToken);
+    }
+
+    public async Task RememberAsync(Caller caller, Implementation client)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(client);
+        if (shared is not null)
+        {
+            await shared.SetAsync(Key(caller), client.Name + "\n" + client.Version, Lifetime);
+            return;
+        }
+
+        if (_local.Count >= MaxRemembered)
+        {
+            _local.Clear();
+        }
+
+        _local[Key(caller)] = client;
+    }
+
+    public async Task<Implementation?> LookupAsync(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (shared is null)
+        {
+            return _local.TryGetValue(Key(caller), out Implementation? client) ? client : null;
+        }
+
+        return await shared.GetAsync(Key(caller)) is { } stored && stored.Split('\n') is [var name, var version]
+            ? new Implementation { Name = name, Version = version }
+            : null;
+    }
+
+    private static string Key(Caller caller) => "client:" + caller.Subject + "\n" + caller.ClientId;
+
+    private static string Cut(string value) => value.Length <= 128 ? value : value[..128];
+}

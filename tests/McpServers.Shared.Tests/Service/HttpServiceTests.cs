@@ -1,0 +1,276 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpServers.Testing.Hosting;
+using McpServers.Testing.OAuth.Oidc;
+using McpServers.Testing.Redis;
+using McpServers.Testing.TypeScriptClient;
+
+namespace McpServers.Shared.Tests.Service;
+
+/// <summary>
+/// HTTP mode (<c>--http</c>) of the shared host, on the test server as a real process: mandatory authentication with
+/// JWTs from a real authorization server (oidc-provider) and API keys, scopes enforced at call time, the caller in
+/// every audit line, and state shared by two replicas through a real Redis.
+/// </summary>
+public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
+{
+    private static readonly string Exe = ServerExecutable.Resolve("mcp-testserver");
+    private const string ReadKey = "mcpk_read_0123456789abcdef";
+    private const string WriteKey = "mcpk_write_0123456789abcdef";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static string[] ApiKey(string name, string key, string scopes, string expires = "2099-01-01") =>
+        ["--set", $"Service:ApiKeys:{name}:Sha256={Sha256(key)}", "--set", $"Service:ApiKeys:{name}:Scopes={scopes}", "--set", $"Service:ApiKeys:{name}:Expires={expires}"];
+
+    private Task<HttpMcpServer> StartWithIssuerAsync(params string[] more)
+    {
+        oidc.RequireAvailable();
+        return HttpMcpServer.StartAsync(Exe, ["--set", $"Service:Issuer={oidc.Issuer}", "--set", "Service:ClockSkew=00:00:00", .. more]);
+    }
+
+    private static string Text(JsonElement result) =>
+        string.Concat(result.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+
+    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean();
+
+    [Fact]
+    public async Task NoAuthenticationConfigured_RefusesToStart()
+    {
+        var (code, _, stderr) = await StdioMcpProcess.RunOnceAsync(Exe, ["--http", "http://127.0.0.1:0"], null, Ct);
+
+        Assert.Equal(2, code);
+        Assert.Contains("HTTP mode needs authentication", stderr, StringComparison.Ordinal);
+        Assert.Contains("Service:Issuer", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoToken_Gets401WithTheProtectedResourceChallenge_AndAnAuditLine()
+    {
+        await using HttpMcpServer server = await StartWithIssuerAsync();
+
+        using HttpResponseMessage response = await server.PostAsync(null, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        string challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.StartsWith("Bearer", challenge, StringComparison.Ordinal);
+        Assert.Contains("resource_metadata=", challenge, StringComparison.Ordinal);
+        string metadataUrl = challenge[(challenge.IndexOf("resource_metadata=\"", StringComparison.Ordinal) + 19)..].TrimEnd('"');
+        using JsonDocument metadata = JsonDocument.Parse(await server.GetAsync(new Uri(metadataUrl).AbsolutePath, Ct));
+        Assert.Equal(server.Endpoint.ToString(), metadata.RootElement.GetProperty("resource").GetString());
+        Assert.Equal(oidc.Issuer, metadata.RootElement.GetProperty("authorization_servers")[0].GetString());
+        Assert.Contains(server.AuditLines(), a => a.GetProperty("outcome").GetString() == "denied"
+            && a.GetProperty("reason").GetString() == "not authenticated: no credentials");
+    }
+
+    [Fact]
+    public async Task TokenFromTheTrustedIssuerForThisResource_CallsATool_AndTheAuditLineNamesTheCallerAndClient()
+    {
+        await using HttpMcpServer server = await StartWithIssuerAsync();
+        string token = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read");
+
+        await server.InitializeAsync(token, "audit-check-client", Ct);
+        JsonElement result = await server.CallToolAsync(token, "test_echo", new JsonObject { ["message"] = "over http" }, Ct);
+
+        Assert.False(IsError(result), Text(result));
+        Assert.Equal("over http", Text(result));
+        JsonElement audit = Assert.Single(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_echo");
+        Assert.Equal("ok", audit.GetProperty("outcome").GetString());
+        Assert.Equal(OidcProviderServer.ConfidentialClient, audit.GetProperty("principal").GetProperty("client_id").GetString());
+        Assert.Equal(OidcProviderServer.ConfidentialClient, audit.GetProperty("principal").GetProperty("subject").GetString());
+        Assert.Equal("oauth", audit.GetProperty("principal").GetProperty("auth").GetString());
+        Assert.Equal("audit-check-client", audit.GetProperty("client").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task ExpiredWrongAudienceWrongIssuerAndTamperedTokens_AreRefusedWith401AndAuditedWithTheReason()
+    {
+        await using HttpMcpServer server = await StartWithIssuerAsync();
+        await using OidcProviderServer other = await OidcProviderServer.StartAsync();
+        string good = await oidc.IssueTokenAsync(server.Endpoint.ToString());
+        string expired = await oidc.IssueTokenAsync(server.Endpoint.ToString(), clientId: OidcProviderServer.ShortLivedClient);
+        string wrongAudience = await oidc.IssueTokenAsync("http://127.0.0.1:1/mcp");
+        string wrongIssuer = await other.IssueTokenAsync(server.Endpoint.ToString());
+        string[] parts = good.Split('.');
+        string tampered = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? 'B' : 'A') + parts[2][1..];
+        // The short-lived token lives one second and the server tolerates no skew (Service:ClockSkew=0): waiting
+        // past its expiry is a fixed precondition, not a race.
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+
+        foreach (string token in new[] { expired, wrongAudience, wrongIssuer, tampered })
+        {
+            using HttpResponseMessage response = await server.PostAsync(token, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        string[] reasons = [.. server.AuditLines().Select(a => a.GetProperty("reason").GetString()!)];
+        Assert.Contains("not authenticated: access token expired", reasons);
+        Assert.Contains("not authenticated: access token is for another resource (audience)", reasons);
+        Assert.Contains("not authenticated: access token from an issuer this server does not trust", reasons);
+        Assert.Contains("not authenticated: access token signature does not verify", reasons);
+        // And the genuine one still works.
+        Assert.Equal("ok", Text(await server.CallToolAsync(good, "test_echo", new JsonObject { ["message"] = "ok" }, Ct)));
+    }
+
+    [Fact]
+    public async Task ReadScope_NeitherSeesNorCallsWriteTools_WriteScopeDoes()
+    {
+        await using HttpMcpServer server = await StartWithIssuerAsync("--allow-writes");
+        string read = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read");
+        string write = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read mcp:write");
+
+        string[] Names(JsonElement list) => [.. list.GetProperty("result").GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!)];
+        Assert.DoesNotContain("test_write_note", Names(await server.RequestAsync(read, "tools/list", null, Ct)));
+        Assert.Contains("test_write_note", Names(await server.RequestAsync(write, "tools/list", null, Ct)));
+
+        var note = new JsonObject { ["title"] = "t", ["body"] = "x", ["draft"] = true };
+        JsonElement refused = await server.CallToolAsync(read, "test_write_note", note, Ct);
+        Assert.True(IsError(refused));
+        Assert.Contains("needs the scope mcp:write", Text(refused), StringComparison.Ordinal);
+        Assert.Contains(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_write_note"
+            && a.GetProperty("outcome").GetString() == "denied" && a.GetProperty("reason").GetString() == "missing scope mcp:write");
+
+        JsonElement allowed = await server.CallToolAsync(write, "test_write_note", (JsonObject)note.DeepClone(), Ct);
+        Assert.False(IsError(allowed), Text(allowed));
+    }
+
+    [Fact]
+    public async Task ApiKeys_SignInWithTheirOwnScopes_UnknownAndExpiredKeysAreRefused()
+    {
+        await using HttpMcpServer server = await HttpMcpServer.StartAsync(Exe,
+            [.. ApiKey("reader", ReadKey, "mcp:read"), .. ApiKey("old", "mcpk_old_0123456789", "mcp:read", "2020-01-01")]);
+
+        JsonElement ok = await server.CallToolAsync(ReadKey, "test_echo", new JsonObject { ["message"] = "key" }, Ct);
+        Assert.Equal("key", Text(ok));
+        JsonElement audit = Assert.Single(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_echo");
+        Assert.Equal("api-key:reader", audit.GetProperty("principal").GetProperty("subject").GetString());
+        Assert.Equal("api-key", audit.GetProperty("principal").GetProperty("auth").GetString());
+
+        foreach (string key in new[] { "mcpk_unknown_0123456789", "mcpk_old_0123456789" })
+        {
+            using HttpResponseMessage response = await server.PostAsync(key, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        string[] reasons = [.. server.AuditLines().Select(a => a.GetProperty("reason").GetString() ?? string.Empty)];
+        Assert.Contains("not authenticated: unknown API key", reasons);
+        Assert.Contains(reasons, r => r.StartsWith("not authenticated: API key 'old' expired", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ElicitationOnlyTool_IsRefusedOverStatelessHttp_SayingWhy()
+    {
+        await using HttpMcpServer server = await HttpMcpServer.StartAsync(Exe, ["--allow-writes", "--set", "SendNotes=true", .. ApiKey("writer", WriteKey, "mcp:write")]);
+
+        JsonElement result = await server.CallToolAsync(WriteKey, "test_send_note", new JsonObject { ["to"] = "a@example.com", ["body"] = "hi" }, Ct);
+
+        Assert.True(IsError(result));
+        Assert.Contains("stateless HTTP service", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoReplicasSharingRedis_RedeemAConfirmationTokenOnceAcrossReplicas_AndShareRateLimits()
+    {
+        redis.RequireAvailable();
+        var environment = new Dictionary<string, string?> { ["MCP_TESTSERVER__Service__RedisConnectionString"] = redis.ConnectionString };
+        string[] arguments = ["--allow-writes", "--set", "RateLimits:Tools:test_sum=3", .. ApiKey("writer", WriteKey, "mcp:write")];
+        await using HttpMcpServer a = await HttpMcpServer.StartAsync(Exe, arguments, environment);
+        await using HttpMcpServer b = await HttpMcpServer.StartAsync(Exe, arguments, environment);
+        Assert.Contains("state shared in Redis", a.Stderr, StringComparison.Ordinal);
+
+        // A token issued by replica A works once on replica B, and is spent for A too.
+        string title = "replicas-" + Guid.NewGuid().ToString("N")[..8];
+        var note = new JsonObject { ["title"] = title, ["body"] = "shared" };
+        JsonElement preview = await a.CallToolAsync(WriteKey, "test_write_note", note, Ct);
+        string token = JsonDocument.Parse("\"" + Text(preview).Split("\"confirmation_token\": \"")[1].Split('"')[0] + "\"").RootElement.GetString()!;
+        var confirmed = (JsonObject)note.DeepClone();
+        confirmed["confirmation_token"] = token;
+        JsonElement done = await b.CallToolAsync(WriteKey, "test_write_note", confirmed, Ct);
+        Assert.False(IsError(done), Text(done));
+        JsonElement again = await a.CallToolAsync(WriteKey, "test_write_note", (JsonObject)confirmed.DeepClone(), Ct);
+        Assert.True(IsError(again));
+        Assert.Contains("not valid for this call", Text(again), StringComparison.Ordinal);
+
+        // Three calls a minute in all, whichever replica takes them.
+        var sum = new JsonObject { ["numbers"] = new JsonArray(1, 2) };
+        var outcomes = new List<bool>();
+        foreach (HttpMcpServer replica in new[] { a, b, a, b })
+        {
+            outcomes.Add(IsError(await replica.CallToolAsync(WriteKey, "test_sum", (JsonObject)sum.DeepClone(), Ct)));
+        }
+
+        Assert.Equal([false, false, false, true], outcomes);
+    }
+
+    [Fact]
+    public async Task ConfirmationTokenInRedis_SurvivesARestartOfTheReplicaThatIssuedIt()
+    {
+        redis.RequireAvailable();
+        var environment = new Dictionary<string, string?> { ["MCP_TESTSERVER__Service__RedisConnectionString"] = redis.ConnectionString };
+        string[] arguments = ["--allow-writes", .. ApiKey("writer", WriteKey, "mcp:write")];
+        var note = new JsonObject { ["title"] = "restart-" + Guid.NewGuid().ToString("N")[..8], ["body"] = "kept" };
+        string token;
+        await using (HttpMcpServer first = await HttpMcpServer.StartAsync(Exe, arguments, environment))
+        {
+            JsonElement preview = await first.CallToolAsync(WriteKey, "test_write_note", note, Ct);
+            token = Text(preview).Split("\"confirmation_token\": \"")[1].Split('"')[0];
+        }
+
+        await using HttpMcpServer second = await HttpMcpServer.StartAsync(Exe, arguments, environment);
+        var confirmed = (JsonObject)note.DeepClone();
+        confirmed["confirmation_token"] = token;
+        JsonElement done = await second.CallToolAsync(WriteKey, "test_write_note", confirmed, Ct);
+        Assert.False(IsError(done), Text(done));
+    }
+
+    [Fact]
+    public async Task HealthAndReadiness_AnswerWithoutCredentials_AndReadinessIncludesRedis()
+    {
+        redis.RequireAvailable();
+        var environment = new Dictionary<string, string?> { ["MCP_TESTSERVER__Service__RedisConnectionString"] = redis.ConnectionString };
+        await using HttpMcpServer server = await HttpMcpServer.StartAsync(Exe, ApiKey("reader", ReadKey, "mcp:read"), environment);
+
+        Assert.Equal("ok", await server.GetAsync("/healthz", Ct));
+        string ready = await server.GetAsync("/readyz", Ct);
+        Assert.Contains("ok redis", ready, StringComparison.Ordinal);
+        Assert.EndsWith("ready\n", ready, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_InHttpMode_SaysWhereStateLives()
+    {
+        string[] args = ["--check", "--http", "http://127.0.0.1:0", .. ApiKey("reader", ReadKey, "mcp:read", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))];
+        var (code, stdout, _) = await StdioMcpProcess.RunOnceAsync(Exe, args, null, Ct);
+
+        Assert.Equal(0, code);
+        Assert.Contains("shared state: in this process", stdout, StringComparison.Ordinal);
+        Assert.Contains("warn  api key: 'reader' expires on", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TypeScriptSdkClient_ConnectsOverHttpWithAnAccessToken()
+    {
+        await using HttpMcpServer server = await StartWithIssuerAsync();
+        string token = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read");
+
+        var (client, connected) = await TypeScriptSdkClient.ConnectHttpAsync(server.Endpoint, token, Ct);
+        await using (client)
+        {
+            Assert.True(connected.Ok, connected.ToString());
+            SdkAnswer tools = await client.ListToolsAsync(Ct);
+            Assert.True(tools.Ok, tools.ToString());
+            SdkAnswer echo = await client.CallToolAsync("test_echo", new JsonObject { ["message"] = "from the TypeScript SDK" }, Ct);
+            Assert.True(echo.Ok, echo.ToString());
+            Assert.Equal("from the TypeScript SDK", echo.Text);
+        }
+
+        Assert.Contains(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_echo"
+            && a.GetProperty("client").GetProperty("name").GetString() == "mcpservers-typescript-sdk-test");
+    }
+}
