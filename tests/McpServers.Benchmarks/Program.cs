@@ -13,6 +13,12 @@ if (args is ["startup", ..])
     return await McpServers.Benchmarks.StartupBenchmark.RunAsync(args[1..]);
 }
 
+// HTTP mode under load, two replicas sharing Redis: `-- http-load [--clients 8] [--seconds 10] [--exe …]` (HttpLoadBenchmark.cs).
+if (args is ["http-load", ..])
+{
+    return await McpServers.Benchmarks.HttpLoadBenchmark.RunAsync(args[1..]);
+}
+
 if (args is ["documents-local", ..])
 {
     return await McpServers.Benchmarks.DocumentsLocalBenchmark.RunAsync(args[1..]);

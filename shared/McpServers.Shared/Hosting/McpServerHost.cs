@@ -152,23 +152,24 @@ public sealed class McpServerHostBuilder
                 }
 
             default:
-                bool http = !string.IsNullOrWhiteSpace(_builder.Configuration["Service:Url"]);
-                if (http && !Service.HttpService.IsSupported)
+                if (!string.IsNullOrWhiteSpace(_builder.Configuration["Service:Url"]))
                 {
+                    // Only behind the feature switch itself, so a stdio-only build drops all of HTTP mode.
+                    if (Service.HttpService.IsSupported)
+                    {
+                        return await ServeHttpAsync(cancellationToken);
+                    }
+
                     await _err.WriteLineAsync($"{_identity.Name}: this build serves stdio only (HTTP mode was left out to keep it small). Use the framework-dependent build (dotnet tool install --framework-dependent, or dotnet run) or build with -p:McpHttp=true for --http.");
                     return 2;
                 }
 
-                if (!http)
-                {
-                    _builder.Services.AddMcpServer().WithStdioServerTransport();
-                }
-
+                _builder.Services.AddMcpServer().WithStdioServerTransport();
                 // Tools a source loads in the background (a document at a URL) do not hold up serving: requests wait for
                 // them. A pinned server (Policy:ApprovedTools) waits for them before serving, because it must compare
                 // the complete tool set with the approved manifest first and expose nothing unapproved.
                 bool pinned = !string.IsNullOrWhiteSpace(_builder.Configuration["Policy:ApprovedTools"]);
-                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: pinned, build: http ? BuildHttp : null))
+                using (IHost? host = await StartUpAsync(validateOptions: true, awaitTools: pinned))
                 {
                     if (host is null)
                     {
@@ -178,11 +179,6 @@ public sealed class McpServerHostBuilder
                     if (await RefuseUnapprovedToolsAsync(host.Services) is int refused)
                     {
                         return refused;
-                    }
-
-                    if (http)
-                    {
-                        return await Service.HttpService.ServeAsync(host, _identity, _err, cancellationToken);
                     }
 
                     if (!Console.IsInputRedirected)
@@ -343,6 +339,20 @@ public sealed class McpServerHostBuilder
         }
     }
 
+    /// <summary>HTTP mode (<c>--http</c>): the same start-up checks as stdio, then the web application serves.</summary>
+    private async Task<int> ServeHttpAsync(CancellationToken cancellationToken)
+    {
+        using IHost? host = await StartUpAsync(validateOptions: true, awaitTools: true, build: BuildHttp);
+        if (host is null)
+        {
+            return 2;
+        }
+
+        return await RefuseUnapprovedToolsAsync(host.Services) is int refused
+            ? refused
+            : await Service.HttpService.ServeAsync(host, _identity, _err, cancellationToken);
+    }
+
     /// <summary>HTTP mode: the web application, holding every service this server registered (not the empty host's own).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "IHost keeps ASP.NET Core types out of this class, so a stdio start loads none of them.")]
     private IHost BuildHttp() =>
@@ -389,7 +399,15 @@ public sealed class McpServerHostBuilder
 
                 if (!string.IsNullOrWhiteSpace(_builder.Configuration["Service:Url"]))
                 {
-                    results.AddRange(await Service.HttpService.CheckAsync(_builder.Configuration, cancellationToken));
+                    if (Service.HttpService.IsSupported)
+                    {
+                        results.AddRange(await Service.HttpService.CheckAsync(_builder.Configuration, cancellationToken));
+                    }
+                    else
+                    {
+                        results.Add(new CheckResult("http service", CheckStatus.Failed,
+                            "this build serves stdio only; use the framework-dependent build or build with -p:McpHttp=true", "Service:Url (--http)"));
+                    }
                 }
             }
         }

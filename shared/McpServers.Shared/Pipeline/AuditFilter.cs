@@ -123,10 +123,10 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
     }
 
     /// <summary>The audit line of an HTTP request refused before MCP saw it (no or a bad access token, too many requests).</summary>
-    internal void WriteHttpRefusal(Caller? caller, string outcome, string reason)
+    internal void WriteHttpRefusal(Caller? caller, string outcome, string reason, string tool = "")
     {
         audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
-            null, null, string.Empty, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
+            null, null, tool, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
             auditContext.Warnings)
         { Caller = caller });
     }

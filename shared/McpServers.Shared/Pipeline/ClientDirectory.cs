@@ -15,7 +15,9 @@ public sealed class ClientDirectory(ISharedState? shared = null)
 {
     private const int MaxRemembered = 10_000;
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
-    private readonly ConcurrentDictionary<string, Implementation> _local = new(StringComparer.Ordinal);
+    // Also a minute's cache in front of the shared store: one Redis read per caller and minute, not per call.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, (Implementation Client, DateTimeOffset Until)> _local = new(StringComparer.Ordinal);
 
     /// <summary>The incoming-message stage: notes the client of an authenticated <c>initialize</c>.</summary>
     internal async Task InvokeAsync(MessageContext context, McpMessageHandler next, CancellationToken cancellationToken)
@@ -39,28 +41,38 @@ public sealed class ClientDirectory(ISharedState? shared = null)
         if (shared is not null)
         {
             await shared.SetAsync(Key(caller), client.Name + "\n" + client.Version, Lifetime);
-            return;
         }
 
-        if (_local.Count >= MaxRemembered)
-        {
-            _local.Clear();
-        }
-
-        _local[Key(caller)] = client;
+        Cache(Key(caller), client, shared is null ? Lifetime : CacheFor);
     }
 
     public async Task<Implementation?> LookupAsync(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (shared is null)
+        string key = Key(caller);
+        if (_local.TryGetValue(key, out var cached) && cached.Until > DateTimeOffset.UtcNow)
         {
-            return _local.TryGetValue(Key(caller), out Implementation? client) ? client : null;
+            return cached.Client;
         }
 
-        return await shared.GetAsync(Key(caller)) is { } stored && stored.Split('\n') is [var name, var version]
-            ? new Implementation { Name = name, Version = version }
-            : null;
+        if (shared is null || await shared.GetAsync(key) is not { } stored || stored.Split('\n') is not [var name, var version])
+        {
+            return null;
+        }
+
+        var client = new Implementation { Name = name, Version = version };
+        Cache(key, client, CacheFor);
+        return client;
+    }
+
+    private void Cache(string key, Implementation client, TimeSpan lifetime)
+    {
+        if (_local.Count >= MaxRemembered)
+        {
+            _local.Clear();
+        }
+
+        _local[key] = (client, DateTimeOffset.UtcNow + lifetime);
     }
 
     private static string Key(Caller caller) => "client:" + caller.Subject + "\n" + caller.ClientId;

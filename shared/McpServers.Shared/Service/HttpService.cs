@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Text.Json;
 using McpServers.Shared.Hosting;
 using McpServers.Shared.Pipeline;
 using Microsoft.AspNetCore.Authentication;
@@ -182,11 +183,6 @@ internal static class HttpService
     /// <summary>The <c>--check</c> lines of HTTP mode: its settings, how callers sign in, and where state lives.</summary>
     public static async Task<IReadOnlyList<CheckResult>> CheckAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (!IsSupported)
-        {
-            return [new CheckResult("http service", CheckStatus.Failed, "this build serves stdio only; use the framework-dependent build or build with -p:McpHttp=true", "Service:Url (--http)")];
-        }
-
         var options = new ServiceOptions();
         configuration.GetSection("Service").Bind(options);
         var results = options.Problems().Select(p => new CheckResult("http service", CheckStatus.Failed, p)).ToList();
@@ -323,7 +319,7 @@ internal sealed class NoAuthenticationConfiguration : IAuthenticationConfigurati
 /// Per-caller bounds of HTTP mode and the audit line of requests refused before MCP sees them: a request without
 /// valid credentials (401 with the RFC 9728 challenge), or beyond the caller's concurrent-request limit (429).
 /// </summary>
-internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter audit) : IDisposable
+internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter audit, ToolRegistry registry) : IDisposable
 {
     private readonly ConcurrentDictionary<string, StrongBoxCount> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _readinessGate = new(1, 1);
@@ -346,6 +342,19 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
             return;
         }
 
+        if (!caller.Scopes.Contains(Caller.WriteScope) && HttpMethods.IsPost(context.Request.Method)
+            && await CalledToolAsync(context) is { IsReadOnly: false } tool && registry.Refusal(tool) is null)
+        {
+            // Step-up (MCP authorization): 403 with insufficient_scope tells the client which scope to ask for. The
+            // policy stage would refuse the call too; this answers it at the HTTP level, where clients look.
+            audit.WriteHttpRefusal(caller, AuditOutcome.Denied, "missing scope " + Caller.WriteScope, tool.Name);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.Headers.WWWAuthenticate =
+                $"Bearer error=\"insufficient_scope\", scope=\"{Caller.WriteScope}\", resource_metadata=\"{context.Request.Scheme}://{context.Request.Host}/.well-known/oauth-protected-resource{context.Request.Path}\"";
+            await context.Response.WriteAsync($"'{tool.Name}' changes data and needs the scope {Caller.WriteScope}, which this access token does not carry.", context.RequestAborted);
+            return;
+        }
+
         StrongBoxCount count = _inFlight.GetOrAdd(caller.Subject, _ => new StrongBoxCount());
         if (Interlocked.Increment(ref count.Value) > options.Value.MaxRequestsPerCaller)
         {
@@ -364,6 +373,29 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
         finally
         {
             Interlocked.Decrement(ref count.Value);
+        }
+    }
+
+    /// <summary>The tool a tools/call request names (the body is kept for MCP to read); null for anything else.</summary>
+    private async Task<RegisteredTool?> CalledToolAsync(HttpContext context)
+    {
+        context.Request.EnableBuffering();
+        try
+        {
+            using JsonDocument message = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            return message.RootElement is { ValueKind: JsonValueKind.Object } root
+                && root.TryGetProperty("method", out JsonElement method) && method.ValueEquals("tools/call")
+                && root.TryGetProperty("params", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
+                && parameters.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String
+                && registry.TryGet(name.GetString()!, out RegisteredTool? tool) ? tool : null;
+        }
+        catch (JsonException)
+        {
+            return null;    // MCP answers the parse error itself.
+        }
+        finally
+        {
+            context.Request.Body.Position = 0;
         }
     }
 

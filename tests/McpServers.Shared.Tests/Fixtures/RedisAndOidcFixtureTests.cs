@@ -13,7 +13,7 @@ public sealed class RedisAndOidcFixtureTests(RedisServer redis, OidcProviderServ
     private const string Resource = "http://127.0.0.1:1/mcp";
 
     [Fact]
-    public async Task Redis_answers_PING_and_keeps_what_is_SET()
+    public async Task Redis_AnswersPingAndKeepsWhatIsSet()
     {
         redis.RequireAvailable();
         string key = "fixture-test:" + Guid.NewGuid().ToString("N");
@@ -31,7 +31,7 @@ public sealed class RedisAndOidcFixtureTests(RedisServer redis, OidcProviderServ
     }
 
     [Fact]
-    public async Task Oidc_token_is_an_RS256_JWT_bound_to_the_requested_resource()
+    public async Task OidcToken_IsAnRs256JwtBoundToTheRequestedResource()
     {
         oidc.RequireAvailable();
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -119,7 +119,7 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
     }
 
     [Fact]
-    public async Task ReadScope_NeitherSeesNorCallsWriteTools_WriteScopeDoes()
+    public async Task ReadScope_NeitherSeesWriteTools_NorCallsThem_403InsufficientScope_WriteScopeDoes()
     {
         await using HttpMcpServer server = await StartWithIssuerAsync("--allow-writes");
         string read = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read");
@@ -130,11 +130,19 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
         Assert.Contains("test_write_note", Names(await server.RequestAsync(write, "tools/list", null, Ct)));
 
         var note = new JsonObject { ["title"] = "t", ["body"] = "x", ["draft"] = true };
-        JsonElement refused = await server.CallToolAsync(read, "test_write_note", note, Ct);
-        Assert.True(IsError(refused));
-        Assert.Contains("needs the scope mcp:write", Text(refused), StringComparison.Ordinal);
+        string call = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 7, ["method"] = "tools/call", ["params"] = new JsonObject { ["name"] = "test_write_note", ["arguments"] = note.DeepClone() } }.ToJsonString();
+        using (HttpResponseMessage refused = await server.PostAsync(read, call, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            string challenge = refused.Headers.WwwAuthenticate.ToString();
+            Assert.Contains("error=\"insufficient_scope\"", challenge, StringComparison.Ordinal);
+            Assert.Contains("scope=\"mcp:write\"", challenge, StringComparison.Ordinal);
+        }
+
         Assert.Contains(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_write_note"
             && a.GetProperty("outcome").GetString() == "denied" && a.GetProperty("reason").GetString() == "missing scope mcp:write");
+        // A read-only tool in the same shape of request goes through.
+        Assert.Equal("r", Text(await server.CallToolAsync(read, "test_echo", new JsonObject { ["message"] = "r" }, Ct)));
 
         JsonElement allowed = await server.CallToolAsync(write, "test_write_note", (JsonObject)note.DeepClone(), Ct);
         Assert.False(IsError(allowed), Text(allowed));
