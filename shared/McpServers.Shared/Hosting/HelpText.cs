@@ -38,6 +38,7 @@ internal static class HelpText
         new("Service:TrustedProxies", "HTTP mode: comma-separated proxy IPs whose X-Forwarded-For/-Proto are believed.", ""),
         new("Service:CertificateFile", "HTTP mode: PEM certificate for an https address (or terminate TLS at a proxy).", null),
         new("Service:CertificateKeyFile", "HTTP mode: PEM private key of Service:CertificateFile.", null),
+        new("Service:OtlpEndpoint", "HTTP mode: OTLP/HTTP collector base URL for traces and metrics (calls, outcomes, latency per tool, refusals).", null),
         new("Service:ShutdownTimeout", "HTTP mode: how long a stop waits for calls in flight.", "00:00:30"),
         new("Logging:Level", "Diagnostic log level on stderr (Trace, Debug, Information, Warning, Error).", "Information"),
     ];

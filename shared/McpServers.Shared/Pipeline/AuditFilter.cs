@@ -20,6 +20,7 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
     {
         var state = new CallState(Guid.NewGuid().ToString("N")[..16]);
         state.Attach(context);
+        using Activity? span = CallTelemetry.Source.StartActivity("tools/call " + (context.Params?.Name ?? string.Empty), ActivityKind.Server);
         long started = Stopwatch.GetTimestamp();
         DateTimeOffset timestamp = time.GetUtcNow();
         string tool = context.Params?.Name ?? string.Empty;
@@ -82,9 +83,12 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
             JsonElement arguments = audit.Redact(asCalled, registered?.SecretParameters ?? NoSecrets);
             Caller? caller = Caller.From(context.User);
             Implementation? client = context.Server.ClientInfo ?? await LookupClientAsync(caller);
+            double elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            CallTelemetry.Call(tool, state.Outcome, elapsed);
+            span?.SetTag("mcp.tool", tool).SetTag("mcp.outcome", state.Outcome).SetTag("mcp.correlation_id", state.CorrelationId);
             audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
                 client?.Name, client?.Version, tool, arguments,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, state.Outcome, state.Reason, auditContext.Downstream,
+                elapsed, state.Outcome, state.Reason, auditContext.Downstream,
                 state.CorrelationId, auditContext.Warnings)
             { Caller = caller });
         }
@@ -125,6 +129,7 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
     /// <summary>The audit line of an HTTP request refused before MCP saw it (no or a bad access token, too many requests).</summary>
     internal void WriteHttpRefusal(Caller? caller, string outcome, string reason, string tool = "")
     {
+        CallTelemetry.HttpRefusal(reason.StartsWith("not authenticated", StringComparison.Ordinal) ? "unauthenticated" : outcome == AuditOutcome.Busy ? "busy" : "forbidden");
         audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
             null, null, tool, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
             auditContext.Warnings)

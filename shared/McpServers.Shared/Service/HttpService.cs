@@ -21,6 +21,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using ModelContextProtocol.AspNetCore.Authentication;
 using ModelContextProtocol.Authentication;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace McpServers.Shared.Service;
 
@@ -82,6 +87,16 @@ internal static class HttpService
         if (options.RedisConnectionString is { Length: > 0 } redis)
         {
             web.Services.AddSingleton<ISharedState>(_ => RedisSharedState.Connect(redis, identity.Name));
+        }
+
+        if (options.OtlpEndpoint is { Length: > 0 } otlp)
+        {
+            web.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(identity.Name, serviceVersion: identity.Version))
+                // The HTTP request span (W3C trace context from the caller) is the parent of each tools/call span.
+                .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(CallTelemetry.Name))
+                .WithMetrics(m => m.AddMeter(CallTelemetry.Name))
+                .UseOtlpExporter(OtlpExportProtocol.HttpProtobuf, new Uri(otlp));
         }
 
         web.Services.AddMcpServer()
@@ -372,7 +387,11 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
         }
         finally
         {
-            Interlocked.Decrement(ref count.Value);
+            // An idle caller's counter goes, so the table holds callers in flight, not every caller ever seen.
+            if (Interlocked.Decrement(ref count.Value) == 0)
+            {
+                _inFlight.TryRemove(KeyValuePair.Create(caller.Subject, count));
+            }
         }
     }
 

@@ -44,6 +44,9 @@ public sealed class ServiceOptions
     /// <summary>PEM private key of <see cref="CertificateFile"/> (a file readable by the service account only).</summary>
     public string? CertificateKeyFile { get; set; }
 
+    /// <summary>OTLP/HTTP collector base URL (e.g. <c>http://otel-collector:4318</c>) for traces and metrics; none when unset.</summary>
+    public string? OtlpEndpoint { get; set; }
+
     /// <summary>How long shutdown waits for calls in flight to finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -101,6 +104,11 @@ public sealed class ServiceOptions
         if (ShutdownTimeout < TimeSpan.Zero || ShutdownTimeout > TimeSpan.FromMinutes(10))
         {
             yield return "Service:ShutdownTimeout must be between 00:00:00 and 00:10:00.";
+        }
+
+        if (OtlpEndpoint is { Length: > 0 } && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out Uri? otlp) || otlp.Scheme is not ("http" or "https")))
+        {
+            yield return $"Service:OtlpEndpoint must be the http(s) base URL of an OTLP/HTTP collector, such as http://127.0.0.1:4318 (got '{OtlpEndpoint}').";
         }
 
         foreach (string proxy in Proxies())

@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Testing.Hosting;
+using McpServers.Testing.Http;
 using McpServers.Testing.OAuth.Oidc;
 using McpServers.Testing.Redis;
 using McpServers.Testing.TypeScriptClient;
+using Microsoft.AspNetCore.Builder;
 
 namespace McpServers.Shared.Tests.Service;
 
@@ -259,6 +261,26 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
         Assert.Equal(0, code);
         Assert.Contains("shared state: in this process", stdout, StringComparison.Ordinal);
         Assert.Contains("warn  api key: 'reader' expires on", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OtlpEndpoint_ReceivesTheCallsSpanAndMetrics_FlushedWhenTheServiceStops()
+    {
+        await using var collector = new LoopbackHttpServer();
+        collector.Routes.MapPost("/v1/traces", () => Microsoft.AspNetCore.Http.Results.Ok());
+        collector.Routes.MapPost("/v1/metrics", () => Microsoft.AspNetCore.Http.Results.Ok());
+        await collector.StartAsync(Ct);
+        HttpMcpServer server = await HttpMcpServer.StartAsync(Exe, ["--set", $"Service:OtlpEndpoint={collector.BaseAddress}", .. ApiKey("reader", ReadKey, "mcp:read")]);
+        await using (server)
+        {
+            Assert.Equal("traced", Text(await server.CallToolAsync(ReadKey, "test_echo", new JsonObject { ["message"] = "traced" }, Ct)));
+        }
+
+        // Stopped with SIGTERM: the exporters flush on the way out, so nothing here waits on a timer.
+        RecordedRequest traces = Assert.Single(collector.Requests, r => r.Path == "/v1/traces");
+        Assert.Equal("application/x-protobuf", traces.Header("Content-Type"));
+        Assert.Contains("tools/call test_echo", traces.Body, StringComparison.Ordinal);
+        Assert.Contains(collector.Requests, r => r.Path == "/v1/metrics" && r.Body.Contains("mcp.tool.calls", StringComparison.Ordinal));
     }
 
     [Fact]
