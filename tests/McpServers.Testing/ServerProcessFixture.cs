@@ -168,6 +168,37 @@ public abstract class ServerProcessFixture : IAsyncLifetime
         return path.Concat(fallbacks).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// Stops a server started in the foreground (kills its process tree, waits for it) and removes its temp folder:
+    /// what the fixtures that own their server process do on dispose.
+    /// </summary>
+    private protected static async Task StopProcessAsync(Process? process, string? directory)
+    {
+        if (process is { HasExited: false })
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+            {
+                // Best effort: the directory is removed below either way.
+            }
+        }
+
+        process?.Dispose();
+        DeleteDirectory(directory);
+    }
+
+    /// <summary>The last lines of <c>server.log</c> in <paramref name="directory"/>, for a start-up failure message.</summary>
+    private protected static string LogTail(string? directory)
+    {
+        string log = directory is null ? string.Empty : Path.Combine(directory, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
+    }
+
     /// <summary>Removes <paramref name="directory"/>, best effort (a server that did not stop may still hold files).</summary>
     private protected static void DeleteDirectory(string? directory)
     {

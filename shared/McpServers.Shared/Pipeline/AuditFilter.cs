@@ -129,7 +129,7 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
     /// <summary>The audit line of an HTTP request refused before MCP saw it (no or a bad access token, too many requests).</summary>
     internal void WriteHttpRefusal(Caller? caller, string outcome, string reason, string tool = "")
     {
-        CallTelemetry.HttpRefusal(reason.StartsWith("not authenticated", StringComparison.Ordinal) ? "unauthenticated" : outcome == AuditOutcome.Busy ? "busy" : "forbidden");
+        CallTelemetry.HttpRefusal(caller is null ? "unauthenticated" : outcome == AuditOutcome.Busy ? "busy" : "forbidden");
         audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
             null, null, tool, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
             auditContext.Warnings)

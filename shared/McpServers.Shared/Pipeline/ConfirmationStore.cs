@@ -10,10 +10,10 @@ namespace McpServers.Shared.Pipeline;
 
 /// <summary>
 /// Single-use, expiring confirmation tokens, each bound to a tool and a SHA-256 of its exact arguments: a token
-/// issued for "create issue X" cannot confirm "create issue Y", nor be used twice, nor after it expires.
+/// issued for "create issue X" cannot confirm "create issue Y", nor be used twice, nor after it expires. With
+/// <see cref="ISharedState"/> (HTTP replicas sharing Redis) the tokens live there, so a token issued by one replica is
+/// redeemed on another, once.
 /// </summary>
-/// With <see cref="ISharedState"/> (HTTP replicas sharing Redis) the tokens live there, so a token issued by one
-/// replica is redeemed on another, once.
 public sealed class ConfirmationStore(IOptions<ConfirmationOptions> options, TimeProvider time, ISharedState? shared = null)
 {
     private readonly ConcurrentDictionary<string, (string Tool, byte[] Hash, DateTimeOffset Expires)> _pending = new(StringComparer.Ordinal);

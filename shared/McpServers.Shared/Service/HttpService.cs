@@ -51,8 +51,7 @@ internal static class HttpService
     /// </summary>
     public static WebApplication Build(IEnumerable<ServiceDescriptor> services, IConfiguration configuration, ServerIdentity identity)
     {
-        var options = new ServiceOptions();
-        configuration.GetSection("Service").Bind(options);
+        ServiceOptions options = ServiceOptions.Read(configuration);
         var problems = options.Problems().ToList();
         if (problems.Count > 0)
         {
@@ -79,10 +78,12 @@ internal static class HttpService
         });
         web.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         web.Services.AddRoutingCore();
+        // The host's filters (Microsoft, ModelContextProtocol: warnings) came with its services; the API-key handler
+        // logs every refusal at Information, which the audit line already records.
         web.Logging.AddFilter("McpServers.Shared.Service", LogLevel.Warning);
-        web.Logging.AddFilter("Microsoft", LogLevel.Warning);
         web.Services.AddSingleton<StatelessService>();
         web.Services.AddSingleton<CallerLimits>();
+        web.Services.AddSingleton<Readiness>();
         web.Services.AddSingleton<ClientDirectory>();
         if (options.RedisConnectionString is { Length: > 0 } redis)
         {
@@ -198,8 +199,7 @@ internal static class HttpService
     /// <summary>The <c>--check</c> lines of HTTP mode: its settings, how callers sign in, and where state lives.</summary>
     public static async Task<IReadOnlyList<CheckResult>> CheckAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        var options = new ServiceOptions();
-        configuration.GetSection("Service").Bind(options);
+        ServiceOptions options = ServiceOptions.Read(configuration);
         var results = options.Problems().Select(p => new CheckResult("http service", CheckStatus.Failed, p)).ToList();
         if (results.Count > 0)
         {
@@ -207,12 +207,7 @@ internal static class HttpService
         }
 
         results.Add(new CheckResult("http service", CheckStatus.Ok,
-            $"would serve {options.ResourceUri} from {options.Url} (stateless), to " +
-            string.Join(" and ", new[]
-            {
-                options.Issuer is { Length: > 0 } issuer ? $"OAuth access tokens from {issuer}" : null,
-                options.ApiKeys.Count > 0 ? $"{options.ApiKeys.Count} API key(s)" : null,
-            }.OfType<string>())));
+            $"would serve {options.ResourceUri} from {options.Url} (stateless), accepting {options.Accepts(options.ResourceUri)}"));
         foreach (var (name, key) in options.ApiKeys.Where(k => k.Value.Expires <= DateTimeOffset.UtcNow.AddDays(14)))
         {
             results.Add(new CheckResult("api key", CheckStatus.Warning,
@@ -262,15 +257,10 @@ internal static class HttpService
             resource.Current = new Uri(bound.TrimEnd('/') + options.EndpointPath);
         }
 
-        string auth = string.Join(" and ", new[]
-        {
-            options.Issuer is { Length: > 0 } issuer ? $"OAuth access tokens from {issuer} for {resource.Current}" : null,
-            options.ApiKeys.Count > 0 ? $"{options.ApiKeys.Count} API key(s)" : null,
-        }.OfType<string>());
         string state = host.Services.GetService<ISharedState>() is null
             ? "state in this process only (one replica; set Service:RedisConnectionString to run several)"
             : "state shared in Redis";
-        await err.WriteLineAsync($"{identity.Name}: serving MCP over HTTP at {listening} (endpoint {options.EndpointPath}, stateless; accepts {auth}; {state}).");
+        await err.WriteLineAsync($"{identity.Name}: serving MCP over HTTP at {listening} (endpoint {options.EndpointPath}, stateless; accepts {options.Accepts(resource.Current)}; {state}).");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
@@ -305,11 +295,10 @@ internal static class HttpService
         }
     }
 
-
     /// <summary>Ready when the backend checks pass (cached briefly: a probe must not hammer the backend).</summary>
     private static async Task ReadyAsync(HttpContext context)
     {
-        (bool ready, string text) = await context.RequestServices.GetRequiredService<CallerLimits>().ReadinessAsync(context.RequestServices, context.RequestAborted);
+        (bool ready, string text) = await context.RequestServices.GetRequiredService<Readiness>().CheckAsync(context.RequestAborted);
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         await context.Response.WriteAsync(text, context.RequestAborted);
     }
@@ -332,13 +321,12 @@ internal sealed class NoAuthenticationConfiguration : IAuthenticationConfigurati
 
 /// <summary>
 /// Per-caller bounds of HTTP mode and the audit line of requests refused before MCP sees them: a request without
-/// valid credentials (401 with the RFC 9728 challenge), or beyond the caller's concurrent-request limit (429).
+/// valid credentials (401 with the RFC 9728 challenge), a write tool called without mcp:write (403 insufficient_scope),
+/// or beyond the caller's concurrent-request limit (429).
 /// </summary>
-internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter audit, ToolRegistry registry) : IDisposable
+internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter audit, ToolRegistry registry)
 {
     private readonly ConcurrentDictionary<string, StrongBoxCount> _inFlight = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _readinessGate = new(1, 1);
-    private (DateTimeOffset At, bool Ready, string Text) _readiness;
 
     private sealed class StrongBoxCount
     {
@@ -357,8 +345,19 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
             return;
         }
 
-        if (!caller.Scopes.Contains(Caller.WriteScope) && HttpMethods.IsPost(context.Request.Method)
-            && await CalledToolAsync(context) is { IsReadOnly: false } tool && registry.Refusal(tool) is null)
+        RegisteredTool? tool;
+        try
+        {
+            tool = !caller.Scopes.Contains(Caller.WriteScope) && HttpMethods.IsPost(context.Request.Method) ? await CalledToolAsync(context) : null;
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Over Service:MaxRequestBytes (413) or cut off: Kestrel's own answer, without an "unhandled exception" log.
+            context.Response.StatusCode = e.StatusCode;
+            return;
+        }
+
+        if (tool is { IsReadOnly: false } && registry.Refusal(tool) is null)
         {
             // Step-up (MCP authorization): 403 with insufficient_scope tells the client which scope to ask for. The
             // policy stage would refuse the call too; this answers it at the HTTP level, where clients look.
@@ -398,7 +397,8 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
     /// <summary>The tool a tools/call request names (the body is kept for MCP to read); null for anything else.</summary>
     private async Task<RegisteredTool?> CalledToolAsync(HttpContext context)
     {
-        context.Request.EnableBuffering();
+        // In memory, never a temp file: the body is already capped at Service:MaxRequestBytes.
+        context.Request.EnableBuffering((int)Math.Min(options.Value.MaxRequestBytes, int.MaxValue), options.Value.MaxRequestBytes);
         try
         {
             using JsonDocument message = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
@@ -431,17 +431,27 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
         _ when failure.Message.Contains("API key", StringComparison.Ordinal) => failure.Message,
         _ => "credentials refused",
     };
+}
 
-    public void Dispose() => _readinessGate.Dispose();
+/// <summary>
+/// <c>/readyz</c>: Redis (when configured) and the server's own backend checks, the verdict cached 10 s so a probe
+/// cannot hammer the backend. Names what failed, never why: the endpoint needs no credentials.
+/// </summary>
+internal sealed class Readiness(IServiceProvider services) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (DateTimeOffset At, bool Ready, string Text) _last;
 
-    public async Task<(bool Ready, string Text)> ReadinessAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public void Dispose() => _gate.Dispose();
+
+    public async Task<(bool Ready, string Text)> CheckAsync(CancellationToken cancellationToken)
     {
-        await _readinessGate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (DateTimeOffset.UtcNow - _readiness.At < TimeSpan.FromSeconds(10))
+            if (DateTimeOffset.UtcNow - _last.At < TimeSpan.FromSeconds(10))
             {
-                return (_readiness.Ready, _readiness.Text);
+                return (_last.Ready, _last.Text);
             }
 
             var lines = new List<string>();
@@ -474,18 +484,17 @@ internal sealed class CallerLimits(IOptions<ServiceOptions> options, AuditFilter
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    // Names what failed, never why in detail: this endpoint needs no credentials.
                     ready = false;
                     lines.Add("FAIL backend");
                 }
             }
 
-            _readiness = (DateTimeOffset.UtcNow, ready, string.Join('\n', lines.Append(ready ? "ready" : "not ready")) + "\n");
-            return (ready, _readiness.Text);
+            _last = (DateTimeOffset.UtcNow, ready, string.Join('\n', lines.Append(ready ? "ready" : "not ready")) + "\n");
+            return (ready, _last.Text);
         }
         finally
         {
-            _readinessGate.Release();
+            _gate.Release();
         }
     }
 }

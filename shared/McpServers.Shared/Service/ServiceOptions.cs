@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 
 namespace McpServers.Shared.Service;
 
@@ -49,6 +50,21 @@ public sealed class ServiceOptions
 
     /// <summary>How long shutdown waits for calls in flight to finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>Service</c> section as it stands (HTTP mode reads it before the service container exists).</summary>
+    internal static ServiceOptions Read(IConfiguration configuration)
+    {
+        var options = new ServiceOptions();
+        configuration.GetSection("Service").Bind(options);
+        return options;
+    }
+
+    /// <summary>Who may call, in words for the start-up line and <c>--check</c>.</summary>
+    internal string Accepts(Uri resource) => string.Join(" and ", new[]
+    {
+        Issuer is { Length: > 0 } issuer ? $"OAuth access tokens from {issuer} for {resource}" : null,
+        ApiKeys.Count > 0 ? $"{ApiKeys.Count} API key(s)" : null,
+    }.OfType<string>());
 
     internal Uri ResourceUri => new(Resource is { Length: > 0 } r ? r : Url!.TrimEnd('/') + "/mcp");
 

@@ -6,8 +6,9 @@ using McpServers.Shared.Errors;
 namespace McpServers.Shared.Text;
 
 /// <summary>
-/// Paging cursors handed to the model. They are opaque and signed with a key that lives only in this process (or, for HTTP replicas, in their shared Redis), so
-/// the model can pass one back but cannot forge or edit one (a forged offset or filter never reaches a backend).
+/// Paging cursors handed to the model. They are opaque and signed with a key that lives only in this process (or, for
+/// HTTP replicas, in their shared Redis), so the model can pass one back but cannot forge or edit one (a forged offset
+/// or filter never reaches a backend).
 /// A cursor is bound to a <c>scope</c> (e.g. the tool name plus a hash of the query) and is rejected elsewhere.
 /// </summary>
 public static class OpaqueCursor

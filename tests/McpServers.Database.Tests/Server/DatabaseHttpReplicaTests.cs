@@ -4,12 +4,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Testing.Hosting;
 using McpServers.Testing.Redis;
+using McpServers.Testing.TypeScriptClient;
 
 namespace McpServers.Database.Tests.Server;
 
 /// <summary>
 /// mcp-database as a service (<c>--http</c>, the SQLite demo): two replicas sharing Redis page through one result
-/// together, because they sign cursors with the one key kept there.
+/// together, because they sign cursors with the one key kept there. The second page is asked for by the official
+/// TypeScript SDK client, which checks the structured result against db_query's output schema.
 /// </summary>
 public sealed class DatabaseHttpReplicaTests
 {
@@ -33,11 +35,17 @@ public sealed class DatabaseHttpReplicaTests
         string cursor = first.GetProperty("structuredContent").GetProperty("next_cursor").GetString()!;
         var next = (JsonObject)query.DeepClone();
         next["cursor"] = cursor;
-        JsonElement second = await b.CallToolAsync(Key, "db_query", next, TestContext.Current.CancellationToken);
+        var (client, connected) = await TypeScriptSdkClient.ConnectHttpAsync(b.Endpoint, Key, TestContext.Current.CancellationToken);
+        await using (client)
+        {
+            Assert.True(connected.Ok, connected.ToString());
+            Assert.True((await client.ListToolsAsync(TestContext.Current.CancellationToken)).Ok);
+            SdkAnswer second = await client.CallToolAsync("db_query", next, TestContext.Current.CancellationToken);
 
-        Assert.False(second.TryGetProperty("isError", out JsonElement isError) && isError.GetBoolean(), second.ToString());
-        int[] Ids(JsonElement result) => [.. result.GetProperty("structuredContent").GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt32())];
-        Assert.Equal([1, 2], Ids(first));
-        Assert.Equal([3, 4], Ids(second));
+            Assert.True(second.Ok && !second.IsError, second.ToString());
+            int[] Ids(JsonElement structured) => [.. structured.GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt32())];
+            Assert.Equal([1, 2], Ids(first.GetProperty("structuredContent")));
+            Assert.Equal([3, 4], Ids(second.StructuredContent!.Value));
+        }
     }
 }

@@ -189,7 +189,7 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
     {
         redis.RequireAvailable();
         var environment = new Dictionary<string, string?> { ["MCP_TESTSERVER__Service__RedisConnectionString"] = redis.ConnectionString };
-        string[] arguments = ["--allow-writes", "--set", "RateLimits:Tools:test_sum=3", .. ApiKey("writer", WriteKey, "mcp:write")];
+        string[] arguments = ["--allow-writes", "--set", "RateLimits:Tools:test_sum=1", .. ApiKey("writer", WriteKey, "mcp:write")];
         await using HttpMcpServer a = await HttpMcpServer.StartAsync(Exe, arguments, environment);
         await using HttpMcpServer b = await HttpMcpServer.StartAsync(Exe, arguments, environment);
         Assert.Contains("state shared in Redis", a.Stderr, StringComparison.Ordinal);
@@ -207,15 +207,16 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
         Assert.True(IsError(again));
         Assert.Contains("not valid for this call", Text(again), StringComparison.Ordinal);
 
-        // Three calls a minute in all, whichever replica takes them.
+        // One call a minute in all, whichever replica takes it (a bucket of one, refilled after a minute: the calls
+        // below take milliseconds).
         var sum = new JsonObject { ["numbers"] = new JsonArray(1, 2) };
         var outcomes = new List<bool>();
-        foreach (HttpMcpServer replica in new[] { a, b, a, b })
+        foreach (HttpMcpServer replica in new[] { a, b, a })
         {
             outcomes.Add(IsError(await replica.CallToolAsync(WriteKey, "test_sum", (JsonObject)sum.DeepClone(), Ct)));
         }
 
-        Assert.Equal([false, false, false, true], outcomes);
+        Assert.Equal([false, true, true], outcomes);
     }
 
     [Fact]
@@ -284,10 +285,102 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
     }
 
     [Fact]
+    public async Task IssuerKeyRotation_TokensSignedWithTheNewKeyAreAccepted()
+    {
+        OidcProviderServer first = await OidcProviderServer.StartAsync();
+        first.RequireAvailable();
+        int port = new Uri(first.Issuer).Port;
+        await using HttpMcpServer server = await HttpMcpServer.StartAsync(Exe, ["--set", $"Service:Issuer={first.Issuer}"]);
+        string before = await first.IssueTokenAsync(server.Endpoint.ToString());
+        Assert.Equal("old key", Text(await server.CallToolAsync(before, "test_echo", new JsonObject { ["message"] = "old key" }, Ct)));
+        await first.DisposeAsync();
+
+        // The issuer comes back at its address with a new signing key (a new kid): the server fetches the keys again.
+        await using OidcProviderServer second = await OidcProviderServer.StartAsync(port);
+        second.RequireAvailable();
+        string after = await second.IssueTokenAsync(server.Endpoint.ToString());
+        // A token with an unknown key id makes the server fetch the issuer's keys again, in the background: the
+        // request that revealed the new key may still be refused, and a retry (as clients do on 401) gets through.
+        JsonElement? accepted = null;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (accepted is null && !patience.IsCancellationRequested)
+        {
+            try
+            {
+                accepted = await server.CallToolAsync(after, "test_echo", new JsonObject { ["message"] = "new key" }, Ct);
+            }
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
+
+        Assert.NotNull(accepted);
+        Assert.Equal("new key", Text(accepted.Value));
+    }
+
+    [Fact]
+    public async Task RequestLimits_OversizedBodyGets413_AndACallerBeyondItsRequestsInFlightGets429()
+    {
+        await using HttpMcpServer server = await HttpMcpServer.StartAsync(Exe,
+            ["--set", "Service:MaxRequestBytes=65536", "--set", "Service:MaxRequestsPerCaller=1", .. ApiKey("reader", ReadKey, "mcp:read")]);
+
+        string big = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = 1,
+            ["method"] = "tools/call",
+            ["params"] = new JsonObject { ["name"] = "test_echo", ["arguments"] = new JsonObject { ["message"] = new string('x', 100_000) } }
+        }.ToJsonString();
+        using (HttpResponseMessage tooBig = await server.PostAsync(ReadKey, big, Ct))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        }
+
+        // test_gate never opens in a process: the call stays in flight until this test cancels it. A poll that
+        // arrives first takes the one slot and the gate call is refused instead: then it is sent again.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Task<HttpResponseMessage> HoldGate() =>
+            server.PostAsync(ReadKey, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_gate","arguments":{}}}""", held.Token);
+        Task<HttpResponseMessage> gate = HoldGate();
+        HttpResponseMessage? busy = null;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (busy is null && !patience.IsCancellationRequested)
+        {
+            if (gate.IsCompleted)
+            {
+                (await gate).Dispose();
+                gate = HoldGate();
+            }
+
+            HttpResponseMessage answer = await server.PostAsync(ReadKey, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""", Ct);
+            if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                busy = answer;
+            }
+            else
+            {
+                answer.Dispose();
+            }
+        }
+
+        using (busy)
+        {
+            Assert.NotNull(busy);
+            Assert.Equal("1", busy.Headers.RetryAfter?.ToString());
+        }
+
+        await held.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gate);
+        Assert.Contains(server.AuditLines(), a => a.GetProperty("outcome").GetString() == "busy"
+            && a.GetProperty("principal").GetProperty("subject").GetString() == "api-key:reader");
+    }
+
+    [Fact]
     public async Task TypeScriptSdkClient_ConnectsOverHttpWithAnAccessToken()
     {
-        await using HttpMcpServer server = await StartWithIssuerAsync();
-        string token = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read");
+        await using HttpMcpServer server = await StartWithIssuerAsync("--allow-writes");
+        string token = await oidc.IssueTokenAsync(server.Endpoint.ToString(), "mcp:read mcp:write");
 
         var (client, connected) = await TypeScriptSdkClient.ConnectHttpAsync(server.Endpoint, token, Ct);
         await using (client)
@@ -298,6 +391,15 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
             SdkAnswer echo = await client.CallToolAsync("test_echo", new JsonObject { ["message"] = "from the TypeScript SDK" }, Ct);
             Assert.True(echo.Ok, echo.ToString());
             Assert.Equal("from the TypeScript SDK", echo.Text);
+
+            // The confirmation round trip as the SDK sees it: a preview (isError, nothing done), then the confirmed call.
+            var note = new JsonObject { ["title"] = "Over HTTP", ["body"] = "confirmed by token" };
+            SdkAnswer preview = await client.CallToolAsync("test_write_note", note, Ct);
+            Assert.True(preview.IsError, preview.ToString());
+            var confirmed = (JsonObject)note.DeepClone();
+            confirmed["confirmation_token"] = preview.Text.Split("\"confirmation_token\": \"")[1].Split('"')[0];
+            SdkAnswer done = await client.CallToolAsync("test_write_note", confirmed, Ct);
+            Assert.True(done.Ok && !done.IsError, done.ToString());
         }
 
         Assert.Contains(server.AuditLines(), a => a.GetProperty("tool").GetString() == "test_echo"

@@ -124,7 +124,7 @@ public sealed class MariaDbServer() : ServerProcessFixture(EnvironmentVariable, 
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"mariadbd exited with {_process.ExitCode}: {LogTail()}");
+                throw new InvalidOperationException($"mariadbd exited with {_process.ExitCode}: {LogTail(_directory)}");
             }
 
             try
@@ -142,31 +142,10 @@ public sealed class MariaDbServer() : ServerProcessFixture(EnvironmentVariable, 
         return admin;
     }
 
-    private string LogTail()
-    {
-        string log = _directory is null ? string.Empty : Path.Combine(_directory, "server.log");
-        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
-    }
-
     private protected override async Task StopAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-            {
-                // Best effort: the directory is removed below either way.
-            }
-        }
-
-        _process?.Dispose();
+        await StopProcessAsync(_process, _directory);
         _process = null;
-        DeleteDirectory(_directory);
         _directory = null;
     }
 }

@@ -58,7 +58,7 @@ public sealed class RedisServer() : ServerProcessFixture(EnvironmentVariable, "t
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {LogTail()}");
+                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {LogTail(_directory)}");
             }
 
             if (await AnswersPingAsync(port))
@@ -68,7 +68,7 @@ public sealed class RedisServer() : ServerProcessFixture(EnvironmentVariable, "t
 
             if (deadline.Elapsed > StartTimeout)
             {
-                throw new TimeoutException($"redis-server did not answer PING within {StartTimeout.TotalSeconds} s: {LogTail()}");
+                throw new TimeoutException($"redis-server did not answer PING within {StartTimeout.TotalSeconds} s: {LogTail(_directory)}");
             }
 
             await Task.Delay(50);
@@ -95,31 +95,10 @@ public sealed class RedisServer() : ServerProcessFixture(EnvironmentVariable, "t
         }
     }
 
-    private string LogTail()
-    {
-        string log = _directory is null ? string.Empty : Path.Combine(_directory, "server.log");
-        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
-    }
-
     private protected override async Task StopAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-            {
-                // Best effort: the directory is removed below either way.
-            }
-        }
-
-        _process?.Dispose();
+        await StopProcessAsync(_process, _directory);
         _process = null;
-        DeleteDirectory(_directory);
         _directory = null;
     }
 }

@@ -54,10 +54,16 @@ public sealed class OidcProviderServer : IAsyncLifetime
 
     public bool IsAvailable => _tokenEndpoint is not null;
 
-    /// <summary>Starts an issuer of its own (for tests that need a second, different one); dispose it when done.</summary>
-    public static async Task<OidcProviderServer> StartAsync()
+    private int _port;
+
+    /// <summary>
+    /// Starts an issuer of its own (for tests that need a second, different one); dispose it when done. On
+    /// <paramref name="port"/> (0: a free one), an issuer can come back at the address of one that stopped, with a new
+    /// signing key: a key rotation as its resource servers see it.
+    /// </summary>
+    public static async Task<OidcProviderServer> StartAsync(int port = 0)
     {
-        var server = new OidcProviderServer();
+        var server = new OidcProviderServer { _port = port };
         await server.InitializeAsync();
         return server;
     }
@@ -72,7 +78,7 @@ public sealed class OidcProviderServer : IAsyncLifetime
             return;
         }
 
-        ProcessStartInfo start = ProcessStart.For("node", ["authorization-server.mjs", "0"], NodeDirectory);
+        ProcessStartInfo start = ProcessStart.For("node", ["authorization-server.mjs", _port.ToString(System.Globalization.CultureInfo.InvariantCulture)], NodeDirectory);
         // The script exits when its stdin closes, so it cannot outlive this process.
         start.RedirectStandardInput = true;
         try
