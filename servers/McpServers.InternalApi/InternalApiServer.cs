@@ -100,7 +100,7 @@ public static class InternalApiServer
         services.AddBackendHttpClient(HttpApiGateway.HttpClientName, configuration.GetSection("Http"), "InternalApi", Identity.Version);
         services.AddSingleton(sp => new RequestBuilder(new Uri(sp.GetRequiredService<InternalApiOptions>().BaseUrl!)));
         services.AddUserSignIn(new UserSignInRegistration("internal API", "Auth:OAuth", HttpApiGateway.HttpClientName,
-            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-internal-api", "refresh-token")));
+            CredentialServiceCollectionExtensions.LocalTokenFile("mcp-internal-api", "refresh-token"), PerCaller: true));
         services.AddBackendCredential(HttpApiGateway.HttpClientName, Credential);
         services.AddSingleton<IApiGateway, HttpApiGateway>();
         services.AddSingleton(sp => StartLoad(sp, configuration));

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using McpServers.Shared.Errors;
 using McpServers.Shared.Http;
+using McpServers.Shared.Pipeline;
 using McpServers.Shared.Text;
 using McpServers.Ticketing.Options;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,8 @@ internal sealed partial class JiraGateway(HttpClient http, JiraOptions options, 
 
     private readonly Lock _gate = new();
     private Task<JiraDialect>? _dialect;
-    private Task<JiraUser>? _myself;
+    // Per caller (HTTP mode with per-user sign-in: each caller's own Jira account); over stdio one entry, "".
+    private readonly Dictionary<string, Task<JiraUser>> _myself = new(StringComparer.Ordinal);
     private Task<string>? _cloudPrefix;
 
     public Task<SearchPage> SearchAsync(IssueFilter filter, int? maxResults, string? cursor, CancellationToken cancellationToken) =>
@@ -484,16 +486,23 @@ internal sealed partial class JiraGateway(HttpClient http, JiraOptions options, 
         }
     }
 
+    /// <summary>The account the current call acts as: the configured one, or (per-user sign-in) the caller's own.</summary>
     private Task<JiraUser> MyselfAsync(JiraDialect dialect, CancellationToken cancellationToken)
     {
+        string caller = Caller.Current?.Subject ?? "";
         lock (_gate)
         {
-            if (_myself is null || _myself.IsFaulted || _myself.IsCanceled)
+            if (!_myself.TryGetValue(caller, out Task<JiraUser>? myself) || myself.IsFaulted || myself.IsCanceled)
             {
-                _myself = LoadMyselfAsync(dialect, cancellationToken);
+                if (_myself.Count >= 10_000)
+                {
+                    _myself.Clear();
+                }
+
+                _myself[caller] = myself = LoadMyselfAsync(dialect, cancellationToken);
             }
 
-            return _myself;
+            return myself;
         }
     }
 

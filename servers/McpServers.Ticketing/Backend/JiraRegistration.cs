@@ -76,7 +76,9 @@ public static class JiraRegistration
                 {
                     options.AuthorizeParameters.TryAdd("prompt", "consent");
                 }
-            }));
+            },
+            // The account Jira names for "me" is kept per caller (JiraGateway), so each HTTP caller may bring their own.
+            PerCaller: true));
         services.AddBackendHttpClient(JiraGateway.HttpClientName, configuration.GetSection("Jira:Http"), "Ticketing", version);
         // The audit context hears where calls go and, once Jira has said who the account is, as whom; the gateway itself knows no audit.
         services.AddSingleton<IJiraGateway>(sp =>

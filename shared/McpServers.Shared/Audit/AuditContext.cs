@@ -10,6 +10,15 @@ public sealed class AuditContext
     private volatile string? _downstream;
     private volatile string[] _warnings = [];
 
+    /// <summary><see cref="BackendCredential"/> when each HTTP caller reaches the backend with their own linked sign-in.</summary>
+    public const string PerUserCredential = "per-user";
+
+    /// <summary><see cref="BackendCredential"/> when every HTTP caller reaches the backend with the server's one credential.</summary>
+    public const string SharedCredential = "shared";
+
+    /// <summary>HTTP mode: whose credential reaches the backend (<c>Service:BackendIdentity</c>); null over stdio.</summary>
+    public string? BackendCredential { get; internal set; }
+
     public string? BackendIdentity
     {
         get => _backendIdentity;

@@ -22,4 +22,7 @@ public sealed record AuditEvent(
 {
     /// <summary>The authenticated HTTP caller (<c>--http</c>); null over stdio, where the OS user is the principal.</summary>
     public Pipeline.Caller? Caller { get; init; }
+
+    /// <summary>HTTP mode: whose credential reached the backend (<c>per-user</c> or <c>shared</c>); null over stdio.</summary>
+    public string? BackendCredential { get; init; }
 }

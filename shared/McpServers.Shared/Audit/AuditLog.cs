@@ -351,6 +351,7 @@ public sealed partial class AuditLog : IDisposable
                 w.WriteString("subject", _redactor.Redact(TextTruncate(caller.Subject, 256)));
                 w.WriteString("client_id", caller.ClientId is null ? null : _redactor.Redact(TextTruncate(caller.ClientId, 256)));
                 w.WriteString("auth", caller.Method);
+                w.WriteString("backend_credential", e.BackendCredential);
             }
 
             w.WriteEndObject();

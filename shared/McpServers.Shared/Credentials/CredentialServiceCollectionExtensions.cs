@@ -12,8 +12,12 @@ namespace McpServers.Shared.Credentials;
 /// <param name="DefaultScopes">The scopes asked for unless <c>Section:Scopes</c> says otherwise.</param>
 /// <param name="Configure">The provider's quirks, applied to the options as read (e.g. an authorize parameter it needs).</param>
 /// <param name="Dialect">What the provider's authorization server does beyond the RFCs (fields to keep, its device grant).</param>
+/// <param name="PerCaller">
+/// Whether the server can serve each HTTP caller with their own sign-in (<c>Service:BackendIdentity=PerUser</c>): true
+/// only when nothing about the signed-in account is kept per process (e.g. a cached "who am I").
+/// </param>
 public sealed record UserSignInRegistration(string Backend, string Section, string HttpClientName, string DefaultTokenFile,
-    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null, OAuthDialect? Dialect = null);
+    string? DefaultScopes = null, Action<OAuthClientOptions>? Configure = null, OAuthDialect? Dialect = null, bool PerCaller = false);
 
 public static class CredentialServiceCollectionExtensions
 {
@@ -44,25 +48,10 @@ public static class CredentialServiceCollectionExtensions
         services.AddSettingsSection<OAuthClientOptions>(registration.Section);
         services.AddKeyedSingleton(registration.Backend, (sp, _) =>
         {
-            IConfigurationSection section = sp.GetRequiredService<IConfiguration>().GetSection(registration.Section);
-            OAuthClientOptions options = OAuthClientOptions.From(section);
-            options.Scopes = string.IsNullOrWhiteSpace(options.Scopes) ? registration.DefaultScopes : options.Scopes;
-            registration.Configure?.Invoke(options);
-            IReadOnlyList<string> problems = options.Problems(registration.Section, userSignIn: true);
-            if (problems.Count > 0)
-            {
-                throw new ConfigurationException(string.Join(" ", problems));
-            }
-
-            TimeProvider time = sp.GetRequiredService<TimeProvider>();
-            SecretRedactor redactor = sp.GetRequiredService<SecretRedactor>();
-            // A server that signs in to several backends names the one in its commands (`login Confluence`).
-            string login = sp.GetRequiredService<ServerIdentity>().Name + " login"
-                + (sp.GetServices<UserSignInRegistration>().Select(r => r.Backend).Distinct(StringComparer.Ordinal).Skip(1).Any() ? " " + registration.Backend : "");
-            var client = new OAuthTokenClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(registration.HttpClientName), options,
-                new OAuthMessages(registration.Backend, registration.Section, login), redactor, registration.Dialect);
-            string file = string.IsNullOrWhiteSpace(options.TokenFile) ? registration.DefaultTokenFile : options.TokenFile;
-            return new UserSignIn(client, new FileRefreshTokenStore(file, time), new SignInKey(registration.Backend, Environment.UserName), redactor, time);
+            OAuthTokenClient client = TokenClient(sp, registration);
+            string file = string.IsNullOrWhiteSpace(client.Options.TokenFile) ? registration.DefaultTokenFile : client.Options.TokenFile;
+            return new UserSignIn(client, new FileRefreshTokenStore(file, sp.GetRequiredService<TimeProvider>()),
+                new SignInKey(registration.Backend, Environment.UserName), sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddKeyedSingleton(registration.Backend, (sp, key) => new OAuthCredential(sp.GetRequiredKeyedService<UserSignIn>(key), sp.GetRequiredService<TimeProvider>()));
         // Unkeyed: the server's sign-in when it declares one. A server declaring several (one per backend) resolves
@@ -70,6 +59,26 @@ public static class CredentialServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredKeyedService<UserSignIn>(registration.Backend));
         services.AddSingleton(sp => sp.GetRequiredKeyedService<OAuthCredential>(registration.Backend));
         return services;
+    }
+
+    /// <summary>The token client of <paramref name="registration"/>, its settings read and checked (names every problem).</summary>
+    internal static OAuthTokenClient TokenClient(IServiceProvider sp, UserSignInRegistration registration)
+    {
+        IConfigurationSection section = sp.GetRequiredService<IConfiguration>().GetSection(registration.Section);
+        OAuthClientOptions options = OAuthClientOptions.From(section);
+        options.Scopes = string.IsNullOrWhiteSpace(options.Scopes) ? registration.DefaultScopes : options.Scopes;
+        registration.Configure?.Invoke(options);
+        IReadOnlyList<string> problems = options.Problems(registration.Section, userSignIn: true);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(string.Join(" ", problems));
+        }
+
+        // A server that signs in to several backends names the one in its commands (`login Confluence`).
+        string login = sp.GetRequiredService<ServerIdentity>().Name + " login"
+            + (sp.GetServices<UserSignInRegistration>().Select(r => r.Backend).Distinct(StringComparer.Ordinal).Skip(1).Any() ? " " + registration.Backend : "");
+        return new OAuthTokenClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(registration.HttpClientName), options,
+            new OAuthMessages(registration.Backend, registration.Section, login), sp.GetRequiredService<SecretRedactor>(), registration.Dialect);
     }
 
     /// <summary><c>&lt;local app data&gt;/&lt;folder&gt;/&lt;file&gt;</c>: the user's own, not roamed.</summary>

@@ -18,34 +18,40 @@ public interface IAccessTokenSource
 }
 
 /// <summary>
-/// The token cache: an OAuth bearer token kept in memory, replaced shortly before it expires (a minute, or half its
-/// life when that is shorter), and dropped when the backend refuses it, so that the credential handler's one retry
-/// goes out with a new one. One acquisition at a time per process; across processes the source locks.
+/// An OAuth bearer credential: the access token comes from the token cache of the one principal the server acts as
+/// (stdio; a service credential), or, in HTTP mode with per-user backend sign-in, from the cache of the caller making
+/// the call (<see cref="CallerSignIns"/>), so no caller's token is ever sent for another.
 /// </summary>
-public sealed class OAuthCredential(IAccessTokenSource source, TimeProvider time) : ICredential, IDisposable
+public sealed class OAuthCredential : ICredential, IDisposable
 {
-    private static readonly TimeSpan Early = TimeSpan.FromSeconds(60);
     private static readonly HttpRequestOptionsKey<string> Sent = new("McpServers.Credentials.SentToken");
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    // One reference, read and replaced whole (a struct tuple could be seen half-written by a concurrent call).
-    private volatile Cached? _current;
-    private volatile string? _refused;
+    private readonly TokenCache? _own;
+    private readonly CallerSignIns? _callers;
+
+    public OAuthCredential(IAccessTokenSource source, TimeProvider time) => _own = new TokenCache(source, time);
+
+    internal OAuthCredential(CallerSignIns callers) => _callers = callers;
+
+    /// <summary>Whether each caller brings their own linked sign-in (HTTP mode, <c>Service:BackendIdentity=PerUser</c>).</summary>
+    public bool PerCaller => _callers is not null;
+
+    private TokenCache Cache => _own ?? _callers!.Current();
 
     public async ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string token = await TokenAsync(cancellationToken);
-        request.Headers.Authorization = BackendHttp.Authorization("Bearer", token, source.System);
+        TokenCache cache = Cache;
+        string token = (await cache.CurrentAsync(cancellationToken)).Value;
+        request.Headers.Authorization = BackendHttp.Authorization("Bearer", token, cache.System);
         request.Options.Set(Sent, token);
     }
 
     public bool Refused(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Options.TryGetValue(Sent, out string? sent) && _current is { } current && current.Token.Value == sent)
+        if (request.Options.TryGetValue(Sent, out string? sent))
         {
-            _refused = sent;
-            _current = null;
+            Cache.Refused(sent);
         }
 
         return true;
@@ -55,6 +61,35 @@ public sealed class OAuthCredential(IAccessTokenSource source, TimeProvider time
     public async Task<string> TokenAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).Value;
 
     /// <summary>The cached token with its expiry and scopes, renewed first when it is due.</summary>
+    public Task<AccessToken> CurrentAsync(CancellationToken cancellationToken) => Cache.CurrentAsync(cancellationToken);
+
+    public void Dispose() => _own?.Dispose();
+}
+
+/// <summary>
+/// The token cache of one principal: an access token kept in memory, replaced shortly before it expires (a minute, or
+/// half its life when that is shorter), and dropped when the backend refuses it, so that the credential handler's one
+/// retry goes out with a new one. One acquisition at a time per process; across processes the source locks.
+/// </summary>
+internal sealed class TokenCache(IAccessTokenSource source, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan Early = TimeSpan.FromSeconds(60);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    // One reference, read and replaced whole (a struct tuple could be seen half-written by a concurrent call).
+    private volatile Cached? _current;
+    private volatile string? _refused;
+
+    public string System => source.System;
+
+    public void Refused(string sent)
+    {
+        if (_current is { } current && current.Token.Value == sent)
+        {
+            _refused = sent;
+            _current = null;
+        }
+    }
+
     public async Task<AccessToken> CurrentAsync(CancellationToken cancellationToken)
     {
         if (Fresh() is { } token)

@@ -32,6 +32,8 @@ internal static class HelpText
         new("Service:Issuer", "HTTP mode: the OAuth 2.1 authorization server whose JWT access tokens are accepted (https; http only on loopback).", null),
         new("Service:ApiKeys:<name>:Sha256|Scopes|Expires", "HTTP mode: a static API key for a service caller: SHA-256 (hex) of the key, scopes (mcp:read, mcp:write), expiry date.", null),
         new("Service:RedisConnectionString", "HTTP mode: Redis shared by replicas (cursor key, confirmation tokens, rate limits); without it, one replica keeps them in memory.", null) { Secret = true },
+        new("Service:BackendIdentity", "HTTP mode (required): Shared (the server's one backend credential for every caller; audited as such) or PerUser (each caller links their own account in a browser).", null),
+        new("Service:SignInEncryptionKey", "HTTP mode, PerUser: base64 256-bit key encrypting the stored sign-ins (required with Redis; same on every replica).", null) { Secret = true },
         new("Service:ClockSkew", "HTTP mode: tolerated clock difference for token expiry.", "00:00:30"),
         new("Service:MaxRequestBytes", "HTTP mode: largest request body.", "4194304"),
         new("Service:MaxRequestsPerCaller", "HTTP mode: requests one caller may have in flight per replica (more: 429).", "8"),

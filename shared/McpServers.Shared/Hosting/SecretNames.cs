@@ -6,7 +6,7 @@ public static class SecretNames
     private static readonly string[] Fragments =
     [
         "password", "passwd", "secret", "token", "credential", "authorization", "cookie", "apikey", "privatekey",
-        "accesskey", "signingkey", "connectionstring", "databaseurl",
+        "accesskey", "signingkey", "encryptionkey", "connectionstring", "databaseurl",
     ];
 
     /// <summary>True for names like <c>password</c>, <c>api_key</c>, <c>Jira:ApiToken</c>, <c>ConnectionString</c>, <c>key</c>.</summary>

@@ -27,6 +27,8 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         // Taken before later stages replace them (the confirmation token stripped), so the trail shows the call as the client made it.
         IDictionary<string, JsonElement>? asCalled = context.Params?.Arguments;
         RegisteredTool? registered = null;
+        Caller? caller = Caller.From(context.User);
+        Caller.Current = caller;
 
         try
         {
@@ -81,18 +83,23 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
         finally
         {
             JsonElement arguments = audit.Redact(asCalled, registered?.SecretParameters ?? NoSecrets);
-            Caller? caller = Caller.From(context.User);
             Implementation? client = context.Server.ClientInfo ?? await LookupClientAsync(caller);
             double elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             CallTelemetry.Call(tool, state.Outcome, elapsed);
             span?.SetTag("mcp.tool", tool).SetTag("mcp.outcome", state.Outcome).SetTag("mcp.correlation_id", state.CorrelationId);
-            audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
+            audit.Write(new AuditEvent(timestamp, identity.Name, identity.Version, OsUser, BackendIdentity(caller),
                 client?.Name, client?.Version, tool, arguments,
                 elapsed, state.Outcome, state.Reason, auditContext.Downstream,
                 state.CorrelationId, auditContext.Warnings)
-            { Caller = caller });
+            { Caller = caller, BackendCredential = auditContext.BackendCredential });
         }
     }
+
+    /// <summary>As whom the backend is called: the caller's own linked account (per-user sign-in), or what the server knows.</summary>
+    private string? BackendIdentity(Caller? caller) =>
+        caller is not null && auditContext.BackendCredential == AuditContext.PerUserCredential
+            ? $"{caller.Subject} (own linked account)"
+            : auditContext.BackendIdentity;
 
     /// <summary>The client a stateless HTTP caller named in its initialize; null when unknown (never fails the call).</summary>
     private async Task<Implementation?> LookupClientAsync(Caller? caller)
@@ -119,20 +126,27 @@ internal sealed class AuditFilter(AuditLog audit, AuditContext auditContext, Too
             ? arguments.EnumerateObject().GroupBy(p => AuditLog.SafeName(p)).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)
             : null;
         Implementation? client = request.Context?.ClientInfo ?? context.Server.ClientInfo;
-        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
+        Caller? caller = Caller.From(context.User);
+        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, BackendIdentity(caller),
             client?.Name, client?.Version, tool,
             audit.Redact(values, registry.TryGet(tool, out RegisteredTool? registered) ? registered.SecretParameters : NoSecrets),
             0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16], auditContext.Warnings)
-        { Caller = Caller.From(context.User) });
+        { Caller = caller, BackendCredential = auditContext.BackendCredential });
     }
 
     /// <summary>The audit line of an HTTP request refused before MCP saw it (no or a bad access token, too many requests).</summary>
     internal void WriteHttpRefusal(Caller? caller, string outcome, string reason, string tool = "")
     {
         CallTelemetry.HttpRefusal(caller is null ? "unauthenticated" : outcome == AuditOutcome.Busy ? "busy" : "forbidden");
-        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, auditContext.BackendIdentity,
+        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, BackendIdentity(caller),
             null, null, tool, default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16],
             auditContext.Warnings)
-        { Caller = caller });
+        { Caller = caller, BackendCredential = auditContext.BackendCredential });
     }
+
+    /// <summary>The audit line of a per-user backend sign-in being linked (HTTP mode), or of a failed attempt.</summary>
+    internal void WriteSignIn(Caller? caller, string outcome, string reason) =>
+        audit.Write(new AuditEvent(time.GetUtcNow(), identity.Name, identity.Version, OsUser, BackendIdentity(caller),
+            null, null, "", default, 0, outcome, reason, auditContext.Downstream, Guid.NewGuid().ToString("N")[..16], auditContext.Warnings)
+        { Caller = caller, BackendCredential = auditContext.BackendCredential });
 }

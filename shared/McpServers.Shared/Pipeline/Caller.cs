@@ -18,7 +18,19 @@ public sealed record Caller(string Subject, string? ClientId, string Method, IRe
     /// <summary>The claim an API key's principal carries with the key's name.</summary>
     public const string ApiKeyClaim = "mcp_api_key";
 
+    private static readonly AsyncLocal<Caller?> CurrentCaller = new();
+
     public static IReadOnlyList<string> KnownScopes { get; } = [ReadScope, WriteScope];
+
+    /// <summary>
+    /// The caller of the tool call running on this flow (set by the audit stage, so the whole call, its backend
+    /// requests included, sees it); null over stdio.
+    /// </summary>
+    public static Caller? Current
+    {
+        get => CurrentCaller.Value;
+        internal set => CurrentCaller.Value = value;
+    }
 
     /// <summary>The caller of an authenticated HTTP request; null when there is none (stdio, or not signed in).</summary>
     public static Caller? From(ClaimsPrincipal? user)

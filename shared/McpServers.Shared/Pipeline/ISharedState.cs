@@ -2,7 +2,7 @@ namespace McpServers.Shared.Pipeline;
 
 /// <summary>
 /// State that every replica of an HTTP deployment must see alike (Redis, <c>Service:RedisConnectionString</c>): the
-/// cursor signing key, single-use confirmation tokens, rate-limit buckets and the clients' names. Not registered over
+/// cursor signing key, single-use confirmation tokens, rate-limit buckets, the clients' names and per-user backend sign-ins. Not registered over
 /// stdio or without Redis: then each piece of state lives in this process, as it always has.
 /// </summary>
 public interface ISharedState
@@ -13,6 +13,14 @@ public interface ISharedState
     Task SetAsync(string key, string value, TimeSpan lifetime);
 
     Task<string?> GetAsync(string key);
+
+    Task DeleteAsync(string key);
+
+    /// <summary>
+    /// Holds <paramref name="key"/> exclusively across replicas until disposed, and at most <paramref name="hold"/> (so a
+    /// replica that dies holding it cannot block the others for ever). Waits while another holds it.
+    /// </summary>
+    Task<IAsyncDisposable> LockAsync(string key, TimeSpan hold, CancellationToken cancellationToken);
 
     /// <summary>Reads and deletes <paramref name="key"/> in one step: of two replicas taking it at once, one gets null.</summary>
     Task<string?> TakeAsync(string key);

@@ -85,6 +85,7 @@ internal static class HttpService
         web.Services.AddSingleton<CallerLimits>();
         web.Services.AddSingleton<Readiness>();
         web.Services.AddSingleton<ClientDirectory>();
+        AddBackendIdentity(web.Services, options, identity);
         if (options.RedisConnectionString is { Length: > 0 } redis)
         {
             web.Services.AddSingleton<ISharedState>(_ => RedisSharedState.Connect(redis, identity.Name));
@@ -192,8 +193,62 @@ internal static class HttpService
         app.UseAuthorization();
         app.MapGet("/healthz", (RequestDelegate)(context => context.Response.WriteAsync("ok", context.RequestAborted)));
         app.MapGet("/readyz", (RequestDelegate)ReadyAsync);
+        if (options.PerUser)
+        {
+            AccountLinking.Map(app);
+        }
+
         app.MapMcp(endpoint).RequireAuthorization(new AuthorizationPolicyBuilder(CallerScheme).RequireAuthenticatedUser().Build());
+        UseBackendIdentity(app.Services, options);
         return app;
+    }
+
+    /// <summary>
+    /// Whose credential reaches the backend. Shared: the server's own, as over stdio, and each audit line says so.
+    /// PerUser: the OAuth user sign-ins the server declared as able to serve each caller are replaced by per-caller
+    /// ones (<see cref="CallerSignIns"/>), their accounts linked through <see cref="AccountLinking"/>.
+    /// </summary>
+    private static void AddBackendIdentity(IServiceCollection services, ServiceOptions options, ServerIdentity identity)
+    {
+        if (!options.PerUser)
+        {
+            return;
+        }
+
+        var registrations = services.Select(d => d.ImplementationInstance).OfType<Credentials.UserSignInRegistration>().Where(r => r.PerCaller).ToList();
+        if (registrations.Count == 0)
+        {
+            throw new ConfigurationException(
+                $"Service:BackendIdentity=PerUser: {identity.Name} cannot yet call its backend with each caller's own sign-in. Set Service:BackendIdentity=Shared to serve every caller with its configured credential (audit lines say so).");
+        }
+
+        services.AddSingleton<AccountLinking>();
+        foreach (Credentials.UserSignInRegistration registration in registrations)
+        {
+            services.AddKeyedSingleton(registration.Backend, (sp, _) => new Credentials.OAuthCredential(sp.GetRequiredService<AccountLinking>().SignIns(registration)));
+        }
+    }
+
+    /// <summary>
+    /// Audit lines name the mode; with PerUser, the credential the server actually uses must be the per-caller sign-in,
+    /// not another kind it was configured with.
+    /// </summary>
+    private static void UseBackendIdentity(IServiceProvider services, ServiceOptions options)
+    {
+        services.GetRequiredService<Audit.AuditContext>().BackendCredential = options.PerUser ? Audit.AuditContext.PerUserCredential : Audit.AuditContext.SharedCredential;
+        if (!options.PerUser)
+        {
+            return;
+        }
+
+        foreach (Credentials.UserSignInRegistration registration in services.GetServices<Credentials.UserSignInRegistration>().Where(r => r.PerCaller))
+        {
+            if (services.GetKeyedService<Credentials.CredentialSlot>(registration.HttpClientName)?.Credential is not Credentials.OAuthCredential { PerCaller: true })
+            {
+                throw new ConfigurationException(
+                    $"Service:BackendIdentity=PerUser needs the {registration.Backend} OAuth user sign-in ({registration.Section}:ClientId and its endpoints), but this server is configured with another kind of {registration.Backend} credential.");
+            }
+        }
     }
 
     /// <summary>The <c>--check</c> lines of HTTP mode: its settings, how callers sign in, and where state lives.</summary>
@@ -208,6 +263,9 @@ internal static class HttpService
 
         results.Add(new CheckResult("http service", CheckStatus.Ok,
             $"would serve {options.ResourceUri} from {options.Url} (stateless), accepting {options.Accepts(options.ResourceUri)}"));
+        results.Add(new CheckResult("backend identity", CheckStatus.Ok, options.PerUser
+            ? $"each caller links their own account at {options.ResourceUri.GetLeftPart(UriPartial.Authority)}{AccountLinking.PathPrefix}/<backend>; register {options.ResourceUri.GetLeftPart(UriPartial.Authority)}{AccountLinking.PathPrefix}/callback as the OAuth app's redirect URI"
+            : "every caller reaches the backend with this server's one credential (Service:BackendIdentity=Shared); audit lines say so", "Service:BackendIdentity"));
         foreach (var (name, key) in options.ApiKeys.Where(k => k.Value.Expires <= DateTimeOffset.UtcNow.AddDays(14)))
         {
             results.Add(new CheckResult("api key", CheckStatus.Warning,
@@ -260,7 +318,10 @@ internal static class HttpService
         string state = host.Services.GetService<ISharedState>() is null
             ? "state in this process only (one replica; set Service:RedisConnectionString to run several)"
             : "state shared in Redis";
-        await err.WriteLineAsync($"{identity.Name}: serving MCP over HTTP at {listening} (endpoint {options.EndpointPath}, stateless; accepts {options.Accepts(resource.Current)}; {state}).");
+        string backend = host.Services.GetService<AccountLinking>() is { } linking
+            ? $"each caller's own backend sign-in, linked at {resource.Current.GetLeftPart(UriPartial.Authority)}{AccountLinking.PathPrefix}/… and kept {linking.StoreDescription}"
+            : "one shared backend credential for every caller";
+        await err.WriteLineAsync($"{identity.Name}: serving MCP over HTTP at {listening} (endpoint {options.EndpointPath}, stateless; accepts {options.Accepts(resource.Current)}; {state}; {backend}).");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
@@ -472,7 +533,15 @@ internal sealed class Readiness(IServiceProvider services) : IDisposable
                 }
             }
 
-            foreach (IServerCheck check in services.GetServices<IServerCheck>())
+            // Per-user sign-in: the backend is reached with each caller's own account, so there is no account to
+            // check it with here; each caller's calls say what is wrong with theirs.
+            bool perUser = services.GetService<AccountLinking>() is not null;
+            if (perUser)
+            {
+                lines.Add("ok backend (per-user sign-in: checked on each caller's calls)");
+            }
+
+            foreach (IServerCheck check in services.GetServices<IServerCheck>().Where(c => !perUser || c is Audit.AuditCheck))
             {
                 try
                 {

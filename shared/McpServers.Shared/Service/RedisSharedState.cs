@@ -33,6 +33,12 @@ internal sealed class RedisSharedState(IConnectionMultiplexer redis, string serv
         return {taken, wait}
         """;
 
+    // KEYS[1] lock; ARGV[1] the holder's token: only the holder releases it.
+    private const string Release = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
     private readonly string _prefix = "mcp:" + server + ":";
 
     private IDatabase Db => redis.GetDatabase();
@@ -58,6 +64,25 @@ internal sealed class RedisSharedState(IConnectionMultiplexer redis, string serv
     public Task SetAsync(string key, string value, TimeSpan lifetime) => Db.StringSetAsync(_prefix + key, value, lifetime);
 
     public async Task<string?> GetAsync(string key) => await Db.StringGetAsync(_prefix + key);
+
+    public Task DeleteAsync(string key) => Db.KeyDeleteAsync(_prefix + key);
+
+    public async Task<IAsyncDisposable> LockAsync(string key, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        RedisKey k = _prefix + "lock:" + key;
+        string token = Guid.NewGuid().ToString("N");
+        while (!await Db.StringSetAsync(k, token, hold, When.NotExists))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+        }
+
+        return new Held(() => Db.ScriptEvaluateAsync(Release, [k], [token]));
+    }
+
+    private sealed class Held(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release();
+    }
 
     public async Task<string?> TakeAsync(string key) => await Db.StringGetDeleteAsync(_prefix + key);
 

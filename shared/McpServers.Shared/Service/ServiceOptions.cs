@@ -30,6 +30,18 @@ public sealed class ServiceOptions
     /// <summary>StackExchange.Redis connection string of the state replicas share (a secret: it may hold a password).</summary>
     public string? RedisConnectionString { get; set; }
 
+    /// <summary>
+    /// Whose credential reaches the backend: <c>PerUser</c> (each caller links their own account once, in a browser) or
+    /// <c>Shared</c> (the one credential configured for the server, for every caller; every audit line says so).
+    /// Required: an administrator decides, the server does not guess.
+    /// </summary>
+    public string? BackendIdentity { get; set; }
+
+    /// <summary>Base64 of a 256-bit key that encrypts per-user backend sign-ins at rest (a secret; required with PerUser and Redis).</summary>
+    public string? SignInEncryptionKey { get; set; }
+
+    internal bool PerUser => string.Equals(BackendIdentity, "PerUser", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Largest request body accepted.</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
@@ -102,6 +114,20 @@ public sealed class ServiceOptions
             yield return $"Service:Issuer must be an https URL (plain http only on a loopback address), got '{Issuer}'.";
         }
 
+        if (!string.Equals(BackendIdentity, "Shared", StringComparison.OrdinalIgnoreCase) && !PerUser)
+        {
+            yield return $"Service:BackendIdentity must say whose credential reaches the backend (got '{BackendIdentity}'): Shared (the one credential configured for this server, for every caller; audit lines say so) or PerUser (each caller links their own account; for servers and settings that support it).";
+        }
+
+        if (SignInEncryptionKey is { Length: > 0 } encryption && !IsKey(encryption))
+        {
+            yield return "Service:SignInEncryptionKey must be 32 random bytes in base64 (e.g. openssl rand -base64 32).";
+        }
+        else if (PerUser && RedisConnectionString is { Length: > 0 } && SignInEncryptionKey is not { Length: > 0 })
+        {
+            yield return "Service:BackendIdentity=PerUser with Redis needs Service:SignInEncryptionKey (32 random bytes in base64, the same on every replica): sign-ins are encrypted at rest.";
+        }
+
         if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromMinutes(5))
         {
             yield return "Service:ClockSkew must be between 00:00:00 and 00:05:00.";
@@ -142,6 +168,12 @@ public sealed class ServiceOptions
                 yield return problem;
             }
         }
+    }
+
+    private static bool IsKey(string text)
+    {
+        Span<byte> bytes = stackalloc byte[48];
+        return Convert.TryFromBase64String(text, bytes, out int written) && written == 32;
     }
 
     internal IEnumerable<string> Proxies() =>

@@ -52,6 +52,25 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
     }
 
     [Fact]
+    public async Task BackendCredentialNotSaid_RefusesToStart_NamingTheSetting()
+    {
+        var (code, _, stderr) = await StdioMcpProcess.RunOnceAsync(Exe, ["--http", "http://127.0.0.1:0", .. ApiKey("reader", ReadKey, "mcp:read")], null, Ct);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Service:BackendIdentity must say whose credential reaches the backend", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PerUserBackendCredential_OnAServerWithoutPerUserSignIn_RefusesToStart()
+    {
+        var (code, _, stderr) = await StdioMcpProcess.RunOnceAsync(Exe,
+            ["--http", "http://127.0.0.1:0", "--set", "Service:BackendIdentity=PerUser", .. ApiKey("reader", ReadKey, "mcp:read")], null, Ct);
+
+        Assert.Equal(2, code);
+        Assert.Contains("cannot yet call its backend with each caller's own sign-in", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoToken_Gets401WithTheProtectedResourceChallenge_AndAnAuditLine()
     {
         await using HttpMcpServer server = await StartWithIssuerAsync();
@@ -86,6 +105,7 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
         Assert.Equal(OidcProviderServer.ConfidentialClient, audit.GetProperty("principal").GetProperty("client_id").GetString());
         Assert.Equal(OidcProviderServer.ConfidentialClient, audit.GetProperty("principal").GetProperty("subject").GetString());
         Assert.Equal("oauth", audit.GetProperty("principal").GetProperty("auth").GetString());
+        Assert.Equal("shared", audit.GetProperty("principal").GetProperty("backend_credential").GetString());
         Assert.Equal("audit-check-client", audit.GetProperty("client").GetProperty("name").GetString());
     }
 
@@ -256,11 +276,13 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
     [Fact]
     public async Task Check_InHttpMode_SaysWhereStateLives()
     {
-        string[] args = ["--check", "--http", "http://127.0.0.1:0", .. ApiKey("reader", ReadKey, "mcp:read", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))];
+        string[] args = ["--check", "--http", "http://127.0.0.1:0", "--set", "Service:BackendIdentity=Shared",
+            .. ApiKey("reader", ReadKey, "mcp:read", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))];
         var (code, stdout, _) = await StdioMcpProcess.RunOnceAsync(Exe, args, null, Ct);
 
         Assert.Equal(0, code);
         Assert.Contains("shared state: in this process", stdout, StringComparison.Ordinal);
+        Assert.Contains("backend identity: every caller reaches the backend with this server's one credential", stdout, StringComparison.Ordinal);
         Assert.Contains("warn  api key: 'reader' expires on", stdout, StringComparison.Ordinal);
     }
 

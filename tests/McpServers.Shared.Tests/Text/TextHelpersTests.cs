@@ -72,6 +72,7 @@ public sealed class TextHelpersTests
     [InlineData("api_key", true)]
     [InlineData("apiKey", true)]
     [InlineData("Jira:ApiToken", true)]
+    [InlineData("Service:SignInEncryptionKey", true)]
     [InlineData("ConnectionString", true)]
     [InlineData("DatabaseUrl", true)]
     [InlineData("client_secret", true)]

@@ -29,11 +29,18 @@ public sealed class HttpMcpServer : IAsyncDisposable
 
     public string Stderr => _process.Stderr;
 
-    /// <summary>Starts <paramref name="executable"/> with <paramref name="arguments"/> on a free loopback port and waits until it listens.</summary>
+    /// <summary>
+    /// Starts <paramref name="executable"/> with <paramref name="arguments"/> on a free loopback port and waits until it
+    /// listens. Unless the arguments or environment set Service:BackendIdentity, it is Shared.
+    /// </summary>
     public static async Task<HttpMcpServer> StartAsync(string executable, IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        StdioMcpProcess process = StdioMcpProcess.Start(executable, ["--http", "http://127.0.0.1:0", "--audit-log", "-", .. arguments], environment);
+        // Whose credential reaches the backend must be said (Service:BackendIdentity); tests that do not care say Shared.
+        string[] backend = arguments.Any(a => a.StartsWith("Service:BackendIdentity=", StringComparison.Ordinal))
+            || environment?.Keys.Any(k => k.EndsWith("__Service__BackendIdentity", StringComparison.Ordinal)) == true
+            ? [] : ["--set", "Service:BackendIdentity=Shared"];
+        StdioMcpProcess process = StdioMcpProcess.Start(executable, ["--http", "http://127.0.0.1:0", "--audit-log", "-", .. backend, .. arguments], environment);
         try
         {
             string line = await process.WaitForStderrAsync(l => l.Contains(Listening, StringComparison.Ordinal) || l.Contains("cannot start", StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -92,6 +93,64 @@ public sealed class RedisServer() : ServerProcessFixture(EnvironmentVariable, "t
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Every string value whose key matches <paramref name="pattern"/> (Redis glob), by key: what Redis holds at rest.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> StringValuesAsync(string pattern, CancellationToken cancellationToken)
+    {
+        string[] host = ConnectionString.Split(':');
+        using var client = new TcpClient();
+        await client.ConnectAsync(host[0], int.Parse(host[1], System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        NetworkStream stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keys = (List<string?>)(await CommandAsync(stream, reader, cancellationToken, "KEYS", pattern))!;
+        foreach (string? key in keys)
+        {
+            if (key is not null && await CommandAsync(stream, reader, cancellationToken, "TYPE", key) is "string")
+            {
+                values[key] = (string)(await CommandAsync(stream, reader, cancellationToken, "GET", key))!;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>One RESP command; the reply as a string, a list (array) or null.</summary>
+    private static async Task<object?> CommandAsync(NetworkStream stream, StreamReader reader, CancellationToken cancellationToken, params string[] parts)
+    {
+        var command = new StringBuilder($"*{parts.Length}\r\n");
+        foreach (string part in parts)
+        {
+            command.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()), cancellationToken);
+        return await ReplyAsync(reader, cancellationToken);
+    }
+
+    private static async Task<object?> ReplyAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        string line = await reader.ReadLineAsync(cancellationToken) ?? throw new IOException("Redis closed the connection.");
+        switch (line[0])
+        {
+            case '+' or ':':
+                return line[1..];
+            case '-':
+                throw new InvalidOperationException("Redis: " + line[1..]);
+            case '$':
+                // Values here are ASCII (base64, hex, numbers), so characters and bytes agree.
+                return line == "$-1" ? null : await reader.ReadLineAsync(cancellationToken);
+            default:
+                int count = int.Parse(line[1..], CultureInfo.InvariantCulture);
+                var items = new List<string?>();
+                for (int i = 0; i < count; i++)
+                {
+                    items.Add((string?)await ReplyAsync(reader, cancellationToken));
+                }
+
+                return items;
         }
     }
 

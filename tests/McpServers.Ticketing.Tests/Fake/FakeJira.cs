@@ -51,7 +51,9 @@ public sealed class FakeJira : IAsyncDisposable
             routes.MapGet("/rest/api/3/serverInfo", () => Json(ServerInfo()));
         }
 
-        routes.MapGet($"/rest/api/{v}/myself", () => Json(new JsonObject { ["accountId"] = "acc-me", ["name"] = "jdoe", ["displayName"] = "Jane Doe" }));
+        routes.MapGet($"/rest/api/{v}/myself", (HttpRequest request) => AccountPerToken
+            ? Json(Account(request.Headers.Authorization.ToString()))
+            : Json(new JsonObject { ["accountId"] = "acc-me", ["name"] = "jdoe", ["displayName"] = "Jane Doe" }));
         if (cloud)
         {
             // "Get projects paginated": keys=A&keys=B filter, startAt/maxResults paging, isLast. The un-paginated
@@ -169,6 +171,16 @@ public sealed class FakeJira : IAsyncDisposable
     }
 
     public int RetryAfterSeconds { get; private set; }
+
+    /// <summary>/myself answers with a different account for each bearer token (a Jira that several users sign in to).</summary>
+    public bool AccountPerToken { get; set; }
+
+    /// <summary>The account /myself names for <paramref name="authorization"/> when <see cref="AccountPerToken"/> is set.</summary>
+    public static JsonObject Account(string authorization)
+    {
+        string id = "acc-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(authorization)))[..8];
+        return new JsonObject { ["accountId"] = id, ["name"] = id, ["displayName"] = "User " + id };
+    }
 
     /// <summary>Every request answers 401 (expired or revoked credentials).</summary>
     public bool RejectCredentials { get; set; }
