@@ -67,6 +67,7 @@ internal static class HttpLoadBenchmark
         // The audit lines go to stderr in this mode (--audit-log -): what the driver keeps is bounded by the run.
         var http = new List<double>();
         var health = new List<double>();
+        var ping = new List<double>();
         for (int i = 0; i < sequential + warmup; i++)
         {
             long t = Stopwatch.GetTimestamp();
@@ -76,12 +77,37 @@ internal static class HttpLoadBenchmark
                 http.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
 
-            // The HTTP stack alone (Kestrel, routing, the client), for scale: no authentication, no MCP.
+            // MCP over HTTP without a tool: transport, authentication, the per-request server; then the HTTP stack
+            // alone (Kestrel, routing, the client), for scale: no authentication, no MCP.
+            t = Stopwatch.GetTimestamp();
+            await a.RequestAsync(Key, "ping");
+            if (i >= warmup)
+            {
+                ping.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+
             t = Stopwatch.GetTimestamp();
             await a.GetAsync("/healthz");
             if (i >= warmup)
             {
                 health.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+
+        // For scale: one Redis round trip as the servers make it (StackExchange.Redis), which a shared rate limit costs each call.
+        var redisTrips = new List<double>();
+        if (useRedis)
+        {
+            using var multiplexer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            StackExchange.Redis.IDatabase db = multiplexer.GetDatabase();
+            for (int i = 0; i < sequential + warmup; i++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                await db.PingAsync();
+                if (i >= warmup)
+                {
+                    redisTrips.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
             }
         }
 
@@ -120,7 +146,9 @@ internal static class HttpLoadBenchmark
             ($"1 client, sequential, stdio: p50 / p95 (n={stdio.Count})", $"{Stats.Ms(Stats.Percentile(stdio, 50))} / {Stats.Ms(Stats.Percentile(stdio, 95))}"),
             ($"1 client, sequential, HTTP + API key: p50 / p95 (n={http.Count})", $"{Stats.Ms(Stats.Percentile(http, 50))} / {Stats.Ms(Stats.Percentile(http, 95))}"),
             ("HTTP + auth above stdio at p50", Stats.Ms(Stats.Percentile(http, 50) - Stats.Percentile(stdio, 50))),
+            ($"for scale: MCP ping over HTTP + API key, p50 (n={ping.Count})", Stats.Ms(Stats.Percentile(ping, 50))),
             ($"for scale: GET /healthz on the same connection pool, p50 (n={health.Count})", Stats.Ms(Stats.Percentile(health, 50))),
+            ($"for scale: one Redis round trip from .NET (StackExchange.Redis PING), p50 (n={redisTrips.Count})", redisTrips.Count == 0 ? "-" : Stats.Ms(Stats.Percentile(redisTrips, 50))),
             ($"load: {clients} clients × {seconds} s, calls", all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("load: throughput", $"{all.Count / wall.Elapsed.TotalSeconds:0} calls/s"),
             ("load: p50 / p95 / p99", $"{Stats.Ms(Stats.Percentile(all, 50))} / {Stats.Ms(Stats.Percentile(all, 95))} / {Stats.Ms(Stats.Percentile(all, 99))}"),

@@ -17,7 +17,10 @@ public sealed class ClientDirectory(ISharedState? shared = null)
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
     // Also a minute's cache in front of the shared store: one Redis read per caller and minute, not per call.
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (Implementation Client, DateTimeOffset Until)> _local = new(StringComparer.Ordinal);
+    // A caller whose client is not known yet (its initialize went to another replica a moment ago, or never happened)
+    // is asked for again after this, not on every call.
+    private static readonly TimeSpan MissCacheFor = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (Implementation? Client, DateTimeOffset Until)> _local = new(StringComparer.Ordinal);
 
     /// <summary>The incoming-message stage: notes the client of an authenticated <c>initialize</c>.</summary>
     internal async Task InvokeAsync(MessageContext context, McpMessageHandler next, CancellationToken cancellationToken)
@@ -55,8 +58,14 @@ public sealed class ClientDirectory(ISharedState? shared = null)
             return cached.Client;
         }
 
-        if (shared is null || await shared.GetAsync(key) is not { } stored || stored.Split('\n') is not [var name, var version])
+        if (shared is null)
         {
+            return null;
+        }
+
+        if (await shared.GetAsync(key) is not { } stored || stored.Split('\n') is not [var name, var version])
+        {
+            Cache(key, null, MissCacheFor);
             return null;
         }
 
@@ -65,7 +74,7 @@ public sealed class ClientDirectory(ISharedState? shared = null)
         return client;
     }
 
-    private void Cache(string key, Implementation client, TimeSpan lifetime)
+    private void Cache(string key, Implementation? client, TimeSpan lifetime)
     {
         if (_local.Count >= MaxRemembered)
         {

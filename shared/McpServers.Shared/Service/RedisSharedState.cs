@@ -39,6 +39,10 @@ internal sealed class RedisSharedState(IConnectionMultiplexer redis, string serv
         return 0
         """;
 
+#pragma warning disable CA5350 // SHA-1 names the script for EVALSHA, as Redis requires; it protects nothing.
+    private static readonly byte[] TokenBucketSha1 = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(TokenBucket));
+#pragma warning restore CA5350
+
     private readonly string _prefix = "mcp:" + server + ":";
 
     private IDatabase Db => redis.GetDatabase();
@@ -89,7 +93,20 @@ internal sealed class RedisSharedState(IConnectionMultiplexer redis, string serv
     public async Task<TimeSpan?> TryAcquireAsync(string bucket, int perMinute)
     {
         double perMs = perMinute / 60_000d;
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(TokenBucket, [_prefix + "bucket:" + bucket], [perMinute, perMs.ToString("R", System.Globalization.CultureInfo.InvariantCulture)]))!;
+        RedisKey[] keys = [_prefix + "bucket:" + bucket];
+        RedisValue[] values = [perMinute, perMs.ToString("R", System.Globalization.CultureInfo.InvariantCulture)];
+        RedisResult reply;
+        try
+        {
+            // By its SHA-1 (EVALSHA): the script's text travels once per Redis server, not on every call.
+            reply = await Db.ScriptEvaluateAsync(TokenBucketSha1, keys, values);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            reply = await Db.ScriptEvaluateAsync(TokenBucket, keys, values);
+        }
+
+        var result = (RedisResult[])reply!;
         return (int)result[0] == 1 ? null : TimeSpan.FromMilliseconds((long)result[1]);
     }
 
