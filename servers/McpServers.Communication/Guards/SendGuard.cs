@@ -40,18 +40,24 @@ public sealed class SendGuard
     private readonly TimeProvider _time;
     private readonly ILogger<SendGuard> _logger;
     private readonly SendLedger _ledger;
+    private readonly SharedSendLedger? _shared;
 
-    public SendGuard(GuardOptions options, TimeProvider time, ILogger<SendGuard> logger)
+    /// <param name="shared">HTTP replicas sharing Redis: the caps are counted there, per caller, instead of in the file.</param>
+    public SendGuard(GuardOptions options, TimeProvider time, ILogger<SendGuard> logger, ISharedState? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = time;
         _logger = logger;
         _ledger = new SendLedger(options.LedgerFile(), time);
+        _shared = shared is null ? null : new SharedSendLedger(shared, time);
     }
 
-    /// <summary>The send ledger file (for --check and the README's "where is what").</summary>
-    public string LedgerPath => _ledger.Path;
+    /// <summary>Where sends are counted (for --check and the README's "where is what").</summary>
+    public string LedgerPath => _shared is null ? _ledger.Path : SharedSendLedger.Describe;
+
+    /// <summary>Whose caps a send counts against in the shared ledger: the HTTP caller.</summary>
+    private static string CallerKey => Caller.Current?.Subject ?? "";
 
     /// <summary>How long a reservation waits for another process's; tests shorten it.</summary>
     internal TimeSpan LockWait { get => _ledger.LockWait; init => _ledger = new SendLedger(_ledger.Path, _time) { LockWait = value }; }
@@ -167,7 +173,8 @@ public sealed class SendGuard
     public void CheckCaps(string tool)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tool);
-        ThrowIfCapped(tool, _ledger.Read(), _time.GetUtcNow());
+        // With the shared ledger this is the replica's last view of it; the reservation below checks the ledger itself.
+        ThrowIfCapped(tool, _shared?.LastSeen(CallerKey) ?? _ledger.Read(), _time.GetUtcNow());
     }
 
     /// <summary>
@@ -178,13 +185,22 @@ public sealed class SendGuard
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tool);
         var entry = new LedgerEntry(Guid.NewGuid().ToString("N"), tool, _time.GetUtcNow());
-        await _ledger.UpdateAsync(entries =>
+        bool Count(List<LedgerEntry> entries)
         {
             ThrowIfCapped(tool, entries, entry.At);
             entries.Add(entry);
             return true;
-        }, cancellationToken);
-        return new LedgerReservation(_ledger, entry.Id);
+        }
+
+        if (_shared is not null)
+        {
+            string caller = CallerKey;
+            await _shared.UpdateAsync(caller, Count, cancellationToken);
+            return new LedgerReservation((change, ct) => _shared.UpdateAsync(caller, change, ct), entry.Id);
+        }
+
+        await _ledger.UpdateAsync(Count, cancellationToken);
+        return new LedgerReservation(_ledger.UpdateAsync, entry.Id);
     }
 
     /// <summary>
@@ -251,14 +267,15 @@ public sealed class SendGuard
 
     private sealed record Cap(string? Tool, TimeSpan Window, int Limit, string Setting);
 
-    private sealed class LedgerReservation(SendLedger ledger, string id) : SendReservation
+    /// <param name="update">The ledger the send was counted in (file or shared), changed under its lock.</param>
+    private sealed class LedgerReservation(Func<Func<List<LedgerEntry>, bool>, CancellationToken, Task> update, string id) : SendReservation
     {
         private int _released;
 
         public override Task ReleaseAsync(CancellationToken cancellationToken) =>
             Interlocked.Exchange(ref _released, 1) == 1
                 ? Task.CompletedTask
-                : ledger.UpdateAsync(entries => entries.RemoveAll(e => e.Id == id) > 0, cancellationToken);
+                : update(entries => entries.RemoveAll(e => e.Id == id) > 0, cancellationToken);
     }
 }
 

@@ -96,6 +96,9 @@ public sealed class RedisServer() : ServerProcessFixture(EnvironmentVariable, "t
         }
     }
 
+    /// <summary>The servers' own Redis client (<c>Service:RedisConnectionString</c>) on this server; dispose it when done.</summary>
+    public McpServers.Shared.Pipeline.ISharedState ConnectSharedState(string server) => McpServers.Shared.Service.RedisSharedState.Connect(ConnectionString, server);
+
     /// <summary>Every string value whose key matches <paramref name="pattern"/> (Redis glob), by key: what Redis holds at rest.</summary>
     public async Task<IReadOnlyDictionary<string, string>> StringValuesAsync(string pattern, CancellationToken cancellationToken)
     {
