@@ -63,8 +63,7 @@ public static class SignInCommands
 
         if (!query.TryGetValue("code", out string? code))
         {
-            // The error code only (RFC 6749 §4.1.2.1), never the description: it is the server's free text.
-            string error = query.TryGetValue("error", out string? e) && e.All(c => c is (>= 'a' and <= 'z') or '_') ? e : "no code";
+            string error = ErrorCode(query.GetValueOrDefault("error"));
             await output.WriteLineAsync($"The sign-in was not completed ({error}); nothing was stored.");
             return 1;
         }
@@ -194,6 +193,13 @@ public static class SignInCommands
             return 1;
         }
     }
+
+    /// <summary>
+    /// The <c>error</c> of an authorization answer (RFC 6749 §4.1.2.1) when it is a plain error code; never the
+    /// description, which is the server's free text.
+    /// </summary>
+    internal static string ErrorCode(string? error) =>
+        error is { Length: > 0 and <= 64 } && error.All(c => c is (>= 'a' and <= 'z') or '_') ? error : "no code";
 
     internal static Uri AuthorizationUrl(OAuthClientOptions options, Uri redirect, string challenge, string state)
     {

@@ -116,8 +116,7 @@ internal sealed class AccountLinking
         string backend = signIns.Value.Backend;
         if (context.Request.Query["code"].ToString() is not { Length: > 0 } code)
         {
-            // The error code only (RFC 6749 §4.1.2.1), never the description: it is the server's free text.
-            string error = context.Request.Query["error"].ToString() is { Length: > 0 and <= 64 } e && e.All(c => c is (>= 'a' and <= 'z') or '_') ? e : "no code";
+            string error = SignInCommands.ErrorCode(context.Request.Query["error"]);
             _audit.WriteSignIn(caller, AuditOutcome.Denied, $"account linking for {backend} not completed ({error})");
             await AnswerAsync(context, StatusCodes.Status400BadRequest, $"The {backend} sign-in was not completed ({error}); nothing was stored.");
             return;

@@ -47,12 +47,9 @@ public sealed class InternalApiPerUserHttpTests : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string Text(JsonElement result) => HttpMcpServer.Text(result);
 
-    private static string Text(JsonElement result) =>
-        string.Concat(result.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
-
-    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean();
+    private static bool IsError(JsonElement result) => HttpMcpServer.IsError(result);
 
     private static Uri On(HttpMcpServer replica, Uri address) => AccountLinkBrowser.On(replica, address);
 
@@ -60,8 +57,8 @@ public sealed class InternalApiPerUserHttpTests : IAsyncLifetime
     [
         "--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase,
         "--set", "Service:BackendIdentity=PerUser", "--set", $"Service:Resource={PublicAddress}/mcp",
-        "--set", $"Service:ApiKeys:alice:Sha256={Sha256(Alice)}", "--set", "Service:ApiKeys:alice:Scopes=mcp:read", "--set", "Service:ApiKeys:alice:Expires=2099-01-01",
-        "--set", $"Service:ApiKeys:bob:Sha256={Sha256(Bob)}", "--set", "Service:ApiKeys:bob:Scopes=mcp:read", "--set", "Service:ApiKeys:bob:Expires=2099-01-01",
+        .. HttpMcpServer.ApiKey("alice", Alice, "mcp:read"),
+        .. HttpMcpServer.ApiKey("bob", Bob, "mcp:read"),
     ], new Dictionary<string, string?>
     {
         ["MCP_INTERNAL_API__Auth__Mode"] = "OAuth",
@@ -119,7 +116,19 @@ public sealed class InternalApiPerUserHttpTests : IAsyncLifetime
         // Bob has linked nothing: he is asked to link his own account and never gets Alice's.
         JsonElement bob = await b.CallToolAsync(Bob, "api_get_secure", cancellationToken: Ct);
         Assert.True(IsError(bob), bob.GetRawText());
-        Assert.NotNull(AccountLinkBrowser.FindLink(Text(bob)));
+        Uri bobsLink = AccountLinkBrowser.FindLink(Text(bob)) ?? throw new InvalidOperationException("No link in: " + Text(bob));
+        Assert.Equal(2, _service.Calls.Count);
+
+        // Bob declines at the authorization server: nothing is stored, the refusal is audited, he is asked again.
+        using HttpResponseMessage bobStarts = await Browser.GetAsync(On(a, bobsLink), Ct);
+        string state = System.Web.HttpUtility.ParseQueryString(bobStarts.Headers.Location!.Query)["state"]!;
+        using HttpResponseMessage declined = await Browser.GetAsync(
+            On(b, new Uri($"{PublicAddress}/signin/callback?error=access_denied&error_description=CLICK+evil.example&state={Uri.EscapeDataString(state)}")), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, declined.StatusCode);
+        string declinedText = await declined.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("not completed (access_denied)", declinedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", declinedText, StringComparison.Ordinal);
+        Assert.True(IsError(await b.CallToolAsync(Bob, "api_get_secure", cancellationToken: Ct)));
         Assert.Equal(2, _service.Calls.Count);
 
         // A link works once.
@@ -138,6 +147,8 @@ public sealed class InternalApiPerUserHttpTests : IAsyncLifetime
         Assert.Equal("api-key:alice (own linked account)", aliceCall.GetProperty("principal").GetProperty("backend").GetString());
         Assert.Contains(lines, l => l.GetProperty("reason").GetString() == "linked the caller's own internal API account"
             && l.GetProperty("principal").GetProperty("subject").GetString() == "api-key:alice");
+        Assert.Contains(lines, l => l.GetProperty("reason").GetString() == "account linking for internal API not completed (access_denied)"
+            && l.GetProperty("outcome").GetString() == "denied" && l.GetProperty("principal").GetProperty("subject").GetString() == "api-key:bob");
         SignInProcess.AssertNoToken(_auth, a.Stderr + b.Stderr + unlinked.GetRawText() + onA.GetRawText() + onB.GetRawText() + bob.GetRawText());
     }
 
@@ -147,10 +158,22 @@ public sealed class InternalApiPerUserHttpTests : IAsyncLifetime
         _redis.RequireAvailable();
         var (code, _, stderr) = await StdioMcpProcess.RunOnceAsync(ServerExecutable.Resolve("mcp-internal-api"),
             ["--http", "http://127.0.0.1:0", "--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--set", "Service:BackendIdentity=PerUser",
-             "--set", $"Service:ApiKeys:alice:Sha256={Sha256(Alice)}", "--set", "Service:ApiKeys:alice:Scopes=mcp:read", "--set", "Service:ApiKeys:alice:Expires=2099-01-01"],
+             .. HttpMcpServer.ApiKey("alice", Alice, "mcp:read")],
             new Dictionary<string, string?> { ["MCP_INTERNAL_API__Service__RedisConnectionString"] = _redis.ConnectionString }, Ct);
 
         Assert.Equal(2, code);
         Assert.Contains("needs Service:SignInEncryptionKey", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PerUser_WithAnotherKindOfBackendCredential_RefusesToStart()
+    {
+        var (code, _, stderr) = await StdioMcpProcess.RunOnceAsync(ServerExecutable.Resolve("mcp-internal-api"),
+            ["--http", "http://127.0.0.1:0", "--openapi", InventoryService.DocumentFile, "--base-url", _service.ApiBase, "--set", "Service:BackendIdentity=PerUser",
+             "--set", "Auth:Mode=Bearer", .. HttpMcpServer.ApiKey("alice", Alice, "mcp:read")],
+            new Dictionary<string, string?> { ["MCP_INTERNAL_API__Auth__BearerToken"] = InventoryService.BearerToken }, Ct);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Service:BackendIdentity=PerUser needs the internal API OAuth user sign-in", stderr, StringComparison.Ordinal);
     }
 }

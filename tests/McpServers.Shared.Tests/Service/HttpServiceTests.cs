@@ -25,10 +25,7 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private static string[] ApiKey(string name, string key, string scopes, string expires = "2099-01-01") =>
-        ["--set", $"Service:ApiKeys:{name}:Sha256={Sha256(key)}", "--set", $"Service:ApiKeys:{name}:Scopes={scopes}", "--set", $"Service:ApiKeys:{name}:Expires={expires}"];
+    private static string[] ApiKey(string name, string key, string scopes, string expires = "2099-01-01") => HttpMcpServer.ApiKey(name, key, scopes, expires);
 
     private Task<HttpMcpServer> StartWithIssuerAsync(params string[] more)
     {
@@ -36,10 +33,9 @@ public sealed class HttpServiceTests(OidcProviderServer oidc, RedisServer redis)
         return HttpMcpServer.StartAsync(Exe, ["--set", $"Service:Issuer={oidc.Issuer}", "--set", "Service:ClockSkew=00:00:00", .. more]);
     }
 
-    private static string Text(JsonElement result) =>
-        string.Concat(result.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+    private static string Text(JsonElement result) => HttpMcpServer.Text(result);
 
-    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean();
+    private static bool IsError(JsonElement result) => HttpMcpServer.IsError(result);
 
     [Fact]
     public async Task NoAuthenticationConfigured_RefusesToStart()

@@ -112,6 +112,17 @@ public sealed class HttpMcpServer : IAsyncDisposable
         return response.TryGetProperty("result", out JsonElement result) ? result : throw new InvalidOperationException("JSON-RPC error: " + response);
     }
 
+    /// <summary>The <c>--set</c> arguments of a static API key: only its SHA-256 is configured.</summary>
+    public static string[] ApiKey(string name, string key, string scopes, string expires = "2099-01-01") =>
+        ["--set", $"Service:ApiKeys:{name}:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))}",
+         "--set", $"Service:ApiKeys:{name}:Scopes={scopes}", "--set", $"Service:ApiKeys:{name}:Expires={expires}"];
+
+    /// <summary>The text content of a tools/call result.</summary>
+    public static string Text(JsonElement result) =>
+        string.Concat(result.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+
+    public static bool IsError(JsonElement result) => result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean();
+
     /// <summary>The audit events written so far (one JSON object per stderr line).</summary>
     public IReadOnlyList<JsonElement> AuditLines() =>
         [.. Stderr.Split('\n').Where(l => l.StartsWith("{\"ts\"", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l).RootElement.Clone())];

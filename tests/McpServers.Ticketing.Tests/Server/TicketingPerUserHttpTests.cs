@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpServers.Testing.Hosting;
@@ -37,12 +35,9 @@ public sealed class TicketingPerUserHttpTests : IAsyncLifetime
         await _auth.DisposeAsync();
     }
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string Text(JsonElement result) => HttpMcpServer.Text(result);
 
-    private static string Text(JsonElement result) =>
-        string.Concat(result.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
-
-    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out JsonElement e) && e.GetBoolean();
+    private static bool IsError(JsonElement result) => HttpMcpServer.IsError(result);
 
     [Fact]
     public async Task TwoCallers_EachReachJiraAsTheirOwnAccount()
@@ -50,8 +45,8 @@ public sealed class TicketingPerUserHttpTests : IAsyncLifetime
         await using HttpMcpServer server = await HttpMcpServer.StartAsync(ServerExecutable.Resolve("mcp-ticketing"),
         [
             "--set", "Service:BackendIdentity=PerUser", "--set", "Service:Resource=http://127.0.0.1:1/mcp",
-            "--set", $"Service:ApiKeys:alice:Sha256={Sha256(Alice)}", "--set", "Service:ApiKeys:alice:Scopes=mcp:read", "--set", "Service:ApiKeys:alice:Expires=2099-01-01",
-            "--set", $"Service:ApiKeys:bob:Sha256={Sha256(Bob)}", "--set", "Service:ApiKeys:bob:Scopes=mcp:read", "--set", "Service:ApiKeys:bob:Expires=2099-01-01",
+            .. HttpMcpServer.ApiKey("alice", Alice, "mcp:read"),
+            .. HttpMcpServer.ApiKey("bob", Bob, "mcp:read"),
         ], new Dictionary<string, string?>
         {
             ["MCP_TICKETING__Jira__BaseUrl"] = _jira.BaseAddress.ToString(),
